@@ -1,0 +1,80 @@
+"""Errors raised on bad input: each names the file, the row or element, and the field.
+
+Every error carries an English message (CLI, logs) and a Russian one (the page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a bad value sits: a file, a row (1-based, header = row 1) or element path, a field."""
+
+    file: str = ""
+    row: int | None = None
+    element: str = ""
+    field: str = ""
+
+    def describe(self, lang: str = "en") -> str:
+        parts: list[str] = []
+        if self.file:
+            parts.append(self.file)
+        if self.row is not None:
+            parts.append(f"{'строка' if lang == 'ru' else 'row'} {self.row}")
+        if self.element:
+            parts.append(self.element)
+        if self.field:
+            parts.append(f"{'поле' if lang == 'ru' else 'field'} '{self.field}'")
+        return ", ".join(parts)
+
+
+class PlannerError(Exception):
+    """Base of the planner's own errors."""
+
+
+class InputError(PlannerError):
+    """Bad input: a clear message naming where it is. Nothing saved is touched when it is raised."""
+
+    def __init__(self, message_en: str, message_ru: str | None = None, location: Location | None = None):
+        self.message_en = message_en
+        self.message_ru = message_ru or message_en
+        self.location = location or Location()
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str = "en") -> str:
+        where = self.location.describe(lang)
+        msg = self.message_ru if lang == "ru" else self.message_en
+        return f"{where}: {msg}" if where else msg
+
+    def at(self, **changes) -> "InputError":
+        """The same error with its location completed (file, row, ...)."""
+        loc = self.location
+        merged = Location(
+            file=changes.get("file", loc.file),
+            row=changes.get("row", loc.row),
+            element=changes.get("element", loc.element),
+            field=changes.get("field", loc.field),
+        )
+        return InputError(self.message_en, self.message_ru, merged)
+
+
+class StaleSaveError(PlannerError):
+    """A save based on an older version of a record than the one stored."""
+
+    def __init__(self, kind: str, record_id: str, expected: int, found: int):
+        self.kind, self.record_id, self.expected, self.found = kind, record_id, expected, found
+        self.message_en = (
+            f"{kind} '{record_id}' was changed by someone else (stored version {found}, "
+            f"your copy is version {expected}); reload it and apply your edit again"
+        )
+        self.message_ru = (
+            f"{kind} «{record_id}» уже изменён в другом окне или другим пользователем "
+            f"(сохранена версия {found}, у вас версия {expected}); загрузите свежую версию и повторите правку"
+        )
+        super().__init__(self.message_en)
+
+
+class NormSetError(InputError):
+    """A norm file is malformed, or no norm set is valid on the requested dates."""

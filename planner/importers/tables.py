@@ -1,0 +1,63 @@
+"""The canonical tabular format of a school: one CSV file (or one XLSX sheet) per table.
+
+The column reference is in docs/data-format.md; `TABLES` below is the single definition both the reader and
+the writer use. Cells hold plain text; lists are separated by ';'.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # file stem / sheet name
+    columns: tuple[str, ...]
+    required: tuple[str, ...]  # columns that must be present in the header
+    optional_file: bool = False
+    description: str = ""
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.name}.csv"
+
+
+TABLES: tuple[Table, ...] = (
+    Table("school", ("id", "name", "kind", "timezone", "year_start", "year_end", "a_week_monday"),
+          ("id", "name", "timezone", "year_start", "year_end"),
+          description="One row: the institution, its IANA time zone, its school year and (A/B timetables) "
+                      "the Monday of a week A."),
+    Table("holidays", ("start", "end", "name"), ("start", "end"), optional_file=True,
+          description="Каникулы and public holidays, inclusive date ranges."),
+    Table("transferred_days", ("date", "as_weekday", "name"), ("date", "as_weekday"), optional_file=True,
+          description="Transferred working days: the date is taught by the timetable of weekday as_weekday (1–6)."),
+    Table("bells", ("schedule_id", "name", "valid_from", "valid_to", "period", "start", "end"),
+          ("schedule_id", "period", "start", "end"),
+          description="Bell schedules: one row per period (a pair for colleges); rows of one schedule with "
+                      "another valid_from/valid_to form a dated variant (1st grade: Sep–Dec and Jan–May)."),
+    Table("classes", ("id", "name", "grade", "course", "age_min", "age_max", "students", "shift", "week_days",
+                      "bell_schedule", "ovz", "pc", "laptop", "tablet", "phone", "none", "chats_exist",
+                      "members_joined", "devices_confirmed", "test_call_done"),
+          ("id", "name", "age_min", "age_max", "students", "bell_schedule"),
+          description="Classes (grade 1–11) or college groups (course), with the anonymous device survey and "
+                      "readiness flags."),
+    Table("groups", ("id", "class_id", "name", "students", "division"), ("id", "class_id", "name", "students"),
+          optional_file=True, description="Subgroups of a class (language, gender, profile)."),
+    Table("teachers", ("id", "name", "subjects", "unavailable"), ("id", "name"),
+          description="Teachers; subjects are subject ids; unavailable lists weekdays ('6') or day:period ('1:7')."),
+    Table("subjects", ("id", "name", "norm_key", "activity"), ("id", "name"),
+          description="Subjects with their difficulty-scale key (constraints/) and activity: lesson or "
+                      "extracurricular."),
+    Table("rooms", ("id", "name"), ("id",), optional_file=True, description="Rooms."),
+    Table("chats", ("class_id", "subject_id", "invite_link", "chat_id"), ("class_id", "invite_link"),
+          optional_file=True, description="MAX/Sferum chat invite links per class (subject empty) or class × subject."),
+    Table("versions", ("id", "name", "valid_from", "valid_to", "classes"), ("id", "valid_from", "valid_to"),
+          description="Dated versions of the regular timetable; classes empty = all classes."),
+    Table("lessons", ("id", "version", "classes", "groups", "teachers", "rooms", "subject", "day", "period",
+                      "duration", "weeks"),
+          ("id", "version", "classes", "subject", "day", "period"),
+          description="Placed lessons: day 1–6, period number from the class's bells, duration in periods, "
+                      "weeks every/A/B."),
+)
+
+TABLES_BY_NAME = {t.name: t for t in TABLES}

@@ -1,0 +1,362 @@
+"""The school model: typed, validated, serialisable to versioned JSON (schema in schemas/school.schema.json).
+
+A school (or college) holds its calendar, bell schedules, classes/groups with device counts and readiness,
+teachers, subjects, rooms, chat links and the regular timetable as dated versions of placed lessons.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, time
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+
+WEEKDAY_NAMES_RU = {1: "Пн", 2: "Вт", 3: "Ср", 4: "Чт", 5: "Пт", 6: "Сб", 7: "Вс"}
+WEEKDAY_NAMES_EN = {1: "Mon", 2: "Tue", 3: "Wed", 4: "Thu", 5: "Fri", 6: "Sat", 7: "Sun"}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class InstitutionKind(StrEnum):
+    SCHOOL = "school"
+    COLLEGE = "college"
+
+
+class WeekMask(StrEnum):
+    """Which weeks a lesson runs: every week, or only week A (числитель) / week B (знаменатель)."""
+
+    EVERY = "every"
+    A = "A"
+    B = "B"
+
+
+class Activity(StrEnum):
+    LESSON = "lesson"  # урочная деятельность: counts in the weekly load
+    EXTRACURRICULAR = "extracurricular"  # внеурочная деятельность
+
+
+class Device(StrEnum):
+    PC = "pc"
+    LAPTOP = "laptop"
+    TABLET = "tablet"
+    PHONE = "phone"
+    NONE = "none"
+
+
+# ---------------------------------------------------------------- calendar
+
+
+class Holiday(_Model):
+    """Каникулы or a public holiday: no lessons from start to end inclusive."""
+
+    start: date
+    end: date
+    name: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Holiday":
+        if self.end < self.start:
+            raise ValueError(f"holiday '{self.name}' ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class TransferredDay(_Model):
+    """A transferred working day: `date` is a school day taught by the timetable of weekday `as_weekday`."""
+
+    date: date
+    as_weekday: int = Field(ge=1, le=6)
+    name: str = ""
+
+
+class SchoolCalendar(_Model):
+    year_start: date
+    year_end: date
+    holidays: list[Holiday] = []
+    transferred_days: list[TransferredDay] = []
+    a_week_monday: date | None = None  # the Monday of a week A (числитель); None = no A/B timetable
+
+    @field_validator("a_week_monday")
+    @classmethod
+    def _monday(cls, v: date | None) -> date | None:
+        if v is not None and v.isoweekday() != 1:
+            raise ValueError(f"a_week_monday {v} is not a Monday")
+        return v
+
+
+# ---------------------------------------------------------------- bells
+
+
+class Period(_Model):
+    """One lesson slot of a bell schedule (for a college: one pair)."""
+
+    number: int = Field(ge=1, le=16)
+    start: time
+    end: time
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Period":
+        if self.end <= self.start:
+            raise ValueError(f"period {self.number} ends ({self.end}) before it starts ({self.start})")
+        return self
+
+    @property
+    def minutes(self) -> int:
+        return (self.end.hour * 60 + self.end.minute) - (self.start.hour * 60 + self.start.minute)
+
+
+class BellVariant(_Model):
+    """The periods of a bell schedule valid from valid_from to valid_to (open ends allowed)."""
+
+    valid_from: date | None = None
+    valid_to: date | None = None
+    periods: list[Period]
+
+    @model_validator(mode="after")
+    def _periods(self) -> "BellVariant":
+        numbers = [p.number for p in self.periods]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError("duplicate period numbers in a bell schedule")
+        if not self.periods:
+            raise ValueError("a bell schedule needs at least one period")
+        return self
+
+    def covers(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+    def period(self, number: int) -> Period | None:
+        return next((p for p in self.periods if p.number == number), None)
+
+
+class BellSchedule(_Model):
+    id: str
+    name: str = ""
+    variants: list[BellVariant]
+
+    def on(self, day: date) -> BellVariant | None:
+        return next((v for v in self.variants if v.covers(day)), None)
+
+
+# ---------------------------------------------------------------- classes
+
+
+class DeviceCounts(_Model):
+    """Anonymous survey counts: how many pupils learn at home on each device (best device per pupil)."""
+
+    pc: int = Field(0, ge=0)
+    laptop: int = Field(0, ge=0)
+    tablet: int = Field(0, ge=0)
+    phone: int = Field(0, ge=0)
+    none: int = Field(0, ge=0)
+
+    @property
+    def total(self) -> int:
+        return self.pc + self.laptop + self.tablet + self.phone + self.none
+
+
+class Readiness(_Model):
+    chats_exist: bool = False
+    members_joined: bool = False
+    devices_confirmed: bool = False
+    test_call_done: bool = False
+
+    @property
+    def ready(self) -> bool:
+        return self.chats_exist and self.members_joined and self.devices_confirmed and self.test_call_done
+
+
+class SubGroup(_Model):
+    """A part of a class taught separately (language, gender or profile group)."""
+
+    id: str
+    name: str
+    students: int = Field(ge=0)
+    division: str = ""  # groups of one division partition the class (e.g. "lang": English / German)
+
+
+class StudentClass(_Model):
+    """A school class (7А) or a college group (ИСП-21)."""
+
+    id: str
+    name: str
+    grade: int | None = Field(None, ge=1, le=11)  # school classes
+    course: int | None = Field(None, ge=1, le=6)  # college groups
+    age_min: int = Field(ge=5, le=60)
+    age_max: int = Field(ge=5, le=60)
+    students: int = Field(ge=0)
+    shift: int = Field(1, ge=1, le=2)
+    week_days: int = Field(5, ge=5, le=6)
+    bell_schedule: str
+    ovz: bool = False  # class for pupils with disabilities (ОВЗ)
+    groups: list[SubGroup] = []
+    devices: DeviceCounts = DeviceCounts()
+    readiness: Readiness = Readiness()
+
+    @model_validator(mode="after")
+    def _grade_or_course(self) -> "StudentClass":
+        if (self.grade is None) == (self.course is None):
+            raise ValueError(f"class '{self.id}' needs exactly one of grade (school) or course (college)")
+        if self.age_max < self.age_min:
+            raise ValueError(f"class '{self.id}': age_max {self.age_max} < age_min {self.age_min}")
+        return self
+
+    @property
+    def is_college(self) -> bool:
+        return self.course is not None
+
+    @property
+    def norm_grade(self) -> int:
+        """The grade whose norm bands apply: the grade itself, or for a college group the school grade of
+        its youngest pupils' age (age − 6, capped at 11), so the strictest band binds."""
+        if self.grade is not None:
+            return self.grade
+        return max(1, min(11, self.age_min - 6))
+
+
+# ---------------------------------------------------------------- people, subjects, rooms, chats
+
+
+class Unavailability(_Model):
+    day: int = Field(ge=1, le=7)
+    period: int | None = None  # None = the whole day
+
+
+class Teacher(_Model):
+    id: str
+    name: str
+    subjects: list[str] = []
+    unavailable: list[Unavailability] = []
+
+    def available(self, day: int, period: int) -> bool:
+        return not any(u.day == day and (u.period is None or u.period == period) for u in self.unavailable)
+
+
+class Subject(_Model):
+    id: str
+    name: str
+    norm_key: str | None = None  # key into the difficulty scales (constraints/): None gives a warning
+    activity: Activity = Activity.LESSON
+
+
+class Room(_Model):
+    id: str
+    name: str = ""
+
+
+class ChatLink(_Model):
+    """A MAX/Sferum chat of a class (subject None) or of a class × subject."""
+
+    class_id: str
+    subject_id: str | None = None
+    invite_link: str
+    chat_id: str | None = None  # known once the bot has joined
+
+
+# ---------------------------------------------------------------- timetable
+
+
+class TimetableVersion(_Model):
+    """A dated version of the regular timetable, for some classes (empty = all classes)."""
+
+    id: str
+    name: str = ""
+    valid_from: date
+    valid_to: date
+    classes: list[str] = []
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "TimetableVersion":
+        if self.valid_to < self.valid_from:
+            raise ValueError(f"version '{self.id}' ends ({self.valid_to}) before it starts ({self.valid_from})")
+        return self
+
+    def covers(self, day: date) -> bool:
+        return self.valid_from <= day <= self.valid_to
+
+
+class Lesson(_Model):
+    """One placed lesson of the regular timetable (a card): who, what, where, when."""
+
+    id: str
+    version: str
+    classes: list[str] = Field(min_length=1)
+    groups: list[str] = []  # empty = the whole class(es)
+    teachers: list[str] = []
+    rooms: list[str] = []
+    subject: str
+    day: int = Field(ge=1, le=7)
+    period: int = Field(ge=1, le=16)
+    duration: int = Field(1, ge=1, le=4)  # in periods (double lesson = 2)
+    weeks: WeekMask = WeekMask.EVERY
+
+    @property
+    def periods(self) -> range:
+        return range(self.period, self.period + self.duration)
+
+
+class School(_Model):
+    schema_version: Literal[1] = SCHEMA_VERSION
+    id: str
+    name: str
+    kind: InstitutionKind = InstitutionKind.SCHOOL
+    timezone: str
+    calendar: SchoolCalendar
+    bell_schedules: list[BellSchedule]
+    classes: list[StudentClass]
+    teachers: list[Teacher]
+    subjects: list[Subject]
+    rooms: list[Room] = []
+    chats: list[ChatLink] = []
+    versions: list[TimetableVersion]
+    lessons: list[Lesson]
+
+    @field_validator("timezone")
+    @classmethod
+    def _iana(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone '{v}'") from None
+        return v
+
+    # Lookups -------------------------------------------------------------
+    def class_by_id(self, class_id: str) -> StudentClass:
+        return next(c for c in self.classes if c.id == class_id)
+
+    def subject_by_id(self, subject_id: str) -> Subject:
+        return next(s for s in self.subjects if s.id == subject_id)
+
+    def teacher_by_id(self, teacher_id: str) -> Teacher:
+        return next(t for t in self.teachers if t.id == teacher_id)
+
+    def bells_by_id(self, bell_id: str) -> BellSchedule:
+        return next(b for b in self.bell_schedules if b.id == bell_id)
+
+    # Serialisation -------------------------------------------------------
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2)
+
+    @classmethod
+    def from_json(cls, text: str) -> "School":
+        return cls.model_validate_json(text)
+
+    def fingerprint(self) -> str:
+        """A stable hash of the school's content: a plan made for another school is refused."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def school_json_schema() -> dict:
+    """The JSON schema of the school file (committed as schemas/school.schema.json)."""
+    schema = School.model_json_schema()
+    schema["$id"] = "https://planner.local/schemas/school.schema.json"
+    schema["title"] = f"School (schema version {SCHEMA_VERSION})"
+    return schema
