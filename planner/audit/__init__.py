@@ -1,0 +1,87 @@
+"""The independent auditor: checks a timetable against the norm sets in force on the dates in question.
+
+It shares no logic with the rebuild solver (an import contract in pyproject.toml, checked in CI); only the
+school model and the norm data are shared.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from planner.audit.checks import DAILY_CHECKS, DATE_CHECKS, WEEKLY_CHECKS
+from planner.audit.findings import AuditReport, Finding, merge
+from planner.audit.views import ClassDay, regular_class_day
+from planner.errors import NormSetError
+from planner.norms import NormLibrary
+from planner.school.calendar import dates_between
+from planner.school.model import School
+
+FAMILY_NAMES = {"sanpin": ("СанПиН 1.2.3685-21", "СанПиН 1.2.3685-21"), "sp": ("СП 2.4.3648-20", "СП 2.4.3648-20")}
+
+
+def audit_class_days(days: list[ClassDay]) -> list[Finding]:
+    """Run every check over already-built class days (the regular timetable, or later a plan)."""
+    findings: list[Finding] = []
+    weeks: dict[tuple, list[ClassDay]] = defaultdict(list)
+    by_date: dict[date, list[ClassDay]] = defaultdict(list)
+    for cd in days:
+        for check in DAILY_CHECKS:
+            findings.extend(check(cd))
+        iso = cd.date.isocalendar()
+        weeks[(cd.klass.id, iso.year, iso.week)].append(cd)
+        by_date[cd.date].append(cd)
+    for week in weeks.values():
+        week.sort(key=lambda cd: cd.date)
+        for check in WEEKLY_CHECKS:
+            findings.extend(check(week))
+    for day_list in by_date.values():
+        for check in DATE_CHECKS:
+            findings.extend(check(day_list))
+    return merge(findings)
+
+
+def audit_school(school: School, library: NormLibrary, start: date, end: date) -> AuditReport:
+    """Audit the regular timetable of the school from start to end (inclusive)."""
+    if end < start:
+        raise NormSetError(f"the period ends ({end}) before it starts ({start})",
+                           f"период заканчивается ({end:%d.%m.%Y}) раньше, чем начинается ({start:%d.%m.%Y})")
+    days: list[ClassDay] = []
+    uncovered: dict[str, list[date]] = defaultdict(list)
+    covered_any = False
+    used_sets: set[str] = set()
+    for day in dates_between(start, end):
+        norms = library.in_force(day)
+        for fam in norms.missing_families:
+            uncovered[fam].append(day)
+        if len(norms.missing_families) == len(("sanpin", "sp")):
+            continue  # no federal act in force: nothing to check this date against
+        covered_any = True
+        used_sets.update(norms.set_ids)
+        for klass in school.classes:
+            cd = regular_class_day(school, klass, day, norms)
+            if cd is not None:
+                days.append(cd)
+    if not covered_any:
+        raise NormSetError(
+            f"no norm set (СанПиН 1.2.3685-21 or СП 2.4.3648-20) is in force from {start} to {end}",
+            f"с {start:%d.%m.%Y} по {end:%d.%m.%Y} не действует ни один набор норм (СанПиН 1.2.3685-21, "
+            f"СП 2.4.3648-20)")
+    report = AuditReport(findings=audit_class_days(days), start=start, end=end, norm_sets=sorted(used_sets),
+                         policy=library.policy.name if library.policy else "")
+    for fam, missing in uncovered.items():
+        name_en, name_ru = FAMILY_NAMES.get(fam, (fam, fam))
+        report.notices_en.append(f"{name_en} is not in force on {len(missing)} of the dates ({missing[0]} … "
+                                 f"{missing[-1]}): its rules were not checked there")
+        report.notices_ru.append(f"{name_ru} не действует на {len(missing)} дат(ы) ({missing[0]:%d.%m.%Y} … "
+                                 f"{missing[-1]:%d.%m.%Y}): его требования там не проверялись")
+    loosened = sorted({(n.key, r.policy_note) for d in {id(cd.norms.norms): cd.norms.norms for cd in days}.values()
+                       for n in d.values()
+                       for r in n.rows if r.loosened})
+    for key, note in loosened:
+        report.notices_en.append(f"binding norm '{key}' LOOSENED by the school policy: {note}")
+        report.notices_ru.append(f"обязательная норма «{key}» ОСЛАБЛЕНА политикой школы: {note}")
+    return report
+
+
+__all__ = ["AuditReport", "Finding", "audit_class_days", "audit_school"]

@@ -1,0 +1,27 @@
+"""Small helpers shared by the norm checks: find the applicable norm row for a class day."""
+
+from __future__ import annotations
+
+from planner.audit.views import ClassDay
+from planner.norms import Norm, Row
+
+WEEKDAY_RU = {1: "понедельник", 2: "вторник", 3: "среда", 4: "четверг", 5: "пятница", 6: "суббота", 7: "воскресенье"}
+WEEKDAY_EN = {1: "Monday", 2: "Tuesday", 3: "Wednesday", 4: "Thursday", 5: "Friday", 6: "Saturday", 7: "Sunday"}
+
+
+def applicable(cd: ClassDay, key: str, **extra_query) -> tuple[Norm, Row] | None:
+    """The norm in force on the class day, if it applies to this kind of institution, and its matching row."""
+    norm = cd.norms.get(key)
+    if norm is None:
+        return None
+    kind = "college" if cd.klass.is_college else "school"
+    if not norm.applies_to_institution(kind):
+        return None
+    row = norm.row(**{**cd.norm_query(), **extra_query})
+    if row is None:
+        return None
+    return norm, row
+
+
+def where(cd: ClassDay, **more) -> dict:
+    return {"class_id": cd.klass.id, "weekday": cd.weekday, "dates": (cd.date,), **more}

@@ -1,0 +1,151 @@
+"""The `planner` command line: a thin layer over the library (the page calls the same functions).
+
+Exit codes: 0 fine / compliant, 1 violations found, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+from planner.errors import InputError, PlannerError, StaleSaveError
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from planner.audit import audit_school
+    from planner.importers import load_school
+    from planner.norms import NormLibrary
+
+    if args.plan:
+        raise InputError("auditing a plan needs the rebuild module, which is not installed yet",
+                         "проверка плана требует модуля перестроения, он ещё не установлен",
+                         )
+    loaded = load_school(args.source)
+    school = loaded.school
+    library = NormLibrary.load(Path(args.constraints) if args.constraints else None,
+                               Path(args.policy) if args.policy else None)
+    start = args.date_from or school.calendar.year_start
+    end = args.date_to or (start + timedelta(days=6) if args.date_from else school.calendar.year_end)
+    report = audit_school(school, library, start, end)
+    if args.format == "json":
+        out = report.to_dict()
+        out["import_warnings"] = [w.message_en for w in loaded.warnings]
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        lang = args.lang
+        print(f"{school.name}: {start} … {end}; norm sets: {', '.join(report.norm_sets)}"
+              + (f"; policy: {report.policy}" if report.policy else ""))
+        for w in loaded.warnings:
+            print(f"import warning: {w.message_ru if lang == 'ru' else w.message_en}")
+        for n in (report.notices_ru if lang == "ru" else report.notices_en):
+            print(f"NOTE: {n}")
+        for f in report.findings:
+            print(f.text(lang))
+        print(f"{len(report.violations)} violations, {len(report.warnings)} warnings")
+    return report.exit_code
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    from planner.importers import load_school
+    from planner.importers.tabular import write_csv_folder, write_xlsx
+
+    school = load_school(args.source).school
+    out = Path(args.out)
+    if out.suffix.lower() == ".json":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_suffix(".json.tmp")
+        tmp.write_text(school.to_json(), encoding="utf-8")
+        tmp.replace(out)
+    elif out.suffix.lower() == ".xlsx":
+        write_xlsx(school, out)
+    else:
+        write_csv_folder(school, out)
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from planner.school.model import school_json_schema
+
+    text = json.dumps(school_json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_store(args: argparse.Namespace) -> int:
+    from planner.importers import load_school
+    from planner.storage import Store
+
+    school = load_school(args.source).school
+    with Store.open(args.data_dir) as store:
+        existing = store.get("school", school.id)
+        expected = args.expected_version if args.expected_version is not None else (
+            existing.version if existing and args.replace else None)
+        record = store.save_school(school, expected)
+    print(f"saved school '{school.id}' as version {record.version} in {store.data_dir}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="planner", description="Distance-lesson rebuild and SanPiN compliance planner")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    a = sub.add_parser("audit", help="check a timetable against the norm sets in force")
+    a.add_argument("source", help="a CSV folder, an XLSX workbook or a school JSON file")
+    a.add_argument("--plan", help="a plan JSON to audit instead of the regular timetable")
+    a.add_argument("--policy", help="a school policy TOML file that tightens (or, flagged, loosens) norms")
+    a.add_argument("--constraints", help="the folder of norm files (default: the repository's constraints/)")
+    a.add_argument("--from", dest="date_from", type=_date, help="first date (default: start of the school year)")
+    a.add_argument("--to", dest="date_to", type=_date, help="last date (default: a week after --from, else the end of the school year)")
+    a.add_argument("--format", choices=("text", "json"), default="text")
+    a.add_argument("--lang", choices=("en", "ru"), default="en")
+    a.set_defaults(func=cmd_audit)
+
+    c = sub.add_parser("convert", help="write a school as JSON (.json), a workbook (.xlsx) or a CSV folder")
+    c.add_argument("source")
+    c.add_argument("--out", required=True)
+    c.set_defaults(func=cmd_convert)
+
+    s = sub.add_parser("schema", help="print the JSON schema of the school file")
+    s.add_argument("--out")
+    s.set_defaults(func=cmd_schema)
+
+    st = sub.add_parser("store", help="save a school into the data directory's database")
+    st.add_argument("source")
+    st.add_argument("--data-dir", help="data directory (default: $PLANNER_DATA_DIR or ./data)")
+    st.add_argument("--replace", action="store_true", help="replace the stored school (else a stored one is kept)")
+    st.add_argument("--expected-version", type=int, help="refuse the save unless the stored version is this")
+    st.set_defaults(func=cmd_store)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except StaleSaveError as err:
+        print(f"error: {err.message_en}", file=sys.stderr)
+        return 2
+    except InputError as err:
+        print(f"error: {err.text('en')}", file=sys.stderr)
+        return 2
+    except PlannerError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
