@@ -45,7 +45,8 @@ from planner.school.model import (  # noqa: E402
 )
 
 SEED = 17  # the one seed every random choice and every CP-SAT solve derives from
-DETERMINISTIC_TIME = 20.0  # CP-SAT deterministic time limit per solve (not wall time: reproducible)
+FEASIBILITY_TIME = 30.0  # CP-SAT deterministic time limit (not wall time: reproducible) to find a timetable
+DETERMINISTIC_TIME = 4.0  # ... and to improve its soft goals afterwards
 
 
 # ====================================================================== small helpers
@@ -278,22 +279,34 @@ def solve_timetable(plans: list[ClassPlan], units: list[Unit], unavailable: dict
             slack = model.NewIntVar(0, 1000, f"slack_{plan.id}_{day}")
             model.Add(slack >= daily[day] - top)
             cost.append(2 * slack)
-    model.Minimize(sum(cost))
+    # phase 1: any timetable (fast); phase 2: improve the soft goals from it, both with deterministic limits
+    solution = _run(model, seed, FEASIBILITY_TIME, label + " (feasibility)")
+    values = {k: solution.Value(v) for k, v in x.items()}
+    if cost:
+        for k, v in x.items():
+            model.AddHint(v, values[k])
+        model.Minimize(sum(cost))
+        improved = _run(model, seed, DETERMINISTIC_TIME, label + " (soft goals)")
+        values = {k: improved.Value(v) for k, v in x.items()}
+    out: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (ui, day, p) in sorted(x):
+        if values[ui, day, p]:
+            out[ui].append((day, p))
+    return out
+
+
+def _run(model: cp_model.CpModel, seed: int, det_time: float, label: str) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.random_seed = seed
     solver.parameters.num_workers = 1
-    solver.parameters.max_deterministic_time = DETERMINISTIC_TIME
+    solver.parameters.max_deterministic_time = det_time
     solver.parameters.max_time_in_seconds = 300.0  # safety net only; the deterministic limit binds first
     if os.environ.get("SAMPLE_DATA_SOLVER_LOG"):
         solver.parameters.log_search_progress = True
     status = solver.Solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise RuntimeError(f"{label}: no timetable found ({solver.StatusName(status)})")
-    out: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for (ui, day, p), v in sorted(x.items()):
-        if solver.Value(v):
-            out[ui].append((day, p))
-    return out
+    return solver
 
 
 def day_lengths(slots: int, days: int, cap: int, order: tuple[int, ...] = (2, 3, 1, 4, 5, 6)) -> dict[int, int]:
