@@ -92,6 +92,9 @@ def cmd_store(args: argparse.Namespace) -> int:
     school = load_school(args.source).school
     with Store.open(args.data_dir) as store:
         existing = store.get("school", school.id)
+        if existing and not args.replace and args.expected_version is None:
+            raise InputError(f"school '{school.id}' is already stored (version {existing.version}); pass --replace "
+                             "to replace it", f"школа «{school.id}» уже сохранена (версия {existing.version})")
         expected = args.expected_version if args.expected_version is not None else (
             existing.version if existing and args.replace else None)
         record = store.save_school(school, expected)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import hashlib
+import itertools
 import random
 import sys
 import time as _time
@@ -259,6 +260,7 @@ def solve_timetable(plans: list[ClassPlan], units: list[Unit], unavailable: dict
                 model.AddAtMostOne(vs)
     # soft goals
     cost = []
+    peaks = []
     for (ui, day, p), v in x.items():
         u = units[ui]
         win = plan_by_id[u.klass].hard_window
@@ -279,15 +281,26 @@ def solve_timetable(plans: list[ClassPlan], units: list[Unit], unavailable: dict
             slack = model.NewIntVar(0, 1000, f"slack_{plan.id}_{day}")
             model.Add(slack >= daily[day] - top)
             cost.append(2 * slack)
+            peaks.append((slack, top, daily[day], daily[2], daily[3]))
     # phase 1: any timetable (fast); phase 2: improve the soft goals from it, both with deterministic limits
     solution = _run(model, seed, FEASIBILITY_TIME, label + " (feasibility)")
     values = {k: solution.Value(v) for k, v in x.items()}
     if cost:
         for k, v in x.items():
             model.AddHint(v, values[k])
+        hinted = set()
+        for slack, top, today, tue, wed in peaks:  # a complete hint: the phase-1 timetable is a solution
+            top_value = max(solution.Value(tue), solution.Value(wed))
+            if top.Index() not in hinted:
+                model.AddHint(top, top_value)
+                hinted.add(top.Index())
+            model.AddHint(slack, max(0, solution.Value(today) - top_value))
         model.Minimize(sum(cost))
-        improved = _run(model, seed, DETERMINISTIC_TIME, label + " (soft goals)")
-        values = {k: improved.Value(v) for k, v in x.items()}
+        try:
+            improved = _run(model, seed, DETERMINISTIC_TIME, label + " (soft goals)")
+            values = {k: improved.Value(v) for k, v in x.items()}
+        except RuntimeError:
+            pass  # keep the phase-1 timetable
     out: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for (ui, day, p) in sorted(x):
         if values[ui, day, p]:
@@ -566,6 +579,59 @@ def build_school() -> School:
     def is_hard(sid: str) -> bool:
         return dict((s[0], s[2]) for s in SCHOOL_SUBJECTS)[sid] in HARD_KEYS
 
+    # ---------------------------------------------------------------- grade 1: three class versions
+    # Solved first (small, few shared teachers); the main version then avoids the clock times at which the
+    # shared teachers (music, PE) teach grade 1 in any of the three (a conservative union).
+    g1_lessons: list[Lesson] = []
+    g1_busy: dict[str, list] = defaultdict(list)
+    g1_ids = [c.id for c in classes if c.grade == 1]
+    g1_music = mus[0]
+    g1_pe = {cid: loads.pick(pe, 2) for cid in g1_ids}
+    versions = [TimetableVersion(id="main-2026", name="Основное расписание 2026/27", valid_from=year_start,
+                                 valid_to=year_end)]
+    spans = {"g1-sep-oct": (date(2026, 9, 1), date(2026, 10, 31), "1 классы, сентябрь–октябрь (3 урока)"),
+             "g1-nov-dec": (date(2026, 11, 1), date(2026, 12, 31), "1 классы, ноябрь–декабрь (4 урока)"),
+             "g1-jan-may": (date(2027, 1, 1), date(2027, 5, 31), "1 классы, январь–май (4 урока, раз в неделю 5)")}
+    for vi, (vid, curriculum) in enumerate(GRADE1.items()):
+        vf, vt, vname = spans[vid]
+        versions.append(TimetableVersion(id=vid, name=vname, valid_from=vf, valid_to=vt, classes=g1_ids))
+        variant = bell_by_id["g1"].on(vf)
+        times = {p.number: (minutes(p.start), minutes(p.end)) for p in variant.periods}
+        # Jan–May: one day a week with a 5th lesson, physical education; the first weekday (in the order
+        # Wed, Tue, Thu, Mon, Fri) for which a timetable exists, tried class by class in a fixed order
+        choices = itertools.product((3, 2, 4, 1, 5), repeat=len(g1_ids)) if vid == "g1-jan-may" else [None]
+        for long_days in choices:
+            g_plans, g_units = [], []
+            for ci, cid in enumerate(g1_ids):
+                per_day = 3 if vid == "g1-sep-oct" else 4
+                lengths = {d: per_day for d in range(1, 6)}
+                if long_days:
+                    lengths[long_days[ci]] = 5
+                assert sum(lengths.values()) == sum(curriculum.values()) + 1, vid
+                g_plans.append(ClassPlan(cid, lengths, times, hard_window=(2, 3), peak=False))
+                for sid, hours in curriculum.items():
+                    t = g1_music if sid == "MUS" else g1_pe[cid] if sid == "PE" else primary[cid]
+                    if sid == "PE" and long_days:
+                        g_units.append(Unit(cid, [Card(sid, (t,))], 1, fixed=[(long_days[ci], 5)]))
+                        hours -= 1
+                    g_units.append(Unit(cid, [Card(sid, (t,))], hours, max_per_day=1 if hours <= 5 else 2,
+                                        hard=is_hard(sid), difficulty=difficulty(sid)))
+                g_units.append(Unit(cid, [Card("ROV", (primary[cid],))], 1, fixed=[(1, 1)]))
+            t0 = _time.perf_counter()
+            try:
+                g_placed = solve_timetable(g_plans, g_units, unavailable, {}, SEED + 1 + vi, f"school {vid}")
+            except RuntimeError:
+                if long_days is None:
+                    raise
+                continue
+            break
+        else:
+            raise RuntimeError(f"school {vid}: no timetable for any choice of the 5-lesson day")
+        print(f"  school {vid}: {len(g_units)} units placed in {_time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        g1_lessons += lessons_from(vid, g_units, g_placed, class_order)
+        for t, items in busy_of(g_units, g_placed, {p.id: p for p in g_plans}).items():
+            g1_busy[t] += [(d, frozenset(), s, e) for d, _, s, e in items]  # other dates: clock time only
+
     # ---------------------------------------------------------------- main version (grades 2–11)
     plans: list[ClassPlan] = []
     units: list[Unit] = []
@@ -631,46 +697,9 @@ def build_school() -> School:
         units.append(Unit(c.id, [Card("ROV", (ct,))], 1, fixed=[(1, 1)]))
 
     t0 = _time.perf_counter()
-    placed = solve_timetable(plans, units, unavailable, {}, SEED, "school main-2026")
+    placed = solve_timetable(plans, units, unavailable, g1_busy, SEED, "school main-2026")
     print(f"  school main-2026: {len(units)} units placed in {_time.perf_counter() - t0:.1f} s", file=sys.stderr)
-    lessons = lessons_from("main-2026", units, placed, class_order)
-    plan_by_id = {p.id: p for p in plans}
-    main_busy = busy_of(units, placed, plan_by_id)
-
-    # ---------------------------------------------------------------- grade 1: three class versions
-    g1_ids = [c.id for c in classes if c.grade == 1]
-    g1_music = mus[0]
-    g1_pe = {cid: loads.pick(pe, 2) for cid in g1_ids}
-    versions = [TimetableVersion(id="main-2026", name="Основное расписание 2026/27", valid_from=year_start,
-                                 valid_to=year_end)]
-    spans = {"g1-sep-oct": (date(2026, 9, 1), date(2026, 10, 31), "1 классы, сентябрь–октябрь (3 урока)"),
-             "g1-nov-dec": (date(2026, 11, 1), date(2026, 12, 31), "1 классы, ноябрь–декабрь (4 урока)"),
-             "g1-jan-may": (date(2027, 1, 1), date(2027, 5, 31), "1 классы, январь–май (4 урока, раз в неделю 5)")}
-    for vi, (vid, curriculum) in enumerate(GRADE1.items()):
-        vf, vt, vname = spans[vid]
-        versions.append(TimetableVersion(id=vid, name=vname, valid_from=vf, valid_to=vt, classes=g1_ids))
-        variant = bell_by_id["g1"].on(vf)
-        times = {p.number: (minutes(p.start), minutes(p.end)) for p in variant.periods}
-        g_plans, g_units = [], []
-        for cid in g1_ids:
-            per_day = 3 if vid == "g1-sep-oct" else 4
-            lengths = {d: per_day for d in range(1, 6)}
-            if vid == "g1-jan-may":
-                lengths[3] = 5  # Wednesday: a 5th lesson, physical education
-            assert sum(lengths.values()) == sum(curriculum.values()) + 1, vid
-            g_plans.append(ClassPlan(cid, lengths, times, hard_window=(2, 3), peak=False))
-            for sid, hours in curriculum.items():
-                t = g1_music if sid == "MUS" else g1_pe[cid] if sid == "PE" else primary[cid]
-                if sid == "PE" and vid == "g1-jan-may":
-                    g_units.append(Unit(cid, [Card(sid, (t,))], 1, fixed=[(3, 5)]))
-                    hours -= 1
-                g_units.append(Unit(cid, [Card(sid, (t,))], hours, max_per_day=1 if hours <= 5 else 2,
-                                    hard=is_hard(sid), difficulty=difficulty(sid)))
-            g_units.append(Unit(cid, [Card("ROV", (primary[cid],))], 1, fixed=[(1, 1)]))
-        t0 = _time.perf_counter()
-        g_placed = solve_timetable(g_plans, g_units, unavailable, main_busy, SEED + 1 + vi, f"school {vid}")
-        print(f"  school {vid}: {len(g_units)} units placed in {_time.perf_counter() - t0:.1f} s", file=sys.stderr)
-        lessons += lessons_from(vid, g_units, g_placed, class_order)
+    lessons = lessons_from("main-2026", units, placed, class_order) + g1_lessons
 
     # ---------------------------------------------------------------- chats
     chats = [ChatLink(class_id=c.id, invite_link=invite_link("school-17", c.id)) for c in classes]

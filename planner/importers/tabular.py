@@ -365,7 +365,7 @@ def write_csv_folder(school: School, folder: Path) -> None:
 def write_xlsx(school: School, path: Path, frames: Frames | None = None) -> None:
     frames = frames if frames is not None else frames_from_school(school)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".xlsx.tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp.xlsx")
     os.close(fd)
     try:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xw:

@@ -1,0 +1,45 @@
+"""The committed school JSON schema matches the model, and a school file validates against it."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import jsonschema
+
+from builders import make_school
+from planner.school.model import SCHEMA_VERSION, School, school_json_schema
+
+SCHEMA = Path(__file__).resolve().parents[1] / "schemas" / "school.schema.json"
+
+
+def test_committed_schema_is_current():
+    assert json.loads(SCHEMA.read_text(encoding="utf-8")) == school_json_schema(), \
+        "run: planner schema --out schemas/school.schema.json"
+
+
+def test_a_school_json_validates_and_round_trips():
+    school = make_school({1: ["math", "russian"], 2: ["english"]})
+    data = json.loads(school.to_json())
+    jsonschema.validate(data, json.loads(SCHEMA.read_text(encoding="utf-8")))
+    assert data["schema_version"] == SCHEMA_VERSION
+    assert School.from_json(school.to_json()) == school
+    assert School.from_json(school.to_json()).fingerprint() == school.fingerprint()
+
+
+def test_the_schema_rejects_an_unknown_field():
+    school = make_school({1: ["math"]})
+    data = json.loads(school.to_json())
+    data["classes"][0]["favourite_colour"] = "blue"
+    try:
+        jsonschema.validate(data, json.loads(SCHEMA.read_text(encoding="utf-8")))
+    except jsonschema.ValidationError as err:
+        assert "favourite_colour" in str(err)
+    else:
+        raise AssertionError("an unknown field passed the schema")
+
+
+def test_fingerprint_changes_with_content():
+    a = make_school({1: ["math"]})
+    b = make_school({1: ["russian"]})
+    assert a.fingerprint() != b.fingerprint()
+    assert make_school({1: ["math"]}, year=(date(2026, 9, 1), date(2027, 5, 31))).fingerprint() == a.fingerprint()
