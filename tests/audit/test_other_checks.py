@@ -71,3 +71,20 @@ def test_a_teacher_in_two_classes_at_overlapping_times():
     school2 = make_school(FIVE, extra_classes=[other], extra_lessons=[moved])
     days2 = [class_day(school2, MONDAY), class_day(school2, MONDAY, "D")]
     assert check_teacher_overlap(days2) == []
+
+
+def test_a_lesson_when_the_teacher_is_unavailable():
+    from planner.audit.checks.teachers import check_teacher_availability
+    from planner.school.model import Teacher, Unavailability
+
+    school = make_school(FIVE)
+    assert check_teacher_availability([class_day(school, MONDAY)]) == []
+    busy = [t if t.id != "T-russian" else Teacher(id=t.id, name=t.name, unavailable=[Unavailability(day=1, period=2)])
+            for t in school.teachers]
+    school2 = school.model_copy(update={"teachers": busy})
+    [f] = check_teacher_availability([class_day(school2, MONDAY)])
+    assert f.teacher_id == "T-russian" and f.period == 2
+    whole_day = [t if t.id != "T-math" else Teacher(id=t.id, name=t.name, unavailable=[Unavailability(day=1)])
+                 for t in school.teachers]
+    [g] = check_teacher_availability([class_day(school.model_copy(update={"teachers": whole_day}), MONDAY)])
+    assert g.teacher_id == "T-math"

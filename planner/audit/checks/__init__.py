@@ -15,7 +15,7 @@ from planner.audit.checks.load import (
     check_lessons_per_day, check_weekly_load,
 )
 from planner.audit.checks.regime import check_first_shift_only, check_grade1_five_day_week
-from planner.audit.checks.teachers import check_teacher_overlap
+from planner.audit.checks.teachers import check_teacher_availability, check_teacher_overlap
 
 DAILY_CHECKS = (
     check_earliest_start,  # day.earliest_start — СП 2.4.3648-20
@@ -43,6 +43,7 @@ WEEKLY_CHECKS = (
 
 DATE_CHECKS = (
     check_teacher_overlap,  # integrity: no teacher in two places at once
+    check_teacher_availability,  # integrity: no lesson when the teacher is unavailable
 )
 
 __all__ = ["DAILY_CHECKS", "DATE_CHECKS", "WEEKLY_CHECKS"]

@@ -36,3 +36,27 @@ def check_teacher_overlap(days: list[ClassDay]) -> list[Finding]:
                     teacher_id=teacher, weekday=days[0].weekday if days else None, lesson_id=l2,
                     dates=(days[0].date,) if days else ()))
     return out
+
+
+def check_teacher_availability(days: list[ClassDay]) -> list[Finding]:
+    """Timetable integrity (not a sanitary norm): a teacher has no lesson at a time marked unavailable."""
+    if not days:
+        return []
+    teachers = {t.id: t for t in days[0].school.teachers}
+    out = []
+    for cd in days:
+        for slot in cd.slots:
+            for item in slot.items:
+                for tid in item.teachers:
+                    t = teachers.get(tid)
+                    if t is not None and not t.available(cd.weekday, slot.period):
+                        out.append(Finding(
+                            norm_key="integrity.teacher_unavailable", severity="violation",
+                            act="Целостность расписания", clause="доступность учителя", confidence="P",
+                            message_ru=f"урок «{item.lesson_id}» ({cd.klass.id}, {slot.period}-й урок) стоит в "
+                                       f"недоступное для учителя время",
+                            message_en=f"lesson '{item.lesson_id}' ({cd.klass.id}, period {slot.period}) is at a "
+                                       f"time the teacher is unavailable",
+                            teacher_id=tid, weekday=cd.weekday, lesson_id=item.lesson_id, period=slot.period,
+                            dates=(cd.date,)))
+    return out
