@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import zipfile
 from collections import defaultdict
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -362,7 +364,11 @@ def write_csv_folder(school: School, folder: Path) -> None:
         _atomic_write(folder / TABLES_BY_NAME[name].file_name, df.to_csv(index=False, lineterminator="\n").encode())
 
 
+_XLSX_STAMP = (2026, 9, 1, 0, 0, 0)  # fixed times inside the workbook: the same school gives the same bytes
+
+
 def write_xlsx(school: School, path: Path, frames: Frames | None = None) -> None:
+    """Write the workbook atomically and reproducibly (fixed document and zip-entry timestamps)."""
     frames = frames if frames is not None else frames_from_school(school)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp.xlsx")
@@ -371,10 +377,34 @@ def write_xlsx(school: School, path: Path, frames: Frames | None = None) -> None
         with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
             for table in TABLES:
                 frames[table.name].to_excel(xw, sheet_name=table.name, index=False)
+        _normalise_zip(Path(tmp))
+        os.chmod(tmp, _file_mode())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _normalise_zip(path: Path) -> None:
+    with zipfile.ZipFile(path) as zin:
+        entries = [(info.filename, zin.read(info.filename)) for info in zin.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in entries:
+            if name == "docProps/core.xml":  # openpyxl stamps the save time here
+                stamp = datetime(*_XLSX_STAMP).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>" + stamp + rb"\g<2>",
+                              data)
+            info = zipfile.ZipInfo(name, date_time=_XLSX_STAMP)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zout.writestr(info, data)
+
+
+def _file_mode() -> int:
+    """0666 minus the umask, as for a file created by open()."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -382,6 +412,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, _file_mode())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
