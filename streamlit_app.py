@@ -6,6 +6,7 @@ first start), its classes, teachers, a class's week and the SanPiN audit of a ch
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -27,8 +28,8 @@ st.set_page_config(page_title="Планировщик дистанта", page_ic
 
 
 @st.cache_resource
-def store() -> Store:
-    return Store.open()
+def store(data_dir: str | None) -> Store:
+    return Store.open(data_dir)
 
 
 @st.cache_resource
@@ -47,17 +48,17 @@ def ensure_samples(s: Store) -> None:
                 s.save_school(school, None)
 
 
-s = store()
+s = store(os.environ.get("PLANNER_DATA_DIR"))
 ensure_samples(s)
-records = s.list("school")
+records = sorted(s.list("school"), key=lambda r: (r.payload.get("kind") == "college", r.payload["name"]))
 
 st.title("Планировщик дистанционного обучения и проверка СанПиН")
 if not records:
     st.warning("В базе нет ни одной школы. Загрузите расписание (CSV-папку, книгу XLSX или файл JSON).")
     st.stop()
 
-names = {r.id: r.payload["name"] for r in records}
-school_id = st.sidebar.selectbox("Образовательная организация", list(names), format_func=names.get)
+ids_by_name = {r.payload["name"]: r.id for r in records}
+school_id = ids_by_name[st.sidebar.selectbox("Образовательная организация", list(ids_by_name), key="school")]
 school = s.load_school(school_id)
 record = s.get("school", school_id)
 st.sidebar.caption(f"Версия записи: {record.version}, изменена {record.updated_at[:16].replace('T', ' ')} UTC")
@@ -71,25 +72,25 @@ st.caption(f"Часовой пояс: {school.timezone} · учебный год
 tab_classes, tab_week, tab_teachers, tab_audit = st.tabs(["Классы", "Расписание недели", "Учителя", "СанПиН"])
 
 with tab_classes:
-    st.dataframe(classes_frame(school), hide_index=True, use_container_width=True)
+    st.dataframe(classes_frame(school), hide_index=True, width="stretch")
 
 default_monday = max(cal.year_start, min(date.today(), cal.year_end))
 default_monday -= timedelta(days=default_monday.isoweekday() - 1)
 
 with tab_week:
     col1, col2 = st.columns([1, 1])
-    class_names = {c.id: c.name for c in school.classes}
-    class_id = col1.selectbox("Класс", list(class_names), format_func=class_names.get)
-    monday = col2.date_input("Неделя с понедельника", value=default_monday, format="DD.MM.YYYY")
+    class_ids = {c.name: c.id for c in school.classes}
+    class_id = class_ids[col1.selectbox("Класс", list(class_ids), key="week_class")]
+    monday = col2.date_input("Неделя с понедельника", value=default_monday, format="DD.MM.YYYY", key="week_monday")
     monday = monday - timedelta(days=monday.isoweekday() - 1)
     grid = week_grid(school, class_id, monday)
     if grid.empty:
         st.info("На этой неделе у класса нет уроков (каникулы или вне учебного года).")
     else:
-        st.dataframe(grid, use_container_width=True)
+        st.dataframe(grid, width="stretch")
 
 with tab_teachers:
-    st.dataframe(teachers_frame(school), hide_index=True, use_container_width=True)
+    st.dataframe(teachers_frame(school), hide_index=True, width="stretch")
 
 with tab_audit:
     c1, c2 = st.columns(2)
@@ -115,5 +116,5 @@ with tab_audit:
                 "Норма": f"{f.act}, {f.clause}", "Достоверность": f.confidence, "Класс": f.class_id or "",
                 "Учитель": f.teacher_id or "", "Даты": ", ".join(d.strftime("%d.%m") for d in f.dates[:6])
                 + (" …" if len(f.dates) > 6 else ""), "Описание": f.message_ru, "Политика": f.policy_note,
-            } for f in report.findings]), hide_index=True, use_container_width=True)
+            } for f in report.findings]), hide_index=True, width="stretch")
         st.caption("Наборы норм: " + ", ".join(report.norm_sets))
