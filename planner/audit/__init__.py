@@ -69,6 +69,11 @@ def audit_school(school: School, library: NormLibrary, start: date, end: date) -
             f"СП 2.4.3648-20)")
     report = AuditReport(findings=audit_class_days(days), start=start, end=end, norm_sets=sorted(used_sets),
                          policy=library.policy.name if library.policy else "")
+    if any(c.is_college for c in school.classes):
+        report.notices_en.append("colleges: no verified federal cap on pairs per day or week exists; the local act's "
+                                 "values (college.* norms, settable in the policy file) were applied")
+        report.notices_ru.append("колледж: проверенного федерального предела пар в день и в неделю нет; применены "
+                                 "значения локального акта (нормы college.*, задаются в файле политики)")
     for fam, missing in uncovered.items():
         name_en, name_ru = FAMILY_NAMES.get(fam, (fam, fam))
         report.notices_en.append(f"{name_en} is not in force on {len(missing)} of the dates ({missing[0]} … "
