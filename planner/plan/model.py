@@ -1,0 +1,136 @@
+"""The plan: for every date of a scenario and every lesson occurrence, what happens (schema in
+schemas/plan.schema.json). Made by the rebuild, read by the auditor, the feeds, the messages and the page."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from planner.scenario.model import Scenario
+from planner.scenario.policy import ClassPolicy
+
+PLAN_SCHEMA_VERSION = 1
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Mode(StrEnum):
+    LIVE = "live"  # a video call
+    ASYNC = "async"  # asynchronous work with a task window and a hand-in deadline
+    IN_SCHOOL = "in_school"  # the regular lesson, in the building
+    REPLACED = "replaced"  # an in-school lesson given by a substitute, or supervised self-study
+    CANCELLED = "cancelled"
+
+
+class ReasonText(_Model):
+    """Why an occurrence is not a live call at its regular time with its regular teacher."""
+
+    code: str  # norm | priority | teacher_sick | teacher_remote | class_not_ready | no_device | teacher_busy | ...
+    norm_key: str | None = None
+    params: dict[str, str | int | float] = {}
+    text_ru: str
+    text_en: str
+
+
+class Gymnastics(_Model):
+    offset_minutes: int  # from the start of the live part
+    minutes: int
+    kind: str = "eyes"  # eyes | physical
+
+
+class AsyncWork(_Model):
+    kind: str  # paper | recording | online_task
+    window_start: datetime
+    window_end: datetime
+    deadline: date  # hand-in date (local act: within N school days)
+    work_minutes: int
+
+
+class Occurrence(_Model):
+    key: str  # OccurrenceKey: DATE|CLASS-OR-GROUP|LESSON
+    part: int = 1  # a college pair or a double lesson becomes several parts
+    parts: int = 1
+    date: date
+    class_id: str
+    groups: list[str] = []
+    lesson_id: str
+    subject_id: str
+    mode: Mode
+    start: datetime | None = None  # live, in school, replaced: time-zone-aware
+    end: datetime | None = None
+    regular_start: datetime | None = None
+    regular_end: datetime | None = None
+    teachers: list[str] = []
+    regular_teachers: list[str] = []
+    link: str | None = None
+    gymnastics: list[Gymnastics] = []
+    async_work: AsyncWork | None = None
+    screen_minutes: int = 0
+    pupils: int = 0
+    reasons: list[ReasonText] = []
+    teacher_changed: bool = False
+    day_changed: bool = False
+
+
+class SolverInfo(_Model):
+    status: str  # OPTIMAL | FEASIBLE | NO_ONLINE | FROZEN
+    objective: float = 0
+    bound: float = 0
+    gap: float = 0
+    wall_seconds: float = 0
+    workers: int = 1
+    components: int = 0
+    time_limit_seconds: float = 0
+
+
+class ClassSummary(_Model):
+    class_id: str
+    online_days: int
+    parts: int
+    live_parts: int
+    live_minutes: int
+    live_share: float
+    max_screen_minutes: int
+    screen_cap: int
+    pupils_without_device: int
+    perturbation: float
+
+
+class Plan(_Model):
+    schema_version: int = PLAN_SCHEMA_VERSION
+    school_id: str
+    school_fingerprint: str
+    timezone: str
+    scenario: Scenario
+    norm_sets: list[str]
+    policies: dict[str, dict[str, ClassPolicy]] = Field(default_factory=dict)  # date -> class -> policy
+    solver: SolverInfo
+    created_at: datetime
+    baseline: str = "regular"  # regular | published
+    occurrences: list[Occurrence]
+    summary: list[ClassSummary] = []
+    perturbation_total: float = 0
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Plan":
+        return cls.model_validate_json(text)
+
+    def content_hash(self) -> str:
+        data = self.model_dump(mode="json", exclude={"created_at", "solver"})
+        return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def plan_json_schema() -> dict:
+    schema = Plan.model_json_schema()
+    schema["$id"] = "https://planner.local/schemas/plan.schema.json"
+    schema["title"] = f"Plan (schema version {PLAN_SCHEMA_VERSION})"
+    return schema

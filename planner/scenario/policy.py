@@ -1,0 +1,144 @@
+"""The effective policy of a scenario for one class on one date: every knob resolved to a value with its source.
+
+Defaults come from the norms in force (never from numbers in code); a scenario knob overrides a default, and
+the plan records which. The auditor reads these values back from the plan to check it.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from planner.errors import InputError
+from planner.norms import NormsInForce, time_to_minutes
+from planner.scenario.model import AsyncKind, Scenario
+from planner.school.model import DeviceCounts, StudentClass
+
+SCREEN_DEVICES = ("pc", "laptop", "tablet")  # phones are not a learning device (eso.phones_forbidden)
+
+
+class Valued(BaseModel):
+    """A resolved value and where it came from."""
+
+    model_config = ConfigDict(frozen=True)
+    value: int
+    source: str  # "norm:<key>" or "scenario" or "school"
+
+
+class ClassPolicy(BaseModel):
+    """The limits one online class works under on one date."""
+
+    model_config = ConfigDict(frozen=True)
+    class_id: str
+    devices: DeviceCounts
+    devices_source: str  # "school" or "scenario override by …"
+    binding_device: str | None  # the strictest device present among pupils with a permitted device
+    pupils_without_device: int  # only a phone, or nothing: they get the alternative package
+    ready: bool
+    ready_source: str
+    call_minutes: Valued  # length of one live part
+    daily_budget: Valued  # table 6.8, the chosen column
+    reserve: Valued
+    min_break: Valued
+    earliest_start: Valued  # minutes of the day
+    latest_end: Valued
+    gymnastics_interval: Valued
+    gymnastics_minutes: Valued
+    async_screen: dict[str, int]
+    async_work_minutes: Valued
+    transition_buffer: Valued
+
+    @property
+    def screen_cap(self) -> int:
+        return max(0, self.daily_budget.value - self.reserve.value)
+
+
+def _norm(norms: NormsInForce, key: str):
+    norm = norms.get(key)
+    if norm is None:
+        raise InputError(f"norm '{key}' is not in force on {norms.day}", f"норма «{key}» не действует на "
+                         f"{norms.day:%d.%m.%Y}")
+    return norm
+
+
+def _row_value(norms: NormsInForce, key: str, field: str = "value", **query) -> int:
+    row = _norm(norms, key).row(**query)
+    if row is None:
+        raise InputError(f"norm '{key}' has no value for {query}", f"у нормы «{key}» нет значения для {query}")
+    return row.minutes(field)
+
+
+def class_policy(scenario: Scenario, klass: StudentClass, norms: NormsInForce) -> ClassPolicy:
+    knobs = scenario.policy
+    grade = klass.norm_grade
+    override = scenario.override_for(klass.id)
+    devices = override.devices if override and override.devices is not None else klass.devices
+    devices_source = f"scenario override by {override.by}" if override and override.devices is not None else "school"
+    ready = klass.readiness.ready
+    ready_source = "school"
+    if override and override.ready is not None:
+        ready, ready_source = override.ready, f"scenario override by {override.by}"
+
+    table = _norm(norms, "eso.table_6_8")
+    present = [d for d in SCREEN_DEVICES if getattr(devices, d) > 0]
+    binding, lesson_limit, budget = None, None, None
+    column = knobs.budget_column
+    for d in present:
+        row = table.row(device=d, grade=grade)
+        if row is None or column not in row.values:
+            raise InputError(f"table 6.8 has no '{column}' value for {d}, grade band of {grade}",
+                             f"в табл. 6.8 нет значения «{column}» для {d}, класс {grade}")
+        lim, bud = int(row.values["lesson"]), int(row.values[column])
+        if lesson_limit is None or lim < lesson_limit:
+            lesson_limit, binding = lim, d
+        budget = bud if budget is None else min(budget, bud)
+    distance_cap = knobs.live_lesson_max_minutes
+    call_source = "scenario"
+    if distance_cap is None:
+        distance_cap = _row_value(norms, "distance.lesson_max_minutes")
+        call_source = "norm:distance.lesson_max_minutes"
+    if lesson_limit is not None and lesson_limit <= distance_cap:
+        call = Valued(value=lesson_limit, source="norm:eso.table_6_8")
+    else:
+        call = Valued(value=distance_cap, source=call_source)
+
+    sp_break = _row_value(norms, "breaks.min_minutes")
+    if knobs.min_break_minutes is not None:
+        if knobs.min_break_minutes < sp_break:
+            raise InputError(f"min_break_minutes {knobs.min_break_minutes} is below the СП 2.4.3648-20 minimum of "
+                             f"{sp_break}", f"min_break_minutes {knobs.min_break_minutes} меньше минимума "
+                             f"СП 2.4.3648-20 ({sp_break} мин)")
+        min_break = Valued(value=knobs.min_break_minutes, source="scenario")
+    else:
+        rec = _row_value(norms, "distance.break_min_minutes")
+        min_break = Valued(value=max(sp_break, rec),
+                           source="norm:breaks.min_minutes" if sp_break >= rec else "norm:distance.break_min_minutes")
+
+    reserve = Valued(value=knobs.reserve_minutes, source="scenario") if knobs.reserve_minutes is not None else \
+        Valued(value=_row_value(norms, "screen.reserve_minutes"), source="norm:screen.reserve_minutes")
+    latest_sp = _row_value(norms, "day.latest_end")
+    if knobs.latest_end is not None:
+        latest = Valued(value=min(latest_sp, time_to_minutes(knobs.latest_end)), source="scenario")
+    else:
+        latest = Valued(value=min(latest_sp, _row_value(norms, "distance.latest_end")),
+                        source="norm:distance.latest_end")
+    interval = Valued(value=knobs.eye_gymnastics_interval_minutes, source="scenario") \
+        if knobs.eye_gymnastics_interval_minutes is not None else \
+        Valued(value=_row_value(norms, "eso.continuous_minutes", grade=grade), source="norm:eso.continuous_minutes")
+    gym = Valued(value=knobs.eye_gymnastics_minutes, source="scenario") if knobs.eye_gymnastics_minutes else \
+        Valued(value=_row_value(norms, "eye_gymnastics.duration_minutes"), source="norm:eye_gymnastics.duration_minutes")
+    async_screen = {k.value: knobs.async_screen_minutes.get(k, _row_value(norms, "async.screen_minutes", kind=k.value))
+                    for k in AsyncKind}
+    work = Valued(value=knobs.async_work_minutes, source="scenario") if knobs.async_work_minutes is not None else \
+        Valued(value=_row_value(norms, "async.work_minutes"), source="norm:async.work_minutes")
+    buffer = Valued(value=knobs.transition_buffer_minutes, source="scenario") \
+        if knobs.transition_buffer_minutes is not None else \
+        Valued(value=_row_value(norms, "teacher.transition_buffer_minutes"),
+               source="norm:teacher.transition_buffer_minutes")
+    return ClassPolicy(
+        class_id=klass.id, devices=devices, devices_source=devices_source, binding_device=binding,
+        pupils_without_device=devices.phone + devices.none, ready=ready, ready_source=ready_source,
+        call_minutes=call, daily_budget=Valued(value=budget or 0, source=f"norm:eso.table_6_8:{column}"),
+        reserve=reserve, min_break=min_break,
+        earliest_start=Valued(value=_row_value(norms, "day.earliest_start"), source="norm:day.earliest_start"),
+        latest_end=latest, gymnastics_interval=interval, gymnastics_minutes=gym, async_screen=async_screen, async_work_minutes=work,
+        transition_buffer=buffer)
