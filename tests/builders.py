@@ -7,7 +7,7 @@ from datetime import date, time
 from planner.audit.views import ClassDay, regular_class_day
 from planner.norms import NormLibrary
 from planner.school.model import (
-    Activity, BellSchedule, BellVariant, Lesson, Period, School, SchoolCalendar, StudentClass, Subject, Teacher,
+    Activity, BellSchedule, BellVariant, DeviceCounts, Lesson, Period, Readiness, School, SchoolCalendar, StudentClass, Subject, Teacher,
     TimetableVersion,
 )
 
@@ -47,6 +47,7 @@ def make_school(week: dict[int, list[str]], *, grade: int | None = 7, course: in
                 bell_variants: list[tuple[date | None, date | None, list[tuple[str, str]]]] | None = None,
                 start_period: dict[int, int] | None = None, extra_lessons: list[Lesson] = (),
                 extra_classes: list[StudentClass] = (), teachers: dict[str, str] | None = None,
+                devices: DeviceCounts | None = None, ready: bool = True,
                 year: tuple[date, date] = (date(2026, 9, 1), date(2027, 5, 31))) -> School:
     """One class 'C' whose timetable is week[weekday] = subject ids from period start_period[weekday] (1)."""
     variants = bell_variants or [(None, None, bells or STANDARD_BELLS)]
@@ -55,7 +56,10 @@ def make_school(week: dict[int, list[str]], *, grade: int | None = 7, course: in
                                                         for i, (a, b) in enumerate(ps)]) for f, t, ps in variants])
     age = (grade + 6) if grade is not None else 16
     klass = StudentClass(id="C", name="7А" if grade else "ИСП-25", grade=grade, course=course, age_min=age,
-                         age_max=age + 1, students=25, shift=shift, week_days=week_days, bell_schedule="main", ovz=ovz)
+                         age_max=age + 1, students=25, shift=shift, week_days=week_days, bell_schedule="main", ovz=ovz,
+                         devices=devices or DeviceCounts(pc=25),
+                         readiness=Readiness(chats_exist=ready, members_joined=ready, devices_confirmed=ready,
+                                             test_call_done=ready))
     teacher_of = teachers or {}
     lessons = []
     for day, subjects in week.items():
