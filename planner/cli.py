@@ -22,21 +22,42 @@ def _date(text: str) -> date:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from planner.audit import audit_school
+    from planner.audit import audit_plan, audit_school
+    from planner.errors import Location
     from planner.importers import load_school
     from planner.norms import NormLibrary
+    from planner.plan import Plan
 
+    plan = None
     if args.plan:
-        raise InputError("auditing a plan needs the rebuild module, which is not installed yet",
-                         "проверка плана требует модуля перестроения, он ещё не установлен",
-                         )
+        try:
+            plan = Plan.model_validate_json(Path(args.plan).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise InputError(f"cannot read the plan: {exc.strerror or exc}", f"не удаётся прочитать план: "
+                             f"{exc.strerror or exc}", Location(file=args.plan)) from None
+        except ValueError as exc:  # pydantic's ValidationError (bad JSON or a bad field) is a ValueError
+            errors = getattr(exc, "errors", lambda: [{}])()
+            first = errors[0] if errors else {}
+            loc = ".".join(str(x) for x in first.get("loc", ()))
+            msg = first.get("msg", str(exc))
+            raise InputError(f"not a valid plan: {msg}", f"файл не является корректным планом: {msg}",
+                             Location(file=args.plan, element=loc)) from None
+        if args.policy:
+            print("warning: the plan's embedded scenario policy is used for the scenario knobs; the policy file "
+                  "only changes norm values", file=sys.stderr)
+        if args.date_from or args.date_to:
+            print("warning: a plan is audited on its scenario's dates; --from/--to are ignored", file=sys.stderr)
     loaded = load_school(args.source)
     school = loaded.school
     library = NormLibrary.load(Path(args.constraints) if args.constraints else None,
                                Path(args.policy) if args.policy else None)
-    start = args.date_from or school.calendar.year_start
-    end = args.date_to or (start + timedelta(days=6) if args.date_from else school.calendar.year_end)
-    report = audit_school(school, library, start, end)
+    if plan is not None:
+        report = audit_plan(school, plan, library)
+        start, end = report.start, report.end
+    else:
+        start = args.date_from or school.calendar.year_start
+        end = args.date_to or (start + timedelta(days=6) if args.date_from else school.calendar.year_end)
+        report = audit_school(school, library, start, end)
     if args.format == "json":
         out = report.to_dict()
         out["import_warnings"] = [w.message_en for w in loaded.warnings]
@@ -44,14 +65,20 @@ def cmd_audit(args: argparse.Namespace) -> int:
     else:
         lang = args.lang
         print(f"{school.name}: {start} … {end}; norm sets: {', '.join(report.norm_sets)}"
-              + (f"; policy: {report.policy}" if report.policy else ""))
+              + (f"; policy: {report.policy}" if report.policy else "")
+              + (f"; plan: {plan.scenario.name}" if plan is not None else ""))
         for w in loaded.warnings:
             print(f"import warning: {w.message_ru if lang == 'ru' else w.message_en}")
         for n in (report.notices_ru if lang == "ru" else report.notices_en):
             print(f"NOTE: {n}")
+        marker = {True: ("[было и раньше] ", "[pre-existing] "), False: ("[новое] ", "[new] ")}
         for f in report.findings:
-            print(f.text(lang))
-        print(f"{len(report.violations)} violations, {len(report.warnings)} warnings")
+            prefix = marker[f.preexisting][0 if lang == "ru" else 1] if plan is not None else ""
+            print(prefix + f.text(lang))
+        summary = f"{len(report.violations)} violations, {len(report.warnings)} warnings"
+        if plan is not None:
+            summary += f" ({len(report.new_violations)} new violations)"
+        print(summary)
     return report.exit_code
 
 

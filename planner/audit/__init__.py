@@ -1,27 +1,34 @@
 """The independent auditor: checks a timetable against the norm sets in force on the dates in question.
 
 It shares no logic with the rebuild solver (an import contract in pyproject.toml, checked in CI); only the
-school model and the norm data are shared.
+school model, the norm data and the plan and scenario schemas are shared. `audit_school` checks the regular
+timetable, `audit_plan` a plan made by the rebuild.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 
 from planner.audit.checks import DAILY_CHECKS, DATE_CHECKS, WEEKLY_CHECKS
 from planner.audit.findings import AuditReport, Finding, merge
-from planner.audit.views import ClassDay, regular_class_day
-from planner.errors import NormSetError
+from planner.audit.plan_views import plan_class_days
+from planner.audit.views import ClassDay, audited_norms, regular_class_day
+from planner.errors import InputError, NormSetError
 from planner.norms import NormLibrary
+from planner.plan.model import Plan
 from planner.school.calendar import dates_between
 from planner.school.model import School
 
 FAMILY_NAMES = {"sanpin": ("СанПиН 1.2.3685-21", "СанПиН 1.2.3685-21"), "sp": ("СП 2.4.3648-20", "СП 2.4.3648-20")}
 
 
-def audit_class_days(days: list[ClassDay]) -> list[Finding]:
-    """Run every check over already-built class days (the regular timetable, or later a plan)."""
+def run_checks(days: list[ClassDay]) -> list[Finding]:
+    """Every check over already-built class days (the regular timetable or a plan), findings not yet merged.
+
+    Weekly checks see one class's days of one ISO week; on a plan, each pupil cell's online days form their own
+    week, together with the class's in-school days of that week (which belong to every cell)."""
     findings: list[Finding] = []
     weeks: dict[tuple, list[ClassDay]] = defaultdict(list)
     by_date: dict[date, list[ClassDay]] = defaultdict(list)
@@ -33,16 +40,24 @@ def audit_class_days(days: list[ClassDay]) -> list[Finding]:
         by_date[cd.date].append(cd)
     for week in weeks.values():
         week.sort(key=lambda cd: cd.date)
-        for check in WEEKLY_CHECKS:
-            findings.extend(check(week))
+        cells = sorted({cd.cell for cd in week if cd.cell}) or [()]
+        for cell in cells:
+            cell_week = [cd for cd in week if cd.cell in (cell, ())]
+            for check in WEEKLY_CHECKS:
+                findings.extend(replace(f, groups=f.groups or cell) for f in check(cell_week))
     for day_list in by_date.values():
         for check in DATE_CHECKS:
             findings.extend(check(day_list))
-    return merge(findings)
+    return findings
 
 
-def audit_school(school: School, library: NormLibrary, start: date, end: date) -> AuditReport:
-    """Audit the regular timetable of the school from start to end (inclusive)."""
+def audit_class_days(days: list[ClassDay]) -> list[Finding]:
+    """Run every check over already-built class days and merge findings that differ only by date."""
+    return merge(run_checks(days))
+
+
+def _regular_days(school: School, library: NormLibrary, start: date, end: date):
+    """The regular timetable's class days from start to end, the dates each federal act misses, the sets used."""
     if end < start:
         raise NormSetError(f"the period ends ({end}) before it starts ({start})",
                            f"период заканчивается ({end:%d.%m.%Y}) раньше, чем начинается ({start:%d.%m.%Y})")
@@ -54,7 +69,7 @@ def audit_school(school: School, library: NormLibrary, start: date, end: date) -
         norms = library.in_force(day)
         for fam in norms.missing_families:
             uncovered[fam].append(day)
-        if len(norms.missing_families) == len(("sanpin", "sp")):
+        if audited_norms(library, day) is None:
             continue  # no federal act in force: nothing to check this date against
         covered_any = True
         used_sets.update(norms.set_ids)
@@ -67,8 +82,11 @@ def audit_school(school: School, library: NormLibrary, start: date, end: date) -
             f"no norm set (СанПиН 1.2.3685-21 or СП 2.4.3648-20) is in force from {start} to {end}",
             f"с {start:%d.%m.%Y} по {end:%d.%m.%Y} не действует ни один набор норм (СанПиН 1.2.3685-21, "
             f"СП 2.4.3648-20)")
-    report = AuditReport(findings=audit_class_days(days), start=start, end=end, norm_sets=sorted(used_sets),
-                         policy=library.policy.name if library.policy else "")
+    return days, uncovered, used_sets
+
+
+def _add_notices(report: AuditReport, school: School, days: list[ClassDay],
+                 uncovered: dict[str, list[date]]) -> None:
     if any(c.is_college for c in school.classes):
         report.notices_en.append("colleges: no verified federal cap on pairs per day or week exists; the local act's "
                                  "values (college.* norms, settable in the policy file) were applied")
@@ -86,7 +104,43 @@ def audit_school(school: School, library: NormLibrary, start: date, end: date) -
     for key, note in loosened:
         report.notices_en.append(f"binding norm '{key}' LOOSENED by the school policy: {note}")
         report.notices_ru.append(f"обязательная норма «{key}» ОСЛАБЛЕНА политикой школы: {note}")
+
+
+def audit_school(school: School, library: NormLibrary, start: date, end: date) -> AuditReport:
+    """Audit the regular timetable of the school from start to end (inclusive)."""
+    days, uncovered, used_sets = _regular_days(school, library, start, end)
+    report = AuditReport(findings=audit_class_days(days), start=start, end=end, norm_sets=sorted(used_sets),
+                         policy=library.policy.name if library.policy else "")
+    _add_notices(report, school, days, uncovered)
     return report
 
 
-__all__ = ["AuditReport", "Finding", "audit_class_days", "audit_school"]
+def audit_plan(school: School, plan: Plan, library: NormLibrary) -> AuditReport:
+    """Audit a plan on its scenario's dates, separating new breaches from those of the regular timetable.
+
+    The regular timetable is audited over the same dates; a plan finding is pre-existing when a regular finding
+    has the same norm key, class, teacher, timetable weekday, lesson and bell period on one of its dates
+    (Finding.match_keys: groups and the measured numbers are left out). The report's exit code counts only new
+    violations."""
+    if plan.school_fingerprint != school.fingerprint():
+        raise InputError(
+            f"plan '{plan.scenario.name}' (school '{plan.school_id}'): the plan was made for another school or an "
+            f"older version of it", f"план «{plan.scenario.name}» (школа «{plan.school_id}») составлен для другой "
+            f"школы или для её прежней версии")
+    start, end = plan.scenario.start, plan.scenario.end
+    regular_days, uncovered, used_sets = _regular_days(school, library, start, end)
+    before = {k for f in run_checks(regular_days) for k in f.match_keys()}
+    findings = [replace(f, preexisting=bool(f.match_keys() & before))
+                for f in run_checks(plan_class_days(school, plan, library))]
+    report = AuditReport(findings=merge(findings), start=start, end=end, norm_sets=sorted(used_sets),
+                         policy=library.policy.name if library.policy else "", plan=True)
+    report.notices_en.append(f"plan for scenario '{plan.scenario.name}': findings marked pre-existing were already "
+                             f"in the regular timetable on the same dates; only new violations fail the audit")
+    report.notices_ru.append(f"план сценария «{plan.scenario.name}»: отмеченные как прежние нарушения были и в "
+                             f"обычном расписании в те же даты; проверку проваливают только новые нарушения")
+    _add_notices(report, school, regular_days, uncovered)
+    return report
+
+
+__all__ = ["AuditReport", "Finding", "audit_class_days", "audit_plan", "audit_school", "plan_class_days",
+           "run_checks"]

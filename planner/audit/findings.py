@@ -29,10 +29,19 @@ class Finding:
     policy_note: str = ""  # a school policy changed the value this finding was checked against
     loosened: bool = False  # ... and the change loosened a binding value
     preexisting: bool = False  # plan audits: the breach already existed in the regular timetable
+    groups: tuple[str, ...] = ()  # plan audits: the groups (pupil cell) the finding is about; () = whole class
 
     def merge_key(self) -> tuple:
-        return (self.norm_key, self.class_id, self.teacher_id, self.weekday, self.lesson_id, self.period,
-                self.message_en, self.policy_note)
+        return (self.norm_key, self.class_id, self.groups, self.teacher_id, self.weekday, self.lesson_id,
+                self.period, self.message_en, self.policy_note, self.preexisting)
+
+    def match_keys(self) -> set[tuple]:
+        """What makes a plan finding 'the same breach' as one of the regular timetable: the norm, the class,
+        the teacher, the timetable weekday, the lesson and the bell period, on a shared date. Groups and
+        the message (which carries the measured numbers) are left out, so a breach the plan keeps at the same
+        place counts as pre-existing even when its numbers changed."""
+        base = (self.norm_key, self.class_id, self.teacher_id, self.weekday, self.lesson_id, self.period)
+        return {(*base, d) for d in self.dates}
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -43,6 +52,8 @@ class Finding:
         where = []
         if self.class_id:
             where.append(("класс " if lang == "ru" else "class ") + self.class_id)
+        if self.groups:
+            where.append(("группы " if lang == "ru" else "groups ") + ", ".join(self.groups))
         if self.teacher_id:
             where.append(("учитель " if lang == "ru" else "teacher ") + self.teacher_id)
         msg = self.message_ru if lang == "ru" else self.message_en
@@ -98,6 +109,7 @@ class AuditReport:
     notices_en: list[str] = field(default_factory=list)  # coverage notes (e.g. an act not in force on some dates)
     notices_ru: list[str] = field(default_factory=list)
     policy: str = ""
+    plan: bool = False  # a plan audit: only NEW violations (not already in the regular timetable) fail it
 
     @property
     def violations(self) -> list[Finding]:
@@ -108,12 +120,27 @@ class AuditReport:
         return [f for f in self.findings if f.severity == "warning"]
 
     @property
+    def new_violations(self) -> list[Finding]:
+        return [f for f in self.violations if not f.preexisting]
+
+    @property
     def exit_code(self) -> int:
-        return 1 if self.violations else 0
+        return 1 if (self.new_violations if self.plan else self.violations) else 0
 
     def to_dict(self) -> dict:
+        def count(severity: str, preexisting: bool) -> int:
+            return sum(1 for f in self.findings if f.severity == severity and f.preexisting == preexisting)
+
+        findings = [f.to_dict() for f in self.findings]
+        if self.plan:
+            for d in findings:
+                d["status"] = "preexisting" if d["preexisting"] else "new"
         return {"start": self.start.isoformat(), "end": self.end.isoformat(), "norm_sets": self.norm_sets,
-                "policy": self.policy, "compliant": not self.violations,
-                "counts": {"violations": len(self.violations), "warnings": len(self.warnings)},
+                "policy": self.policy, "plan": self.plan,
+                "compliant": not (self.new_violations if self.plan else self.violations),
+                "counts": {"violations": len(self.violations), "warnings": len(self.warnings),
+                           "new_violations": count("violation", False),
+                           "preexisting_violations": count("violation", True),
+                           "new_warnings": count("warning", False), "preexisting_warnings": count("warning", True)},
                 "notices": {"en": self.notices_en, "ru": self.notices_ru},
-                "findings": [f.to_dict() for f in self.findings]}
+                "findings": findings}

@@ -1,12 +1,12 @@
 """What the checks look at: one class on one date as an ordered list of time slots, built from the regular
-timetable (and, later, from a plan). Built only from the school model; nothing here comes from the solver."""
+timetable (or from a plan, in plan_views.py). Built only from the school model; nothing here comes from the solver."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from planner.norms import NormsInForce
+from planner.norms import REQUIRED_FAMILIES, NormLibrary, NormsInForce
 from planner.school.calendar import lessons_on
 from planner.school.model import Activity, School, StudentClass
 
@@ -26,13 +26,18 @@ class Item:
 
 @dataclass(frozen=True)
 class Slot:
-    """One lesson period of the class: its clock times (minutes of the day) and what is taught in it."""
+    """One lesson period of the class: its clock times (minutes of the day) and what is taught in it.
+
+    On an online day a slot is one live call (one part of a lesson), with its eye-gymnastics moments."""
 
     ordinal: int  # 1 = the class's first lesson of the day
-    period: int  # the bell period number
+    period: int  # the bell period number (of the regular lesson)
     start: int
     end: int
     items: tuple[Item, ...]
+    gymnastics: tuple[tuple[int, int], ...] = ()  # (offset from start, minutes) inside a live call
+    screen_minutes: int = 0
+    live: bool = False  # a live call (on an online day); False: a lesson in the building
 
     @property
     def minutes(self) -> int:
@@ -45,6 +50,16 @@ class Slot:
 
 
 @dataclass(frozen=True)
+class AsyncPart:
+    """One part of a lesson done as asynchronous work on an online day."""
+
+    item: Item
+    period: int
+    screen_minutes: int
+    work_minutes: int
+
+
+@dataclass(frozen=True)
 class ClassDay:
     school: School
     klass: StudentClass
@@ -52,6 +67,21 @@ class ClassDay:
     weekday: int
     slots: tuple[Slot, ...]
     norms: NormsInForce
+    day_type: str = "regular_day"  # regular_day | in_school_day | online_day (a norm's applies_to)
+    async_parts: tuple[AsyncPart, ...] = ()
+    load_units: tuple[Slot, ...] | None = None  # lessons counted by the load caps, when not the slots
+    policy: object | None = None  # the scenario's ClassPolicy on plan days
+    scenario: object | None = None  # the plan's Scenario on plan days
+    cell: tuple[str, ...] = ()  # online days: the pupil cell (one group per division); () = the whole class
+
+    @property
+    def counted(self) -> tuple[Slot, ...]:
+        """The lessons the daily and weekly caps count: live and asynchronous alike (both are учебная нагрузка)."""
+        return self.slots if self.load_units is None else self.load_units
+
+    @property
+    def screen_minutes(self) -> int:
+        return sum(s.screen_minutes for s in self.slots) + sum(a.screen_minutes for a in self.async_parts)
 
     @property
     def month(self) -> int:
@@ -62,7 +92,13 @@ class ClassDay:
                 "week_days": self.klass.week_days}
 
     def subject_keys(self) -> set[str]:
-        return {i.norm_key for s in self.slots for i in s.items if i.norm_key}
+        return {i.norm_key for s in self.counted for i in s.items if i.norm_key}
+
+
+def audited_norms(library: NormLibrary, day: date) -> NormsInForce | None:
+    """The norms in force on the date, or None when no federal act is in force (nothing to audit against)."""
+    norms = library.in_force(day)
+    return None if len(norms.missing_families) == len(REQUIRED_FAMILIES) else norms
 
 
 def regular_class_day(school: School, klass: StudentClass, day: date, norms: NormsInForce) -> ClassDay | None:

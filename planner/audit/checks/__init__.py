@@ -1,7 +1,8 @@
 """The table of contents of the audit: every norm check, one line each.
 
 Daily checks take one class day; weekly checks take one class's days of one calendar week; date checks take
-all class days of one date (cross-class rules).
+all class days of one date (cross-class rules). On a plan, online days are one class day per pupil cell
+(planner/audit/plan_views.py); each check's norm decides by its applies_to whether it runs on a day type.
 """
 
 from planner.audit.checks.day import (
@@ -13,6 +14,11 @@ from planner.audit.checks.extracurricular import check_extracurricular_gap
 from planner.audit.checks.load import (
     check_college_pairs_per_day, check_college_weekly_hours, check_grade1_sep_oct_load, check_grade1_step_mode,
     check_lessons_per_day, check_weekly_load,
+)
+from planner.audit.checks.online import (
+    check_call_breaks, check_call_length, check_daily_screen_budget, check_eye_gymnastics, check_homework_time,
+    check_not_ready_class_live, check_online_latest_end, check_remote_teacher_not_in_school, check_screen_reserve,
+    check_sick_teacher_idle, check_transition_buffer,
 )
 from planner.audit.checks.regime import check_first_shift_only, check_grade1_five_day_week
 from planner.audit.checks.teachers import check_teacher_availability, check_teacher_overlap
@@ -29,6 +35,15 @@ DAILY_CHECKS = (
     check_grade1_five_day_week,  # grade1.five_day_week — СанПиН табл. 6.6
     check_hard_subject_position,  # difficulty.hard_lessons — recommendation
     check_extracurricular_gap,  # extracurricular.gap_minutes — СанПиН табл. 6.6
+    # online days of a plan
+    check_call_length,  # eso.table_6_8 "lesson" — СанПиН табл. 6.8 (then distance.lesson_max_minutes / scenario)
+    check_daily_screen_budget,  # eso.table_6_8 budget column — СанПиН табл. 6.8
+    check_screen_reserve,  # scenario.screen_reserve — the scenario's policy
+    check_eye_gymnastics,  # eso.continuous_minutes — СП 2.4.3648-20 п. 2.10.2; eso.eye_gymnastics
+    check_call_breaks,  # scenario.call_break — the scenario's policy (the СП minimum: check_min_break)
+    check_online_latest_end,  # distance.latest_end — recommendation; scenario.latest_end
+    check_not_ready_class_live,  # scenario.class_not_ready — scenario rule
+    check_homework_time,  # homework.max_hours_per_day — СанПиН табл. 6.6 (warning)
 )
 
 WEEKLY_CHECKS = (
@@ -44,6 +59,9 @@ WEEKLY_CHECKS = (
 DATE_CHECKS = (
     check_teacher_overlap,  # integrity: no teacher in two places at once
     check_teacher_availability,  # integrity: no lesson when the teacher is unavailable
+    check_sick_teacher_idle,  # scenario.teacher_sick — scenario rule
+    check_remote_teacher_not_in_school,  # scenario.teacher_remote_only — scenario rule
+    check_transition_buffer,  # scenario.transition_buffer — the scenario's policy
 )
 
 __all__ = ["DAILY_CHECKS", "DATE_CHECKS", "WEEKLY_CHECKS"]

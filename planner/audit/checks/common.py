@@ -15,7 +15,7 @@ def applicable(cd: ClassDay, key: str, **extra_query) -> tuple[Norm, Row] | None
     if norm is None:
         return None
     kind = "college" if cd.klass.is_college else "school"
-    if not norm.applies_to_institution(kind):
+    if not norm.applies_to_institution(kind) or cd.day_type not in norm.applies_to:
         return None
     row = norm.row(**{**cd.norm_query(), **extra_query})
     if row is None:
@@ -24,4 +24,5 @@ def applicable(cd: ClassDay, key: str, **extra_query) -> tuple[Norm, Row] | None
 
 
 def where(cd: ClassDay, **more) -> dict:
-    return {"class_id": cd.klass.id, "weekday": cd.weekday, "dates": (cd.date,), **more}
+    """Where a finding of one class day happened; on an online day it names the pupil cell (its groups)."""
+    return {"class_id": cd.klass.id, "weekday": cd.weekday, "dates": (cd.date,), "groups": cd.cell, **more}

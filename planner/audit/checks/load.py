@@ -21,7 +21,7 @@ def _daily_cap(week: list[ClassDay], key: str, unit_ru: str, unit_en: str) -> li
         if not found:
             continue
         norm, row = found
-        count = len(cd.slots)
+        count = len(cd.counted)
         cap = int(row.value())
         extra = int(row.values.get("once_a_week", cap))
         if count > extra:
@@ -75,7 +75,7 @@ def _weekly_sum(week: list[ClassDay], key: str, per_slot: float, text_ru: str, t
     if not found:
         return []
     norm, row = found
-    total = sum(per_slot for cd in week for s in cd.slots if s.is_lesson or not only_lessons)
+    total = sum(per_slot for cd in week for s in cd.counted if s.is_lesson or not only_lessons)
     cap = float(row.value())
     if total <= cap:
         return []

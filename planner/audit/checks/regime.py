@@ -11,7 +11,7 @@ def check_first_shift_only(cd: ClassDay) -> list[Finding]:
     """СП 2.4.3648-20, п. 3.4.16: 1st, 5th, graduating 9th and 11th grades and ОВЗ classes learn in the first
     shift; sources disagree on 10th and 11th (unverified rows give warnings) (norm "shifts.first_shift_only")."""
     norm = cd.norms.get("shifts.first_shift_only")
-    if norm is None or cd.klass.is_college:
+    if norm is None or cd.klass.is_college or cd.day_type not in norm.applies_to:
         return []
     rows = [r for r in norm.rows if r.matches(cd.norm_query())]
     out = []
