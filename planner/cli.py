@@ -23,25 +23,12 @@ def _date(text: str) -> date:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from planner.audit import audit_plan, audit_school
-    from planner.errors import Location
     from planner.importers import load_school
     from planner.norms import NormLibrary
-    from planner.plan import Plan
 
     plan = None
     if args.plan:
-        try:
-            plan = Plan.model_validate_json(Path(args.plan).read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise InputError(f"cannot read the plan: {exc.strerror or exc}", f"не удаётся прочитать план: "
-                             f"{exc.strerror or exc}", Location(file=args.plan)) from None
-        except ValueError as exc:  # pydantic's ValidationError (bad JSON or a bad field) is a ValueError
-            errors = getattr(exc, "errors", lambda: [{}])()
-            first = errors[0] if errors else {}
-            loc = ".".join(str(x) for x in first.get("loc", ()))
-            msg = first.get("msg", str(exc))
-            raise InputError(f"not a valid plan: {msg}", f"файл не является корректным планом: {msg}",
-                             Location(file=args.plan, element=loc)) from None
+        plan = _load_plan(args.plan)
         if args.policy:
             print("warning: the plan's embedded scenario policy is used for the scenario knobs; the policy file "
                   "only changes norm values", file=sys.stderr)
@@ -80,6 +67,73 @@ def cmd_audit(args: argparse.Namespace) -> int:
             summary += f" ({len(report.new_violations)} new violations)"
         print(summary)
     return report.exit_code
+
+
+def _load_plan(path: str):
+    from planner.errors import Location
+    from planner.plan import Plan
+
+    try:
+        return Plan.model_validate_json(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read the plan: {exc.strerror or exc}", f"не удаётся прочитать план: "
+                         f"{exc.strerror or exc}", Location(file=path)) from None
+    except ValueError as exc:
+        errors = getattr(exc, "errors", lambda: [{}])()
+        first = errors[0] if errors else {}
+        msg = first.get("msg", str(exc))
+        raise InputError(f"not a valid plan: {msg}", f"файл не является корректным планом: {msg}",
+                         Location(file=path, element=".".join(str(x) for x in first.get("loc", ())))) from None
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    """Exit 0 plan found, 2 bad input, 3 pre-checks failed, 4 no plan within the time limit."""
+    from planner.importers import load_school
+    from planner.norms import NormLibrary
+    from planner.rebuild import PrecheckError, rebuild
+    from planner.scenario import scenario_from_toml
+
+    school = load_school(args.source).school
+    scenario = scenario_from_toml(Path(args.scenario))
+    library = NormLibrary.load(Path(args.constraints) if args.constraints else None,
+                               Path(args.policy) if args.policy else None)
+    published = _load_plan(args.published) if args.published else None
+    if scenario.replan_from and published is None:
+        raise InputError("the scenario re-plans (replan_from) but no --published plan was given",
+                         "сценарий перепланирует (replan_from), но опубликованный план не указан (--published)")
+
+    def progress(event: dict) -> None:
+        if args.verbose and "status" in event:
+            print(f"{event['date']} component {event['component']}/{event['components']}: {event['status']}, "
+                  f"objective {event['objective']:.0f}, bound {event['bound']:.0f}, {event['elapsed']:.2f} s",
+                  file=sys.stderr)
+
+    try:
+        plan = rebuild(school, scenario, library, published=published, time_limit=args.time_limit,
+                       workers=args.workers, seed=args.seed, progress=progress, scenario_source=args.scenario)
+    except PrecheckError as err:
+        print("pre-checks failed:", file=sys.stderr)
+        for line in err.problems_en:
+            print(f"  - {line}", file=sys.stderr)
+        return 3
+    if plan.solver.status == "UNKNOWN":
+        print("error: the time limit was reached with no plan", file=sys.stderr)
+        return 4
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(plan.to_json(), encoding="utf-8")
+    tmp.replace(out)
+    live = sum(o.mode == "live" for o in plan.occurrences)
+    online = sum(o.mode in ("live", "async") for o in plan.occurrences)
+    print(f"{scenario.name}: {plan.solver.status} in {plan.solver.wall_seconds:.2f} s (gap {plan.solver.gap:.1%}); "
+          f"{live} of {online} online parts live; perturbation {plan.perturbation_total:g}; wrote {out}")
+    for c in plan.summary:
+        if c.parts:
+            print(f"  {c.class_id}: live share {c.live_share:.0%}, up to {c.max_screen_minutes} of "
+                  f"{c.screen_cap} screen minutes a day, {c.pupils_without_device} pupils without a device, "
+                  f"perturbation {c.perturbation:g}")
+    return 0
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
@@ -143,6 +197,20 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--format", choices=("text", "json"), default="text")
     a.add_argument("--lang", choices=("en", "ru"), default="en")
     a.set_defaults(func=cmd_audit)
+
+    r = sub.add_parser("rebuild", help="plan the scenario's online days (exit 0 plan, 2 bad input, 3 pre-checks "
+                                        "failed, 4 no plan in time)")
+    r.add_argument("source", help="a CSV folder, an XLSX workbook or a school JSON file")
+    r.add_argument("--scenario", required=True, help="the scenario TOML file")
+    r.add_argument("--out", required=True, help="where to write the plan JSON")
+    r.add_argument("--published", help="the published plan to re-plan against (freezes dates before replan_from)")
+    r.add_argument("--policy", help="a school policy TOML file (norm values)")
+    r.add_argument("--constraints", help="the folder of norm files (default: the repository's constraints/)")
+    r.add_argument("--time-limit", type=float, default=10.0, help="seconds for the whole solve (default 10)")
+    r.add_argument("--workers", type=int, default=1, help="CP-SAT workers (default 1)")
+    r.add_argument("--seed", type=int, default=0)
+    r.add_argument("--verbose", action="store_true", help="print each component's solve")
+    r.set_defaults(func=cmd_rebuild)
 
     c = sub.add_parser("convert", help="write a school as JSON (.json), a workbook (.xlsx) or a CSV folder")
     c.add_argument("source")

@@ -54,7 +54,9 @@ def explain_async(school: School, plan: Plan, library: NormLibrary) -> Plan:
                 baseline_cache[key] = _findings(school, plan, library, [occurrences[j] for j in related])
             after = _findings(school, plan, library, [trial if j == i else occurrences[j] for j in related])
             new = [f for k, f in after.items() if k not in baseline_cache[key]]
-            occurrences[i] = o.model_copy(update={"reasons": [_reason(school, pol, o, new)]})
+            calls = [occurrences[j] for j in idxs if occurrences[j].class_id == o.class_id
+                     and occurrences[j].mode == Mode.LIVE and _shares_pupils(occurrences[j], o)]
+            occurrences[i] = o.model_copy(update={"reasons": [_reason(school, pol, o, new, calls)]})
     return plan.model_copy(update={"occurrences": occurrences})
 
 
@@ -70,9 +72,32 @@ def _findings(school: School, plan: Plan, library: NormLibrary, occs: list[Occur
     return {_finding_key(f): f for f in found if f.severity == "violation"}
 
 
-def _reason(school: School, pol, o: Occurrence, new: list) -> ReasonText:
+def _shares_pupils(a: Occurrence, b: Occurrence) -> bool:
+    return not a.groups or not b.groups or bool(set(a.groups) & set(b.groups))
+
+
+SCREEN_KEYS = ("eso.table_6_8", "scenario.screen_reserve")
+
+
+def _reason(school: School, pol, o: Occurrence, new: list, calls: list[Occurrence]) -> ReasonText:
     klass = school.class_by_id(o.class_id)
     device = DEVICE_RU.get(pol.binding_device or "", pol.binding_device or "")
+    screen = [f for f in new if f.norm_key in SCREEN_KEYS]
+    if screen:
+        # the daily screen limit of table 6.8 (minus the scenario's reserve) is used up by the calls already made
+        f = screen[0]
+        lengths = sorted({c.screen_minutes for c in calls})
+        made = f"{len(calls)} урок(ами) по {'/'.join(map(str, lengths))} мин" if calls else "асинхронной работой"
+        made_en = f"{len(calls)} call(s) of {'/'.join(map(str, lengths))} min" if calls else "asynchronous work"
+        return ReasonText(
+            code="norm", norm_key="eso.table_6_8",
+            params={"class": klass.name, "device": pol.binding_device or "", "budget": pol.daily_budget.value,
+                    "reserve": pol.reserve.value, "calls": len(calls), "call_minutes": pol.call_minutes.value,
+                    "finding": f.norm_key},
+            text_ru=f"{klass.name} ({device}): лимит {pol.daily_budget.value} мин в день (резерв {pol.reserve.value} "
+                    f"мин) исчерпан {made} — СанПиН 1.2.3685-21, табл. 6.8",
+            text_en=f"{klass.name} ({pol.binding_device}): the {pol.daily_budget.value}-minute daily limit "
+                    f"(reserve {pol.reserve.value} min) is used up by {made_en} — СанПиН 1.2.3685-21, table 6.8")
     if new:
         f = sorted(new, key=lambda f: (f.norm_key.startswith("integrity"), f.norm_key))[0]
         return ReasonText(
