@@ -156,9 +156,11 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from planner.plan import plan_json_schema
     from planner.school.model import school_json_schema
 
-    text = json.dumps(school_json_schema(), ensure_ascii=False, indent=2) + "\n"
+    schema = plan_json_schema() if args.kind == "plan" else school_json_schema()
+    text = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
     else:
@@ -217,7 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--out", required=True)
     c.set_defaults(func=cmd_convert)
 
-    s = sub.add_parser("schema", help="print the JSON schema of the school file")
+    s = sub.add_parser("schema", help="print the JSON schema of the school file (or of the plan file)")
+    s.add_argument("kind", nargs="?", choices=("school", "plan"), default="school")
     s.add_argument("--out")
     s.set_defaults(func=cmd_schema)
 

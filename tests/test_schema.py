@@ -43,3 +43,23 @@ def test_fingerprint_changes_with_content():
     b = make_school({1: ["russian"]})
     assert a.fingerprint() != b.fingerprint()
     assert make_school({1: ["math"]}, year=(date(2026, 9, 1), date(2027, 5, 31))).fingerprint() == a.fingerprint()
+
+
+def test_committed_plan_schema_is_current_and_a_plan_validates():
+    from builders import MONDAY, library
+
+    from planner.plan import Plan, plan_json_schema
+    from planner.rebuild import rebuild
+    from planner.scenario import scenario_from_dict
+
+    path = SCHEMA.with_name("plan.schema.json")
+    assert json.loads(path.read_text(encoding="utf-8")) == plan_json_schema(), \
+        "run: planner schema plan --out schemas/plan.schema.json"
+    school = make_school({1: ["math", "russian", "english", "history"]})
+    plan = rebuild(school, scenario_from_dict({"name": "t", "reason": "other", "start": MONDAY, "end": MONDAY,
+                                               "online": {"all": True}}), library())
+    data = json.loads(plan.to_json())
+    jsonschema.validate(data, json.loads(path.read_text(encoding="utf-8")))
+    assert Plan.from_json(plan.to_json()) == plan
+    assert data["school_fingerprint"] == school.fingerprint() and data["scenario"]["name"] == "t"
+    assert {o["mode"] for o in data["occurrences"]} == {"live", "async"}
