@@ -234,6 +234,7 @@ def _solve_day(school: School, scenario: Scenario, day: DayInput, live_so_far, l
     live: dict[int, int] = {}
     covers: dict[int, str] = {}
     comps = sorted(groups.values(), key=lambda g: -len(g[0]))
+    day_started = _time.monotonic()
     for n, (cis, vis) in enumerate(comps):
         if cancel is not None and cancel.is_set():
             raise RebuildCancelled()
@@ -254,7 +255,11 @@ def _solve_day(school: School, scenario: Scenario, day: DayInput, live_so_far, l
             def report(_n=n, **kw):
                 progress({"date": day.date.isoformat(), "component": _n + 1, "components": len(comps), **kw})
         res = solve_component(comp_calls, comp_cells, [cover_specs[i] for i in vis],
-                              _buffer(day), floors, time_limit=time_limit / max(1, len(comps)) * 1.0,
+                              _buffer(day), floors,
+                              # what earlier components left unused passes on to the later ones
+                              time_limit=_component_share(time_limit - (_time.monotonic() - day_started),
+                                                          len(cis), sum(len(c[0]) for c in comps[n:]),
+                                                          len(comps) - n),
                               workers=workers, seed=seed, report=report, cancel=cancel)
         totals.components += 1
         totals.objective += res.objective
@@ -271,6 +276,11 @@ def _solve_day(school: School, scenario: Scenario, day: DayInput, live_so_far, l
             progress({"date": day.date.isoformat(), "component": n + 1, "components": len(comps),
                       "status": res.status, "objective": res.objective, "bound": res.bound, "elapsed": res.wall})
     return live, covers, forced
+
+
+def _component_share(remaining: float, calls: int, calls_left: int, comps_left: int) -> float:
+    """A component's share of the day's remaining time: by its number of calls, at least an even split."""
+    return max(remaining / max(1, comps_left), remaining * calls / max(1, calls_left))
 
 
 def _buffer(day: DayInput) -> int:

@@ -30,6 +30,7 @@ def explain_async(school: School, plan: Plan, library: NormLibrary) -> Plan:
     for i, o in enumerate(plan.occurrences):
         by_date[o.date].append(i)
     occurrences = list(plan.occurrences)
+    ctx = _Context(school, plan, library)
     for day, idxs in by_date.items():
         todo = [i for i in idxs if occurrences[i].mode == Mode.ASYNC and not occurrences[i].reasons]
         if not todo:
@@ -51,8 +52,8 @@ def explain_async(school: School, plan: Plan, library: NormLibrary) -> Plan:
                        or teachers & set(occurrences[j].teachers)]
             key = (o.class_id, tuple(sorted(teachers)))
             if key not in baseline_cache:
-                baseline_cache[key] = _findings(school, plan, library, [occurrences[j] for j in related])
-            after = _findings(school, plan, library, [trial if j == i else occurrences[j] for j in related])
+                baseline_cache[key] = ctx.findings(day, [occurrences[j] for j in related])
+            after = ctx.findings(day, [trial if j == i else occurrences[j] for j in related])
             new = [f for k, f in after.items() if k not in baseline_cache[key]]
             calls = [occurrences[j] for j in idxs if occurrences[j].class_id == o.class_id
                      and occurrences[j].mode == Mode.LIVE and _shares_pupils(occurrences[j], o)]
@@ -66,10 +67,23 @@ def _minutes(n: int):
     return timedelta(minutes=n)
 
 
-def _findings(school: School, plan: Plan, library: NormLibrary, occs: list[Occurrence]) -> dict:
-    mini = plan.model_copy(update={"occurrences": occs})
-    found = audit_class_days(plan_class_days(school, mini, library))
-    return {_finding_key(f): f for f in found if f.severity == "violation"}
+class _Context:
+    """Audits small slices of the plan: one date, the classes and lessons involved (the auditor's cost grows with
+    the school it is given, so each trial hands it only what the trial touches)."""
+
+    def __init__(self, school: School, plan: Plan, library: NormLibrary):
+        self.school, self.plan, self.library = school, plan, library
+        self.lessons = {le.id: le for le in school.lessons}
+        self.classes = {c.id: c for c in school.classes}
+
+    def findings(self, day, occs: list[Occurrence]) -> dict:
+        small = self.school.model_copy(update={
+            "lessons": [self.lessons[i] for i in sorted({o.lesson_id for o in occs})],
+            "classes": [self.classes[c] for c in sorted({o.class_id for o in occs})]})
+        mini = self.plan.model_copy(update={"occurrences": occs, "scenario": self.plan.scenario.model_copy(
+            update={"start": day, "end": day})})
+        found = audit_class_days(plan_class_days(small, mini, self.library))
+        return {_finding_key(f): f for f in found if f.severity == "violation"}
 
 
 def _shares_pupils(a: Occurrence, b: Occurrence) -> bool:

@@ -76,6 +76,24 @@ class DatedLesson:
         return self.last_period.end.hour * 60 + self.last_period.end.minute
 
 
+_INDEX: dict[int, tuple[School, dict[tuple[str, str, int], list[Lesson]]]] = {}
+
+
+def _lessons_by_version_class_day(school: School) -> dict[tuple[str, str, int], list[Lesson]]:
+    """Lessons indexed by (version, class, weekday), built once per school object (schools are immutable)."""
+    hit = _INDEX.get(id(school))
+    if hit is not None and hit[0] is school:
+        return hit[1]
+    index: dict[tuple[str, str, int], list[Lesson]] = {}
+    for le in school.lessons:
+        for cid in le.classes:
+            index.setdefault((le.version, cid, le.day), []).append(le)
+    if len(_INDEX) >= 8:
+        _INDEX.pop(next(iter(_INDEX)))
+    _INDEX[id(school)] = (school, index)
+    return index
+
+
 def lessons_on(school: School, klass: StudentClass, day: date) -> list[DatedLesson]:
     """The regular lessons of a class on a date, ordered by period."""
     weekday = timetable_weekday(school, klass, day)
@@ -91,9 +109,7 @@ def lessons_on(school: School, klass: StudentClass, day: date) -> list[DatedLess
                          f"у звонкового режима «{klass.bell_schedule}» класса «{klass.id}» нет варианта на "
                          f"{day:%d.%m.%Y}")
     out = []
-    for le in school.lessons:
-        if le.version != version.id or le.day != weekday or klass.id not in le.classes:
-            continue
+    for le in _lessons_by_version_class_day(school).get((version.id, klass.id, weekday), ()):
         if le.weeks != WeekMask.EVERY and letter != WeekMask.EVERY and le.weeks != letter:
             continue
         first, last = bells.period(le.period), bells.period(le.period + le.duration - 1)
