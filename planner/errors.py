@@ -78,3 +78,14 @@ class StaleSaveError(PlannerError):
 
 class NormSetError(InputError):
     """A norm file is malformed, or no norm set is valid on the requested dates."""
+
+
+def input_error_from_validation(err, file: str = "", row: int | None = None, field: str | None = None) -> InputError:
+    """A pydantic ValidationError as an InputError naming the element (path) and field of its first error."""
+    first = err.errors()[0] if err.errors() else {}
+    loc = first.get("loc", ())
+    element = "".join(f"[{x}]" if isinstance(x, int) else f".{x}" for x in loc[:-1]).lstrip(".")
+    msg = first.get("msg", str(err)).removeprefix("Value error, ")
+    return InputError(msg, f"недопустимое значение: {msg}",
+                      Location(file=file, row=row, element="" if row is not None else element,
+                               field=field or (str(loc[-1]) if loc else "")))

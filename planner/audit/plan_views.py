@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import product
 from zoneinfo import ZoneInfo
 
 from planner.audit.views import AsyncPart, ClassDay, Item, Slot, audited_norms
@@ -93,19 +92,11 @@ def plan_class_days(school: School, plan: Plan, library: NormLibrary) -> list[Cl
             if any(o.mode in ONLINE_MODES for o in occs):
                 policy = class_policy(plan.scenario, klass, norms)
                 days.extend(_online_day(look, klass, day, weekday, occs, norms, policy, cell)
-                            for cell in pupil_cells(klass))
+                            for cell in klass.pupil_cells())
             else:
                 days.append(ClassDay(school, klass, day, weekday, _school_slots(look, klass, day, occs), norms,
                                      day_type="in_school_day", scenario=plan.scenario))
     return days
-
-
-def pupil_cells(klass: StudentClass) -> list[tuple[str, ...]]:
-    """One group of each division per cell (the cartesian product); [()] for a class without groups."""
-    divisions: dict[str, list[str]] = {}
-    for g in klass.groups:
-        divisions.setdefault(g.division or f"\0{g.id}", []).append(g.id)
-    return [tuple(sorted(cell)) for cell in product(*divisions.values())]
 
 
 def _in_cell(occ: Occurrence, klass: StudentClass, cell: tuple[str, ...]) -> bool:

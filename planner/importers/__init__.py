@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from planner.errors import InputError, Location
+from planner.errors import InputError, Location, input_error_from_validation
 from planner.importers.tabular import read_csv_folder, read_xlsx, school_from_frames
 from planner.school.integrity import ImportWarning, check_school
 from planner.school.model import School
@@ -73,12 +73,7 @@ def _load_json(p: Path) -> Loaded:
     try:
         school = School.model_validate(raw)
     except ValidationError as err:
-        first = err.errors()[0]
-        loc = first.get("loc", ())
-        element = "".join(f"[{x}]" if isinstance(x, int) else f".{x}" for x in loc[:-1]).lstrip(".")
-        msg = first.get("msg", "").removeprefix("Value error, ")
-        raise InputError(msg, f"недопустимое значение: {msg}",
-                         Location(file=str(p), element=element, field=str(loc[-1]) if loc else "")) from None
+        raise input_error_from_validation(err, str(p)) from None
     return Loaded(school, check_school(school, str(p)), str(p))
 
 

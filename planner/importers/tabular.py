@@ -14,7 +14,7 @@ from typing import Any, Callable
 import pandas as pd
 from pydantic import ValidationError
 
-from planner.errors import InputError, Location
+from planner.errors import InputError, Location, input_error_from_validation
 from planner.importers.tables import TABLES, TABLES_BY_NAME, Table
 from planner.school.integrity import ImportWarning, check_school, find_problems
 from planner.school.model import (
@@ -197,10 +197,8 @@ class _Row:
 
 
 def _from_validation(err: ValidationError, file: str, row: int, field: str | None) -> InputError:
-    first = err.errors()[0]
-    loc_field = field or ".".join(str(p) for p in first.get("loc", ())) or ""
-    msg = first.get("msg", str(err)).removeprefix("Value error, ")
-    return InputError(msg, f"недопустимое значение: {msg}", Location(file=file, row=row, field=loc_field))
+    return input_error_from_validation(err, file, row=row,
+                                       field=field or ".".join(str(p) for p in err.errors()[0].get("loc", ())))
 
 
 # ------------------------------------------------------------------ frames → school

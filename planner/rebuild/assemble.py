@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from planner.plan.model import AsyncWork, ClassSummary, Gymnastics, Mode, Occurrence, Plan, ReasonText
-from planner.rebuild.parts import DayInput, in_cell, occurrence_student_set, pupil_cells, pupils_of
+from planner.rebuild.parts import DayInput, in_cell, occurrence_student_set, pupils_of
 from planner.scenario.model import AsyncKind, Scenario, TeacherStateKind
 from planner.school.calendar import local_datetime, timetable_weekday
 from planner.school.model import School
@@ -183,7 +183,7 @@ def summarise(school: School, plan: Plan, published: Plan | None = None) -> Plan
             pert = sum(o.pupils for o in occs if changed_since(o, before.get((o.key, o.part))))
         screen: dict[tuple, int] = defaultdict(int)
         klass = school.class_by_id(cid)
-        for cell in pupil_cells(klass):
+        for cell in klass.pupil_cells():
             for o in online:
                 if in_cell(tuple(o.groups), cell):
                     screen[(o.date, cell)] += o.screen_minutes

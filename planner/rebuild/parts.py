@@ -7,7 +7,6 @@ a sick or remote-only teacher need cover.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -72,16 +71,6 @@ class DayInput:
     covers: list[CoverNeed] = field(default_factory=list)
 
 
-def pupil_cells(klass: StudentClass) -> list[tuple[str, ...]]:
-    """The pupils' cells of a class: one group of each division (a class without groups has one empty cell)."""
-    divisions: dict[str, list[str]] = {}
-    for g in klass.groups:
-        divisions.setdefault(g.division or g.id, []).append(g.id)
-    if not divisions:
-        return [()]
-    return [tuple(c) for c in itertools.product(*divisions.values())]
-
-
 def in_cell(groups: tuple[str, ...], cell: tuple[str, ...]) -> bool:
     return not groups or any(g in cell for g in groups)
 
@@ -119,7 +108,7 @@ def expand_day(school: School, scenario: Scenario, online_ids: set[str], day: da
         if klass.id in online_ids:
             per = parts_per_period(school, klass, norms)
             out.policies[klass.id] = class_policy_fn(klass, norms)
-            out.cells[klass.id] = pupil_cells(klass)
+            out.cells[klass.id] = klass.pupil_cells()
             parts = []
             for order, d in enumerate(dated):
                 n = d.lesson.duration * per

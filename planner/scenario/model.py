@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from planner.errors import InputError, Location
+from planner.errors import InputError, Location, input_error_from_validation
 from planner.school.model import DeviceCounts, School
 
 SCENARIO_SCHEMA_VERSION = 1
@@ -171,12 +171,7 @@ def scenario_from_dict(raw: dict, source: str = "") -> Scenario:
     try:
         return Scenario.model_validate(raw)
     except ValidationError as err:
-        first = err.errors()[0]
-        loc = first.get("loc", ())
-        element = "".join(f"[{x}]" if isinstance(x, int) else f".{x}" for x in loc[:-1]).lstrip(".")
-        msg = first.get("msg", "").removeprefix("Value error, ")
-        raise InputError(msg, f"недопустимое значение: {msg}",
-                         Location(file=source, element=element, field=str(loc[-1]) if loc else "")) from None
+        raise input_error_from_validation(err, source) from None
 
 
 def check_scenario_references(scenario: Scenario, school: School, source: str = "") -> None:

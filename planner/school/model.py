@@ -210,6 +210,16 @@ class StudentClass(_Model):
     def is_college(self) -> bool:
         return self.course is not None
 
+    def pupil_cells(self) -> list[tuple[str, ...]]:
+        """The pupils' cells: one group of each division (a group without a division is a division of its own);
+        [()] for a class without groups. A pupil sits in exactly one cell; screen time is counted per cell."""
+        import itertools
+
+        divisions: dict[str, list[str]] = {}
+        for g in self.groups:
+            divisions.setdefault(g.division or f"\0{g.id}", []).append(g.id)
+        return [tuple(sorted(cell)) for cell in itertools.product(*divisions.values())]
+
     @property
     def norm_grade(self) -> int:
         """The grade whose norm bands apply: the grade itself, or for a college group the school grade of

@@ -15,7 +15,7 @@ from planner.importers import load_school
 from planner.norms import NormLibrary
 from planner.plan import Mode, Plan
 from planner.rebuild import rebuild
-from planner.rebuild.parts import in_cell, pupil_cells
+from planner.rebuild.parts import in_cell
 from planner.scenario import scenario_from_toml
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
@@ -79,7 +79,7 @@ def test_whole_school_live_share_meets_the_analytic_bound():
             if pol is None or not pol.ready or pol.binding_device is None:
                 continue
             occs = [o for o in plan.occurrences if o.class_id == klass.id and o.date.isoformat() == day]
-            for cell in pupil_cells(klass):
+            for cell in klass.pupil_cells():
                 mine = [o for o in occs if in_cell(tuple(o.groups), cell)]
                 bound += min(len(mine), pol.screen_cap // pol.call_minutes.value)
                 live += sum(o.mode == Mode.LIVE for o in mine)

@@ -81,33 +81,28 @@ def check_big_break(cd: ClassDay) -> list[Finding]:
                          **where(cd))]
 
 
-def check_lesson_length(cd: ClassDay) -> list[Finding]:
-    """СанПиН 1.2.3685-21, табл. 6.6: a lesson lasts at most 45 minutes; 1st grade 35 (Sep–Dec) / 40 (Jan–May);
-    ОВЗ classes 40 (norm "lesson.max_minutes"). Each period of a double lesson is one lesson."""
-    found = applicable(cd, "lesson.max_minutes")
+def _over_length(cd: ClassDay, key: str, what_ru: str, what_en: str) -> list[Finding]:
+    found = applicable(cd, key)
     if not found:
         return []
     norm, row = found
     limit = row.minutes()
     return [make_finding(norm, row, "value",
-                         f"{s.ordinal}-й урок ({hhmm(s.start)}–{hhmm(s.end)}) длится {s.minutes} мин, больше {limit} мин",
-                         f"lesson {s.ordinal} ({hhmm(s.start)}–{hhmm(s.end)}) lasts {s.minutes} min, over {limit} min",
+                         f"{s.ordinal}-{what_ru} ({hhmm(s.start)}–{hhmm(s.end)}) длится {s.minutes} мин, больше {limit} мин",
+                         f"{what_en} {s.ordinal} ({hhmm(s.start)}–{hhmm(s.end)}) lasts {s.minutes} min, over {limit} min",
                          **where(cd, period=s.period))
             for s in cd.slots if s.minutes > limit]
+
+
+def check_lesson_length(cd: ClassDay) -> list[Finding]:
+    """СанПиН 1.2.3685-21, табл. 6.6: a lesson lasts at most 45 minutes; 1st grade 35 (Sep–Dec) / 40 (Jan–May);
+    ОВЗ classes 40 (norm "lesson.max_minutes"). Each period of a double lesson is one lesson."""
+    return _over_length(cd, "lesson.max_minutes", "й урок", "lesson")
 
 
 def check_pair_length(cd: ClassDay) -> list[Finding]:
     """Local act of the college (norm "college.pair_max_minutes"): a pair lasts at most 90 minutes."""
-    found = applicable(cd, "college.pair_max_minutes")
-    if not found:
-        return []
-    norm, row = found
-    limit = row.minutes()
-    return [make_finding(norm, row, "value",
-                         f"{s.ordinal}-я пара ({hhmm(s.start)}–{hhmm(s.end)}) длится {s.minutes} мин, больше {limit} мин",
-                         f"pair {s.ordinal} ({hhmm(s.start)}–{hhmm(s.end)}) lasts {s.minutes} min, over {limit} min",
-                         **where(cd, period=s.period))
-            for s in cd.slots if s.minutes > limit]
+    return _over_length(cd, "college.pair_max_minutes", "я пара", "pair")
 
 
 def check_grade1_dynamic_pause(cd: ClassDay) -> list[Finding]:
