@@ -16,7 +16,7 @@ from typing import Callable
 from planner.norms import NormLibrary
 from planner.plan.model import Plan, SolverInfo
 from planner.rebuild.assemble import assemble_day, summarise
-from planner.rebuild.day_model import CallSpec, CoverSpec, solve_component
+from planner.rebuild.day_model import CallSpec, CoverSpec, floor_key, solve_component
 from planner.rebuild.parts import DayInput, expand_day, in_cell
 from planner.rebuild.prechecks import PrecheckError, run_prechecks
 from planner.rebuild.reasons import explain_async
@@ -56,7 +56,7 @@ def rebuild(school: School, scenario: Scenario, library: NormLibrary, *, publish
     occurrences = []
     policies: dict[str, dict] = {}
     totals = _Totals(statuses=set())
-    live_so_far: dict[tuple[str, str], int] = defaultdict(int)
+    live_so_far: dict[tuple, int] = defaultdict(int)
     norm_sets: set[str] = set()
     published_by_key = {(o.key, o.part): o for o in published.occurrences} if published else {}
     remaining_days = [d for d in days if frozen_before is None or d >= frozen_before]
@@ -70,7 +70,7 @@ def rebuild(school: School, scenario: Scenario, library: NormLibrary, *, publish
             occurrences.extend(kept)
             for o in kept:
                 if o.mode == "live":
-                    live_so_far[(o.class_id, o.subject_id)] += 1
+                    live_so_far[floor_key(o.class_id, o.groups, o.subject_id)] += 1
             if published.policies.get(day.isoformat()):
                 policies[day.isoformat()] = published.policies[day.isoformat()]
             continue
@@ -87,7 +87,7 @@ def rebuild(school: School, scenario: Scenario, library: NormLibrary, *, publish
         occurrences.extend(day_occ)
         for o in day_occ:
             if o.mode == "live":
-                live_so_far[(o.class_id, o.subject_id)] += 1
+                live_so_far[floor_key(o.class_id, o.groups, o.subject_id)] += 1
     plan = Plan(school_id=school.id, school_fingerprint=school.fingerprint(), timezone=school.timezone,
                 scenario=scenario, norm_sets=sorted(norm_sets), policies=policies,
                 solver=SolverInfo(status=_overall_status(totals, online_ids), objective=totals.objective,
@@ -114,16 +114,16 @@ def _gap(t: _Totals) -> float:
     return max(0.0, (t.bound - t.objective) / max(1.0, abs(t.bound)))
 
 
-def _last_days(school: School, online_ids: list[str], days) -> dict[tuple[str, str], object]:
+def _last_days(school: School, online_ids: list[str], days) -> dict[tuple, object]:
     """The last date on which each online class has each subject: where a subject floor still open must be met."""
     from planner.school.calendar import lessons_on
 
-    last: dict[tuple[str, str], object] = {}
+    last: dict[tuple, object] = {}
     for cid in online_ids:
         klass = school.class_by_id(cid)
         for day in days:
             for d in lessons_on(school, klass, day):
-                last[(cid, d.lesson.subject)] = day
+                last[floor_key(cid, d.lesson.groups, d.lesson.subject)] = day
     return last
 
 
@@ -243,19 +243,22 @@ def _solve_day(school: School, scenario: Scenario, day: DayInput, live_so_far, l
         comp_cells = [(members_in, cap, brk) for cid, members, cap, brk in cells
                       if (members_in := [p for p in members if p.uid in uids])]
         floors = {}
+        open_floors = set()
         for c in comp_calls:
             for p in c.parts:
+                fk = floor_key(p.class_id, p.groups, p.subject_id)
+                if live_so_far[fk] < scenario.policy.subject_floor:
+                    open_floors.add(fk)
                 # an open floor binds on the subject's last date in the scenario: earlier dates stay free to
                 # follow priorities, and the floor is met "where possible"
-                if last_day.get((p.class_id, p.subject_id)) == day.date:
-                    floors[(p.class_id, p.subject_id)] = max(0, scenario.policy.subject_floor
-                                                             - live_so_far[(p.class_id, p.subject_id)])
+                if last_day.get(fk) == day.date:
+                    floors[fk] = max(0, scenario.policy.subject_floor - live_so_far[fk])
         report = None
         if progress is not None:
             def report(_n=n, **kw):
                 progress({"date": day.date.isoformat(), "component": _n + 1, "components": len(comps), **kw})
         res = solve_component(comp_calls, comp_cells, [cover_specs[i] for i in vis],
-                              _buffer(day), floors,
+                              _buffer(day), floors, frozenset(open_floors),
                               # what earlier components left unused passes on to the later ones
                               time_limit=_component_share(time_limit - (_time.monotonic() - day_started),
                                                           len(cis), sum(len(c[0]) for c in comps[n:]),

@@ -23,6 +23,7 @@ W_LIVE = 100  # per live minute, times the subject priority (percent)
 W_KEEP = 50_000  # per call of the published plan kept live (re-planning)
 W_KEEP_TIME = 5_000  # per call kept at its published start
 W_DIFFICULTY = 10  # per difficulty point of a live part
+W_FLOOR_EARLY = 1_000  # per live part of a subject whose floor is still open (outweighs difficulty, not priority)
 
 
 @dataclass
@@ -70,9 +71,14 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             self.StopSearch()
 
 
+def floor_key(class_id: str, groups, subject_id: str) -> tuple[str, tuple[str, ...], str]:
+    """Subject floors hold per student set: each language group gets its own calls."""
+    return (class_id, tuple(sorted(groups)), subject_id)
+
+
 def solve_component(calls: list[CallSpec], cells: list[tuple[list[Part], int, int]],
-                    covers: list[CoverSpec], buffer: int, floors: dict[tuple[str, str], int],
-                    *, time_limit: float, workers: int, seed: int, report=None, cancel=None) -> ComponentResult:
+                    covers: list[CoverSpec], buffer: int, floors: dict[tuple, int],
+                    open_floors: frozenset[tuple] = frozenset(), *, time_limit: float, workers: int, seed: int, report=None, cancel=None) -> ComponentResult:
     """cells: (parts of one pupil cell in regular order, screen cap, minimum break)."""
     m = cp_model.CpModel()
     live: dict[int, cp_model.IntVar] = {}
@@ -143,7 +149,9 @@ def solve_component(calls: list[CallSpec], cells: list[tuple[list[Part], int, in
     terms = []
     for ci, v in live.items():
         c = calls[ci]
-        terms.append(v * (W_LIVE * c.length * c.priority // 100 + W_DIFFICULTY * c.difficulty))
+        early = W_FLOOR_EARLY if any(floor_key(p.class_id, p.groups, p.subject_id) in open_floors for p in c.parts) \
+            else 0
+        terms.append(v * (W_LIVE * c.length * c.priority // 100 + W_DIFFICULTY * c.difficulty + early))
         if c.published_live:
             terms.append(v * W_KEEP)
         if c.published_start is not None:
@@ -153,12 +161,12 @@ def solve_component(calls: list[CallSpec], cells: list[tuple[list[Part], int, in
         dev = m.NewIntVar(0, 24 * 60, f"shift[{ci}]")
         m.AddAbsEquality(dev, start[ci] - c.parts[0].regular_start)
         terms.append(-dev)
-    for (class_id, subject), need in floors.items():
+    for fk, need in floors.items():
         cis = sorted({call_of[p.uid] for c in calls for p in c.parts if p.uid in call_of
-                      and p.class_id == class_id and p.subject_id == subject})
+                      and floor_key(p.class_id, p.groups, p.subject_id) == fk})
         if need <= 0 or not cis:
             continue
-        met = m.NewIntVar(0, need, f"floor[{class_id},{subject}]")
+        met = m.NewIntVar(0, need, f"floor[{fk}]")
         m.Add(met <= sum(live[ci] for ci in cis))
         terms.append(met * W_FLOOR)
     terms.extend(b * W_COVER for b in sub.values())

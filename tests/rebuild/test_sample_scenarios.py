@@ -93,6 +93,19 @@ def test_whole_school_live_share_meets_the_analytic_bound():
     assert min(s.live_share for s in plan.summary if s.class_id != "7B") >= 0.5
 
 
+@pytest.mark.parametrize("name", ["01-frost-whole-school.toml", "02-regional-order-week-a.toml",
+                                  "02-quarantine-grades-5-9.toml"])
+def test_no_subject_of_a_ready_class_loses_all_its_calls(name):
+    """The subject floor (1 call per student set and subject over the scenario) holds for every ready class."""
+    plan = _plan(name)
+    live = defaultdict(int)
+    for o in plan.occurrences:
+        if o.mode in (Mode.LIVE, Mode.ASYNC):
+            live[(o.class_id, tuple(o.groups), o.subject_id)] += o.mode == Mode.LIVE
+    not_ready = {cid for pols in plan.policies.values() for cid, p in pols.items() if not p.ready}
+    assert live and not [k for k, n in live.items() if n == 0 and k[0] not in not_ready]
+
+
 def test_tablets_shorten_the_calls_of_3A():
     plan = _plan("03-class-3A-tablets.toml")
     live = [o for o in plan.occurrences if o.mode == Mode.LIVE]
