@@ -80,3 +80,25 @@ def test_a_set_cancel_event_stops_the_rebuild():
                                    "online": {"all": True}})
     with pytest.raises(RebuildCancelled):
         rebuild(school, scenario, library(), cancel=cancel)
+
+
+def test_rebuild_exit_3_on_a_clock_time_clash_across_bell_schedules(tmp_path, capsys):
+    from datetime import time
+
+    from planner.school.model import BellSchedule, BellVariant, Lesson, Period, StudentClass
+
+    late = BellSchedule(id="late", variants=[BellVariant(periods=[Period(number=1, start=time(9, 30),
+                                                                          end=time(10, 15))])])
+    other = StudentClass(id="D", name="7Б", grade=7, age_min=13, age_max=14, students=25, bell_schedule="late")
+    # T-math teaches C in period 2 (09:25–10:10) and D in its period 1 (09:30–10:15): different period numbers,
+    # so the import accepts the school, but the clocks overlap
+    clash = Lesson(id="X1", version="v", classes=["D"], subject="math", day=1, period=1, teachers=["T-math"])
+    school = make_school({1: ["russian", "math"]}, extra_classes=[other], extra_lessons=[clash])
+    school = school.model_copy(update={"bell_schedules": [*school.bell_schedules, late]})
+    write_csv_folder(school, tmp_path / "s")
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(f'name = "x"\nreason = "other"\nstart = {MONDAY}\nend = {MONDAY}\n[online]\nclasses = ["C"]\n',
+                        encoding="utf-8")
+    code = main(["rebuild", str(tmp_path / "s"), "--scenario", str(scenario), "--out", str(tmp_path / "p.json")])
+    err = capsys.readouterr().err
+    assert code == 3 and "pre-checks failed" in err and "T-math" in err and "overlap" in err
