@@ -155,6 +155,31 @@ def cmd_convert(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_template(args: argparse.Namespace) -> int:
+    from planner.importers.template import write_template
+
+    write_template(Path(args.out))
+    print(f"wrote the blank template {args.out}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from planner.importers import load_school
+
+    loaded = load_school(args.source)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(loaded.school.to_json(), encoding="utf-8")
+    tmp.replace(out)
+    for w in loaded.warnings:
+        print(f"warning: {w.message_en}", file=sys.stderr)
+    s = loaded.school
+    print(f"{s.name}: {len(s.classes)} classes, {len(s.teachers)} teachers, {len(s.subjects)} subjects, "
+          f"{len(s.lessons)} lessons, {len(loaded.warnings)} warnings; wrote {out}")
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from planner.plan import plan_json_schema
     from planner.school.model import school_json_schema
@@ -218,6 +243,15 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("source")
     c.add_argument("--out", required=True)
     c.set_defaults(func=cmd_convert)
+
+    t = sub.add_parser("template", help="write a blank template: FILE.xlsx (with a column reference) or a CSV folder")
+    t.add_argument("--out", required=True)
+    t.set_defaults(func=cmd_template)
+
+    im = sub.add_parser("import", help="import a timetable (format detected from the content) into a school JSON")
+    im.add_argument("source")
+    im.add_argument("--out", required=True)
+    im.set_defaults(func=cmd_import)
 
     s = sub.add_parser("schema", help="print the JSON schema of the school file (or of the plan file)")
     s.add_argument("kind", nargs="?", choices=("school", "plan"), default="school")

@@ -365,16 +365,21 @@ def write_csv_folder(school: School, folder: Path) -> None:
 _XLSX_STAMP = (2026, 9, 1, 0, 0, 0)  # fixed times inside the workbook: the same school gives the same bytes
 
 
-def write_xlsx(school: School, path: Path, frames: Frames | None = None) -> None:
-    """Write the workbook atomically and reproducibly (fixed document and zip-entry timestamps)."""
-    frames = frames if frames is not None else frames_from_school(school)
+def write_xlsx(school: School, path: Path) -> None:
+    """Write the school's workbook atomically and reproducibly (fixed document and zip-entry timestamps)."""
+    frames = frames_from_school(school)
+    write_xlsx_frames(path, {t.name: frames[t.name] for t in TABLES})
+
+
+def write_xlsx_frames(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
+    """Sheets in the given order, written atomically and reproducibly."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp.xlsx")
     os.close(fd)
     try:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-            for table in TABLES:
-                frames[table.name].to_excel(xw, sheet_name=table.name, index=False)
+            for name, frame in sheets.items():
+                frame.to_excel(xw, sheet_name=name, index=False)
         _normalise_zip(Path(tmp))
         os.chmod(tmp, _file_mode())
         os.replace(tmp, path)

@@ -1,0 +1,86 @@
+"""A blank template of the canonical tables: an XLSX workbook (one sheet per table plus a column reference
+sheet) or a folder of CSV files with headers only. The page offers the same file for download."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from planner.importers.tables import TABLES
+from planner.importers.tabular import _atomic_write, write_xlsx_frames
+
+# Column reference in Russian for the person filling the template (English in docs/data-format.md).
+COLUMN_HELP_RU = {
+    "id": "идентификатор (латиница, цифры, дефис; уникален в таблице)",
+    "name": "название / ФИО",
+    "kind": "school — школа, college — колледж",
+    "timezone": "часовой пояс IANA, например Asia/Yekaterinburg",
+    "year_start": "первый день учебного года (ГГГГ-ММ-ДД)",
+    "year_end": "последний день учебного года (ГГГГ-ММ-ДД)",
+    "a_week_monday": "понедельник недели «числитель» (A) при расписании A/B; иначе пусто",
+    "start": "начало (дата ГГГГ-ММ-ДД или время ЧЧ:ММ)",
+    "end": "конец (дата ГГГГ-ММ-ДД или время ЧЧ:ММ)",
+    "date": "дата (ГГГГ-ММ-ДД)",
+    "as_weekday": "по расписанию какого дня недели (1 — пн … 6 — сб)",
+    "schedule_id": "код звонкового режима",
+    "valid_from": "действует с (ГГГГ-ММ-ДД; пусто — без ограничения)",
+    "valid_to": "действует по (ГГГГ-ММ-ДД; пусто — без ограничения)",
+    "period": "номер урока (пары) по звонкам",
+    "grade": "класс 1–11 (для школы)",
+    "course": "курс (для колледжа)",
+    "age_min": "возраст самых младших учеников",
+    "age_max": "возраст самых старших учеников",
+    "students": "число учеников",
+    "shift": "смена: 1 или 2",
+    "week_days": "дней в неделю: 5 или 6",
+    "bell_schedule": "код звонкового режима из листа bells",
+    "ovz": "класс для обучающихся с ОВЗ: 1 — да, 0 — нет",
+    "pc": "учеников с ПК дома (анонимно, число)",
+    "laptop": "учеников с ноутбуком",
+    "tablet": "учеников только с планшетом",
+    "phone": "учеников только с телефоном",
+    "none": "учеников без устройства",
+    "chats_exist": "чаты класса созданы: 1/0",
+    "members_joined": "ученики и родители вступили: 1/0",
+    "devices_confirmed": "устройства подтверждены: 1/0",
+    "test_call_done": "тестовый звонок проведён: 1/0",
+    "class_id": "код класса",
+    "division": "деление (например lang — язык); группы одного деления делят класс",
+    "subjects": "коды предметов через «;»",
+    "unavailable": "недоступен: дни «6» или день:урок «1:7» через «;»",
+    "norm_key": "ключ шкалы трудности (math, russian, …); пусто — без проверки трудности",
+    "activity": "lesson — урочная, extracurricular — внеурочная",
+    "subject_id": "код предмета (пусто — общий чат класса)",
+    "invite_link": "ссылка-приглашение MAX/Сферум",
+    "chat_id": "chat_id бота (когда известен)",
+    "classes": "коды классов через «;» (пусто в versions — все классы)",
+    "version": "код версии расписания",
+    "groups": "коды групп через «;» (пусто — весь класс)",
+    "teachers": "коды учителей через «;»",
+    "rooms": "коды кабинетов через «;»",
+    "subject": "код предмета",
+    "day": "день недели 1–6",
+    "duration": "длительность в уроках (сдвоенный — 2)",
+    "weeks": "every — каждую неделю, A — числитель, B — знаменатель",
+}
+
+
+def reference_frame() -> pd.DataFrame:
+    rows = []
+    for t in TABLES:
+        for c in t.columns:
+            rows.append({"Лист": t.name, "Столбец": c, "Обязательный": "да" if c in t.required else "",
+                         "Что писать": COLUMN_HELP_RU.get(c, ""), "О листе": t.description})
+    return pd.DataFrame(rows)
+
+
+def write_template(out: Path) -> None:
+    """An XLSX template (by suffix), else a folder of CSV files with headers only."""
+    empty = {t.name: pd.DataFrame(columns=list(t.columns), dtype=str) for t in TABLES}
+    if out.suffix.lower() == ".xlsx":
+        write_xlsx_frames(out, {**empty, "Справка": reference_frame()})
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    for t in TABLES:
+        _atomic_write(out / t.file_name, (",".join(t.columns) + "\n").encode("utf-8"))
