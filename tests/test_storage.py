@@ -16,7 +16,7 @@ from planner.storage import Record, Store, resolve_data_dir
 from planner.storage import migrate, schema
 from planner.storage.db import DB_FILE_NAME
 
-TABLES = {"schools", "scenarios", "plans", "publications", "tokens"}
+TABLES = {"schools", "scenarios", "plans", "publications", "tokens", "feed_items", "messages"}
 
 
 @pytest.fixture
@@ -82,8 +82,8 @@ def test_reopening_keeps_data_and_stays_at_head(tmp_path):
     engine = _engine(tmp_path)
     try:
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
-        assert migrate.current_revision(engine) == migrate.head_revision() == "0001"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0002"]
+        assert migrate.current_revision(engine) == migrate.head_revision() == "0002"
     finally:
         engine.dispose()
 
@@ -262,3 +262,22 @@ def test_save_and_load_school(store):
         store.save_school(school, record.version)
     assert store.load_school("s1").name == "Лицей"
     assert [r.id for r in store.list("school", fingerprint=renamed.fingerprint())] == ["s1"]
+
+
+def test_a_database_at_0001_upgrades_to_head_keeping_its_records(tmp_path):
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'planner.sqlite3'}"
+    command.upgrade(migrate.alembic_config(url), "0001")
+    engine = _engine(tmp_path)
+    try:
+        assert migrate.current_revision(engine) == "0001"
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO schools (id, version, payload, created_at, updated_at, name) "
+                              "VALUES ('s1', 1, '{}', 'x', 'x', 'Old')"))
+    finally:
+        engine.dispose()
+    with Store.open(tmp_path) as s:  # opening upgrades to head
+        assert s.get("school", "s1").columns["name"] == "Old"
+        s.save("message", "m1", {"text": "x"}, None, school_id="s1", status="queued")
+        assert s.get("message", "m1").columns["status"] == "queued"

@@ -53,6 +53,20 @@ tokens = _record_table(
     Column("revoked_at", Text),
 )
 
+feed_items = _record_table(
+    "feed_items",
+    Column("school_id", Text, nullable=False, index=True),
+    Column("occurrence_date", Text, index=True),
+    Column("status", Text, index=True),
+)
+messages = _record_table(
+    "messages",
+    Column("school_id", Text, nullable=False, index=True),
+    Column("chat", Text, index=True),
+    Column("status", Text, index=True),
+    Column("due_at", Text, index=True),
+)
+
 # Record kind (singular, as in error messages) -> table.
 TABLES: dict[str, Table] = {
     "school": schools,
@@ -60,6 +74,8 @@ TABLES: dict[str, Table] = {
     "plan": plans,
     "publication": publications,
     "token": tokens,
+    "feed_item": feed_items,
+    "message": messages,
 }
 
 RECORD_COLUMNS = ("id", "version", "payload", "created_at", "updated_at")
