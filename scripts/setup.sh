@@ -16,8 +16,9 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
-# Debian packages the tests need (none yet); installed only when missing.
-DEB_PACKAGES=()
+# Debian packages the tests need; installed only when missing.
+#   fet, fet-data: FET's command-line generator (round-trip import test) and real-school example files
+DEB_PACKAGES=(fet fet-data)
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

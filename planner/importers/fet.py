@@ -1,0 +1,860 @@
+"""Import a FET timetable (`.fet`, FET 5.x and 6.x, Official mode) into the school model.
+
+FET (Free Timetabling Software) keeps the input — days, hours, subjects, teachers, students sets, activities and
+constraints — in one XML file. The *solved* timetable comes either from FET's `<name>_activities.xml` (activity
+Id → day, hour, room; written by `fet-cl` into its output folder) or from locked starting times inside the `.fet`
+(`ConstraintActivityPreferredStartingTime` at 100 %, as in FET's `<name>_data_and_timetable.fet` or a file whose
+timetable was locked). The mapping rules are in docs/import-fet.md.
+
+Every problem is an `InputError` naming the file, the XML element and the field; everything the importer had to
+assume (grades, weekday names, an A/B week start, activities without a place) is an `ImportWarning`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+from pathlib import Path
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml.ElementTree as safe_et
+from defusedxml import DefusedXmlException
+from pydantic import ValidationError
+
+from planner.errors import InputError, Location, input_error_from_validation
+from planner.school.integrity import ImportWarning, find_problems, find_warnings
+from planner.school.model import (
+    BellSchedule, BellVariant, Lesson, Period, Room, School, SchoolCalendar, StudentClass, SubGroup, Subject,
+    Teacher, TimetableVersion, Unavailability, WeekMask,
+)
+from planner.school.subject_keys import guess_norm_key
+
+MiB = 1024 * 1024
+BELLS_ID = "fet"
+VERSION_ID = "fet"
+MAX_PERIODS = 16  # Period.number ≤ 16 in the model
+MAX_DURATION = 4  # Lesson.duration ≤ 4 in the model
+
+
+@dataclass(frozen=True)
+class FetStats:
+    days: int  # FET days (12 for an A/B two-week cycle)
+    hours: int
+    subjects: int
+    teachers: int
+    years: int
+    groups: int  # distinct group names
+    subgroups: int  # distinct subgroup names
+    activities: int  # Activity elements, inactive ones included
+    placed: int  # lessons of the imported timetable
+
+
+@dataclass
+class FetImport:
+    school: School
+    warnings: list[ImportWarning] = field(default_factory=list)
+    stats: FetStats | None = None
+    source: str = ""
+
+
+# ------------------------------------------------------------------ small helpers
+
+
+class _Ctx:
+    """The file being read: builds errors and warnings that name it."""
+
+    def __init__(self, path: Path):
+        self.file = str(path)
+        self.warnings: list[ImportWarning] = []
+
+    def error(self, en: str, ru: str, element: str = "", field: str = "") -> InputError:
+        return InputError(en, ru, Location(file=self.file, element=element, field=field))
+
+    def warn(self, collection: str, index: int | None, field: str, en: str, ru: str) -> None:
+        self.warnings.append(ImportWarning(collection, index, field, en, ru))
+
+
+def _read_xml(path: Path, max_bytes: int, root_tag: str, what_en: str, what_ru: str) -> Element:
+    where = Location(file=str(path))
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise InputError(f"cannot open the file: {exc.strerror or exc}",
+                         f"не удаётся открыть файл: {exc.strerror or exc}", where) from None
+    if not path.is_file():
+        raise InputError("not a file", "это не файл", where)
+    if info.st_size > max_bytes:
+        raise InputError(f"the file has {info.st_size} bytes, more than the limit of {max_bytes} bytes",
+                         f"в файле {info.st_size} байт — больше допустимых {max_bytes} байт", where)
+    if info.st_size == 0:
+        raise InputError("the file is empty", "файл пуст", where)
+    with open(path, "rb") as fh:
+        data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(f"the file is larger than the limit of {max_bytes} bytes",
+                         f"файл больше допустимых {max_bytes} байт", where)
+    try:
+        root = safe_et.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as exc:
+        raise InputError(f"the XML declares a DTD or entities ({type(exc).__name__}); such files are refused "
+                         "(possible XML bomb or external entity)", "в XML есть объявление DTD или сущностей "
+                         f"({type(exc).__name__}); такие файлы не принимаются (возможна XML-бомба или внешняя "
+                         "сущность)", where) from None
+    except ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else None
+        raise InputError(f"not well-formed XML (truncated or damaged file?): {exc}",
+                         f"XML повреждён или обрезан: {exc}", Location(file=str(path), row=line)) from None
+    except (ValueError, LookupError, UnicodeError) as exc:  # e.g. an unknown encoding in the declaration
+        raise InputError(f"cannot decode the XML: {exc}", f"не удаётся декодировать XML: {exc}", where) from None
+    if root.tag != root_tag:
+        raise InputError(f"this is not {what_en}: the root element is <{root.tag}>, expected <{root_tag}>",
+                         f"это не {what_ru}: корневой элемент <{root.tag}>, ожидается <{root_tag}>",
+                         Location(file=str(path), element=str(root.tag)))
+    return root
+
+
+def _text(el: Element, tag: str) -> str | None:
+    child = el.find(tag)
+    if child is None:
+        return None
+    return (child.text or "").strip()
+
+
+def _name(ctx: _Ctx, el: Element, element: str) -> str:
+    name = _text(el, "Name")
+    if not name:
+        raise ctx.error("the name is missing or empty", "имя не указано", element, "Name")
+    return name
+
+
+def _int(ctx: _Ctx, el: Element, tag: str, element: str, *, default: int | None = None, minimum: int = 0) -> int:
+    raw = _text(el, tag)
+    if raw is None or raw == "":
+        if default is not None:
+            return default
+        raise ctx.error("the value is missing", "значение не указано", element, tag)
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ctx.error(f"'{raw}' is not a whole number", f"«{raw}» — не целое число", element, tag) from None
+    if value < minimum:
+        raise ctx.error(f"{value} is less than {minimum}", f"{value} меньше {minimum}", element, tag)
+    return value
+
+
+def _active(el: Element) -> bool:
+    return (_text(el, "Active") or "true").lower() != "false"
+
+
+def _hard(el: Element) -> bool:
+    try:
+        return float(_text(el, "Weight_Percentage") or "100") >= 100
+    except ValueError:
+        return False
+
+
+_ID_BAD = re.compile(r"[;,\t\r\n]+")
+
+
+class _Ids:
+    """Stable ids from FET names: the name itself, cleaned of list separators, unique within its collection."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def make(self, name: str) -> str:
+        base = _ID_BAD.sub("_", name).strip() or "_"
+        ident, n = base, 2
+        while ident in self.used:
+            ident, n = f"{base}~{n}", n + 1
+        self.used.add(ident)
+        return ident
+
+
+# ------------------------------------------------------------------ mode, days, hours
+
+_MODE_NAMES = {"mornings_afternoons": ("Mornings-Afternoons", "«Утро-вечер» (Mornings-Afternoons)"),
+               "block_planning": ("Block-planning", "«Блочное планирование» (Block-planning)"),
+               "terms": ("Terms", "«Четверти/триместры» (Terms)")}
+_FORK_SUFFIX = re.compile(r"-(bp|ma\d*|morocco\d*|algeria\d*|mathmake)\b", re.IGNORECASE)
+
+
+def _check_mode(ctx: _Ctx, root: Element) -> None:
+    mode = _text(root, "Mode")
+    kind: str | None = None
+    if mode is not None and mode != "Official":
+        kind = mode.lower()
+    else:
+        suffix = _FORK_SUFFIX.search(root.get("version", ""))
+        if suffix:
+            s = suffix.group(1).lower()
+            kind = "block_planning" if s == "bp" else "terms" if s == "mathmake" else "mornings_afternoons"
+        elif root.find("Number_of_Terms") is not None:
+            kind = "terms"
+        else:
+            for lst in ("Time_Constraints_List", "Space_Constraints_List"):
+                for c in root.findall(f"{lst}/*"):
+                    tag = str(c.tag)
+                    if "Term" in tag:
+                        kind = "terms"
+                    elif "RealDay" in tag or "Morning" in tag or "Afternoon" in tag:
+                        kind = "mornings_afternoons"
+                    if kind:
+                        break
+                if kind:
+                    break
+    if kind is None:
+        return
+    en, ru = _MODE_NAMES.get(kind, (mode or kind, mode or kind))
+    raise ctx.error(f"this file uses FET's {en} mode; only the Official mode (one week of days × hours) can be "
+                    "imported — save a copy in the Official mode in FET (Settings → Mode) first",
+                    f"файл в режиме FET {ru}; импортируется только официальный режим (Official: неделя из дней и "
+                    "уроков) — сохраните копию в официальном режиме в FET (Настройки → Режим)",
+                    "Mode" if mode is not None else "fet", "Mode" if mode is not None else "version")
+
+
+_WEEKDAYS = {
+    1: ("понедельник", "пн", "пон", "monday", "mon", "mo"), 2: ("вторник", "вт", "tuesday", "tue", "tues", "tu"),
+    3: ("среда", "ср", "wednesday", "wed", "we"), 4: ("четверг", "чт", "thursday", "thu", "thur", "thurs", "th"),
+    5: ("пятница", "пт", "friday", "fri", "fr"), 6: ("суббота", "сб", "saturday", "sat", "sa"),
+    7: ("воскресенье", "вс", "sunday", "sun", "su"),
+}
+_WEEKDAY_OF = {n: d for d, names in _WEEKDAYS.items() for n in names}
+_SEP = r"[\s\-–—_.:/]"
+_PREFIX = re.compile(rf"^\s*([^\s\-–—_.:/]{{1,10}}){_SEP}+(.+?)\s*$")
+_SUFFIX = re.compile(rf"^\s*(.+?){_SEP}+([^\s\-–—_.:/]{{1,10}})\s*$")
+
+
+def _weekday(name: str) -> int | None:
+    return _WEEKDAY_OF.get(name.casefold().replace("ё", "е").strip(" .").strip())
+
+
+def _ab_cycle(names: list[str]) -> tuple[list[str], str, str] | None:
+    """A two-week cycle written as 2×N days 'А-Понедельник' … 'В-Суббота' (or 'Mon A' …): (base names, mark A,
+    mark B), or None."""
+    n = len(names)
+    if n not in (10, 12):
+        return None
+    half = n // 2
+    for pattern, mark_at in ((_PREFIX, 1), (_SUFFIX, 2)):
+        parts = [pattern.match(x) for x in names]
+        if not all(parts):
+            continue
+        marks = [p.group(mark_at) for p in parts]  # type: ignore[union-attr]
+        rests = [p.group(3 - mark_at).casefold() for p in parts]  # type: ignore[union-attr]
+        if (len(set(marks[:half])) == 1 and len(set(marks[half:])) == 1 and marks[0] != marks[half]
+                and rests[:half] == rests[half:] and len(set(rests[:half])) == half):
+            return [p.group(3 - mark_at) for p in parts[:half]], marks[0], marks[half]  # type: ignore[union-attr]
+    return None
+
+
+@dataclass
+class _Days:
+    names: list[str]
+    slot: dict[str, tuple[int, WeekMask]]  # FET day name -> (weekday 1..6, week)
+    week_days: int
+    ab: bool
+
+
+def _read_days(ctx: _Ctx, root: Element) -> _Days:
+    lst = root.find("Days_List")
+    if lst is None:
+        raise ctx.error("the list of days is missing", "нет списка дней", "Days_List")
+    names = [_name(ctx, d, f"Days_List/Day[{i + 1}]") for i, d in enumerate(lst.findall("Day"))]
+    if not names:
+        raise ctx.error("no days are defined", "не задано ни одного дня", "Days_List", "Day")
+    declared = _int(ctx, lst, "Number_of_Days", "Days_List", default=len(names))
+    if declared != len(names):
+        raise ctx.error(f"Number_of_Days says {declared}, the list has {len(names)} days",
+                        f"Number_of_Days = {declared}, а в списке {len(names)} дней", "Days_List", "Number_of_Days")
+    if len(set(names)) != len(names):
+        dup = next(x for x in names if names.count(x) > 1)
+        raise ctx.error(f"day '{dup}' is listed twice", f"день «{dup}» указан дважды", "Days_List", "Day")
+    ab = _ab_cycle(names)
+    base, weeks = (ab[0], [WeekMask.A] * (len(names) // 2) + [WeekMask.B] * (len(names) // 2)) if ab else \
+        (names, [WeekMask.EVERY] * len(names))
+    known = [_weekday(x) for x in base]
+    if all(k is not None for k in known) and known == sorted(set(known)) and 7 not in known:  # type: ignore[type-var]
+        weekdays: list[int] = known  # type: ignore[assignment]
+    else:
+        if len(base) > 6:
+            raise ctx.error(f"the file has {len(names)} days; only a week of up to 6 school days or a two-week A/B "
+                            "cycle written as 'А-Понедельник' … 'Б-Суббота' can be imported",
+                            f"в файле {len(names)} дней; импортируется неделя до 6 учебных дней или двухнедельный "
+                            "цикл А/Б с днями вида «А-Понедельник» … «Б-Суббота»", "Days_List", "Number_of_Days")
+        weekdays = list(range(1, len(base) + 1))
+        ctx.warn("days", None, "Name", f"day names {base} are not Monday…Saturday in order; the first day is taken "
+                 "as Monday, the second as Tuesday, and so on", f"дни {base} — не понедельник…суббота по порядку; "
+                 "первый день считается понедельником, второй — вторником и т. д.")
+    slot = {name: (weekdays[i % len(base)], weeks[i]) for i, name in enumerate(names)}
+    return _Days(names, slot, 6 if max(weekdays) == 6 else 5, ab is not None)
+
+
+_TIME = re.compile(r"(?<!\d)([01]?\d|2[0-3])\s*[:.hHчЧ]\s*([0-5]\d)(?!\d)")
+
+
+def _minutes(t: time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def _clock(minutes: int) -> time:
+    return time(minutes // 60, minutes % 60)
+
+
+def _read_hours(ctx: _Ctx, root: Element, bell_minutes: int | None, breaks_minutes: int,
+                first_start: str) -> tuple[list[str], list[Period]]:
+    lst = root.find("Hours_List")
+    if lst is None:
+        raise ctx.error("the list of hours is missing", "нет списка уроков (часов)", "Hours_List")
+    names = [_name(ctx, h, f"Hours_List/Hour[{i + 1}]") for i, h in enumerate(lst.findall("Hour"))]
+    if not names:
+        raise ctx.error("no hours are defined", "не задано ни одного урока (часа)", "Hours_List", "Hour")
+    declared = _int(ctx, lst, "Number_of_Hours", "Hours_List", default=len(names))
+    if declared != len(names):
+        raise ctx.error(f"Number_of_Hours says {declared}, the list has {len(names)} hours",
+                        f"Number_of_Hours = {declared}, а в списке {len(names)} часов", "Hours_List", "Number_of_Hours")
+    if len(set(names)) != len(names):
+        dup = next(x for x in names if names.count(x) > 1)
+        raise ctx.error(f"hour '{dup}' is listed twice", f"час «{dup}» указан дважды", "Hours_List", "Hour")
+    if len(names) > MAX_PERIODS:
+        raise ctx.error(f"{len(names)} hours per day; at most {MAX_PERIODS} lesson periods are supported",
+                        f"{len(names)} уроков в день; поддерживается не больше {MAX_PERIODS}", "Hours_List",
+                        "Number_of_Hours")
+    m = re.fullmatch(r"\s*([01]?\d|2[0-3]):([0-5]\d)\s*", first_start or "")
+    if not m:
+        raise InputError(f"first_start '{first_start}' is not a time HH:MM", f"first_start «{first_start}» — не время "
+                         "ЧЧ:ММ", Location(file=ctx.file, field="first_start"))
+    if bell_minutes is not None and not 1 <= bell_minutes <= 300:
+        raise InputError(f"bell_minutes {bell_minutes} is not between 1 and 300", f"bell_minutes {bell_minutes} — не от "
+                         "1 до 300", Location(file=ctx.file, field="bell_minutes"))
+    if not 0 <= breaks_minutes <= 240:
+        raise InputError(f"breaks_minutes {breaks_minutes} is not between 0 and 240", f"breaks_minutes "
+                         f"{breaks_minutes} — не от 0 до 240", Location(file=ctx.file, field="breaks_minutes"))
+    periods: list[Period] = []
+    prev_end: int | None = None
+    pm = False
+    shortened: list[str] = []
+    for i, name in enumerate(names):
+        element = f"Hours_List/Hour[{i + 1}]"
+        times = [int(h) * 60 + int(mm) for h, mm in _TIME.findall(name)]
+        if len(times) < 2 and bell_minutes is None:
+            how_en = ("it carries only a start time: pass bell_minutes (the lesson length in minutes)" if times else
+                      "it carries no time: pass bell_minutes (the lesson length), first_start (the first lesson's "
+                      "start, HH:MM) and breaks_minutes (the break between lessons)")
+            how_ru = ("в нём только время начала: укажите bell_minutes (длительность урока в минутах)" if times else
+                      "в нём нет времени: укажите bell_minutes (длительность урока), first_start (начало первого "
+                      "урока, ЧЧ:ММ) и breaks_minutes (перемена между уроками)")
+            raise ctx.error(f"cannot tell the bell times from the hour name '{name}': {how_en}",
+                            f"по названию часа «{name}» нельзя определить звонки: {how_ru}", element, "Name")
+        # a 12-hour clock ('12:55', '1:10', '12:10 - 01.00'): a time before the one it follows is p.m.
+        if times and prev_end is not None and times[0] < prev_end and times[0] < 13 * 60 and times[0] + 720 >= prev_end:
+            times[0] += 720
+            pm = True
+        if len(times) >= 2 and times[1] < times[0] and times[1] < 13 * 60 and times[1] + 720 > times[0]:
+            times[1] += 720
+            pm = True
+        if len(times) >= 2:
+            start, end = times[0], times[1]
+        elif times:
+            start = times[0]
+            end = start + bell_minutes  # type: ignore[operator]
+            following = _TIME.search(names[i + 1]) if i + 1 < len(names) else None
+            if following:
+                nxt = int(following.group(1)) * 60 + int(following.group(2))
+                nxt += 720 if nxt < start and nxt + 720 > start else 0
+                if start < nxt < end:
+                    end = nxt
+                    shortened.append(name)
+        else:
+            start = (int(m.group(1)) * 60 + int(m.group(2))) if prev_end is None else prev_end + breaks_minutes
+            end = start + bell_minutes  # type: ignore[operator]
+        if end <= start or end > 24 * 60:
+            raise ctx.error(f"hour '{name}' ends before it starts or after midnight",
+                            f"час «{name}» заканчивается раньше начала или после полуночи", element, "Name")
+        if prev_end is not None and start < prev_end:
+            raise ctx.error(f"hour '{name}' starts at {_clock(start):%H:%M}, before the previous hour ends "
+                            f"({_clock(prev_end):%H:%M})", f"час «{name}» начинается в {_clock(start):%H:%M}, "
+                            f"раньше конца предыдущего ({_clock(prev_end):%H:%M})", element, "Name")
+        periods.append(Period(number=i + 1, start=_clock(start), end=_clock(end)))
+        prev_end = end
+    if pm:
+        ctx.warn("hours", None, "Name", "hour names use a 12-hour clock; times earlier than the hour before were read "
+                 "as p.m.", "в названиях часов 12-часовой формат; время раньше предыдущего часа прочитано как "
+                 "время после полудня")
+    if shortened:
+        ctx.warn("hours", None, "Name", f"hours {shortened}: the lesson of bell_minutes would run into the next hour; "
+                 "it ends when the next hour starts", f"часы {shortened}: урок длиной bell_minutes заходит на "
+                 "следующий час; он заканчивается к началу следующего")
+    return names, periods
+
+
+# ------------------------------------------------------------------ students
+
+_GRADE = re.compile(r"^\s*(\d{1,2})\s*(?:[-–—.\s]?\s*(?:[A-Za-zА-ЯЁа-яё]|\d{1,2}))?\s*(?:класс|кл\.?)?\s*$",
+                    re.IGNORECASE)
+
+
+def grade_from_name(name: str) -> int | None:
+    """The school grade in a class name such as '7-Б', '7Б', '10', '1 А', '5а класс'; None when not recognised
+    (college codes like 'ИСП-21' are never guessed)."""
+    m = _GRADE.match(name)
+    if not m:
+        return None
+    grade = int(m.group(1))
+    return grade if 1 <= grade <= 11 else None
+
+
+@dataclass
+class _Year:
+    name: str
+    element: str
+    students: int
+    class_id: str = ""
+    groups: dict[str, frozenset[str]] = field(default_factory=dict)  # group name -> leaf names
+    group_students: dict[str, int] = field(default_factory=dict)
+    subgroups: dict[str, int] = field(default_factory=dict)  # subgroup name -> students
+    categories: list[list[str]] = field(default_factory=list)
+    separator: str = " "
+    leaves: dict[str, int] = field(default_factory=dict)  # leaf name -> students, in file order
+    # after the division decision: FET set name -> model group ids (empty = the whole class)
+    refs: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _read_students(ctx: _Ctx, root: Element) -> list[_Year]:
+    lst = root.find("Students_List")
+    if lst is None:
+        raise ctx.error("the list of students is missing", "нет списка учащихся", "Students_List")
+    years: list[_Year] = []
+    for yi, y in enumerate(lst.findall("Year")):
+        ye = f"Students_List/Year[{yi + 1}]"
+        year = _Year(_name(ctx, y, ye), ye, _int(ctx, y, "Number_of_Students", ye, default=0))
+        year.separator = y.findtext("Separator") or " "
+        for cat in y.findall("Category"):
+            divisions = [(d.text or "").strip() for d in cat.findall("Division")]
+            year.categories.append(divisions)
+        for gi, g in enumerate(y.findall("Group")):
+            ge = f"{ye}/Group[{gi + 1}]"
+            gname = _name(ctx, g, ge)
+            subs: list[str] = []
+            for si, s in enumerate(g.findall("Subgroup")):
+                se = f"{ge}/Subgroup[{si + 1}]"
+                sname = _name(ctx, s, se)
+                subs.append(sname)
+                year.subgroups.setdefault(sname, _int(ctx, s, "Number_of_Students", se, default=0))
+            leaves = frozenset(subs) if subs else frozenset([gname])
+            if gname in year.groups and year.groups[gname] != leaves:
+                raise ctx.error(f"group '{gname}' is listed twice in year '{year.name}' with different subgroups",
+                                f"группа «{gname}» указана в году «{year.name}» дважды с разными подгруппами", ge, "Name")
+            year.groups[gname] = leaves
+            year.group_students.setdefault(gname, _int(ctx, g, "Number_of_Students", ge, default=0))
+            for leaf in (subs or [gname]):
+                year.leaves.setdefault(leaf, year.subgroups.get(leaf, year.group_students[gname]))
+        years.append(year)
+    names = [y.name for y in years]
+    for i, y in enumerate(years):
+        if names.index(y.name) != i:
+            raise ctx.error(f"year '{y.name}' is listed twice", f"год (класс) «{y.name}» указан дважды", y.element, "Name")
+    year_names = set(names)
+    for y in years:
+        for n in list(y.groups) + list(y.subgroups):
+            if n in year_names and n != y.name:
+                raise ctx.error(f"'{n}' is the name of a year and of a group or subgroup",
+                                f"«{n}» — имя и года (класса), и группы или подгруппы", y.element, "Name")
+    return years
+
+
+def _divisions(year: _Year, referenced: set[str]) -> tuple[list[list[str]], bool]:
+    """Split the year's groups into divisions (pairwise disjoint groups covering the year, groups of different
+    divisions always sharing pupils), as FET's categories do. Returns (divisions, exact); exact is False when the
+    groups do not form such a pattern or activities name a subgroup that is no group."""
+    all_leaves = frozenset(year.leaves)
+    group_by_leaves = {v: k for k, v in year.groups.items()}
+    for name in referenced:
+        if name in year.subgroups and name not in year.groups and frozenset([name]) not in group_by_leaves:
+            return [], False
+    divisions: list[list[str]] = []
+    for g, leaves in year.groups.items():
+        if leaves == all_leaves and len(year.groups) > 1:
+            continue  # a group holding the whole year is the year itself
+        for div in divisions:
+            if all(not (leaves & year.groups[other]) for other in div):
+                div.append(g)
+                break
+        else:
+            divisions.append([g])
+    for div in divisions:
+        if frozenset().union(*(year.groups[g] for g in div)) != all_leaves:
+            return divisions, False
+    for a in range(len(divisions)):
+        for b in range(a + 1, len(divisions)):
+            if any(not (year.groups[x] & year.groups[y]) for x in divisions[a] for y in divisions[b]):
+                return divisions, False
+    return divisions, True
+
+
+def _division_label(year: _Year, div: list[str], index: int) -> str:
+    for cat in year.categories:
+        suffixes = {f"{year.name}{year.separator}{d}" for d in cat}
+        if set(div) <= suffixes:
+            return "/".join(cat)
+    return f"div{index + 1}"
+
+
+# ------------------------------------------------------------------ the import
+
+
+@dataclass
+class _Act:
+    id: int
+    element: str
+    teachers: list[str]
+    subject: str
+    students: list[str]
+    duration: int
+
+
+def load_fet(path: Path, *, activities_xml: Path | None = None, bell_minutes: int | None = None,
+             breaks_minutes: int = 10, first_start: str = "08:00", timezone: str = "Europe/Moscow",
+             year_start: date | None = None, year_end: date | None = None, a_week_monday: date | None = None,
+             max_bytes: int = 50 * MiB) -> FetImport:
+    """Import a FET `.fet` file (Official mode) with its solved timetable; see docs/import-fet.md."""
+    path = Path(path)
+    ctx = _Ctx(path)
+    root = _read_xml(path, max_bytes, "fet", "a FET file", "файл FET")
+    _check_mode(ctx, root)
+    days = _read_days(ctx, root)
+    hour_names, periods = _read_hours(ctx, root, bell_minutes, breaks_minutes, first_start)
+    hour_index = {h: i for i, h in enumerate(hour_names)}
+
+    # subjects and teachers
+    subject_ids, teacher_ids, room_ids = _Ids(), _Ids(), _Ids()
+    subjects: dict[str, Subject] = {}
+    for i, s in enumerate(root.findall("Subjects_List/Subject")):
+        el = f"Subjects_List/Subject[{i + 1}]"
+        name = _name(ctx, s, el)
+        if name in subjects:
+            raise ctx.error(f"subject '{name}' is listed twice", f"предмет «{name}» указан дважды", el, "Name")
+        subjects[name] = Subject(id=subject_ids.make(name), name=name, norm_key=guess_norm_key(name))
+    teacher_names: dict[str, str] = {}
+    teacher_subjects: dict[str, list[str]] = {}
+    for i, t in enumerate(root.findall("Teachers_List/Teacher")):
+        el = f"Teachers_List/Teacher[{i + 1}]"
+        name = _name(ctx, t, el)
+        if name in teacher_names:
+            raise ctx.error(f"teacher '{name}' is listed twice", f"учитель «{name}» указан дважды", el, "Name")
+        teacher_names[name] = teacher_ids.make(name)
+        qualified = []
+        for q in t.findall("Qualified_Subjects/Qualified_Subject"):
+            qn = (q.text or "").strip()
+            if qn not in subjects:
+                raise ctx.error(f"unknown subject '{qn}'", f"неизвестный предмет «{qn}»", el, "Qualified_Subject")
+            qualified.append(subjects[qn].id)
+        teacher_subjects[name] = qualified
+    rooms: dict[str, Room] = {}
+    for i, r in enumerate(root.findall("Rooms_List/Room")):
+        name = _name(ctx, r, f"Rooms_List/Room[{i + 1}]")
+        rooms.setdefault(name, Room(id=room_ids.make(name), name=name))
+
+    years = _read_students(ctx, root)
+    year_by_name = {y.name: y for y in years}
+    set_years: dict[str, list[_Year]] = {}  # group/subgroup name -> years holding it
+    for y in years:
+        for n in list(y.groups) + list(y.subgroups):
+            if y not in set_years.setdefault(n, []):
+                set_years[n].append(y)
+
+    # activities
+    acts: list[_Act] = []
+    act_by_id: dict[int, _Act] = {}
+    total_activities = inactive = 0
+    for i, a in enumerate(root.findall("Activities_List/Activity")):
+        total_activities += 1
+        el = f"Activities_List/Activity[{i + 1}]"
+        aid = _int(ctx, a, "Id", el)
+        el = f"{el} (Id {aid})"
+        if aid in act_by_id:
+            raise ctx.error(f"activity Id {aid} is used twice", f"Id занятия {aid} встречается дважды", el, "Id")
+        teachers = [(t.text or "").strip() for t in a.findall("Teacher")]
+        for t in teachers:
+            if t not in teacher_names:
+                raise ctx.error(f"unknown teacher '{t}'", f"неизвестный учитель «{t}»", el, "Teacher")
+        subject = _text(a, "Subject")
+        if not subject:
+            raise ctx.error("the subject is missing", "не указан предмет", el, "Subject")
+        if subject not in subjects:
+            raise ctx.error(f"unknown subject '{subject}'", f"неизвестный предмет «{subject}»", el, "Subject")
+        students = [(s.text or "").strip() for s in a.findall("Students")]
+        for s in students:
+            if s not in year_by_name and s not in set_years:
+                raise ctx.error(f"unknown students set '{s}'", f"неизвестная группа учащихся «{s}»", el, "Students")
+        duration = _int(ctx, a, "Duration", el, minimum=1)
+        if duration > len(hour_names):
+            raise ctx.error(f"duration {duration} is longer than the day ({len(hour_names)} hours)",
+                            f"длительность {duration} больше дня ({len(hour_names)} уроков)", el, "Duration")
+        act = _Act(aid, el, teachers, subject, students, duration)
+        act_by_id[aid] = act
+        if not _active(a):
+            inactive += 1
+            continue
+        acts.append(act)
+    if inactive:
+        ctx.warn("activities", None, "Active", f"{inactive} inactive activities were not imported (FET ignores them "
+                 "too)", f"неактивные занятия ({inactive}) не импортированы (FET их тоже не учитывает)")
+
+    # divisions per year, decided from what the activities name
+    referenced: dict[str, set[str]] = {y.name: set() for y in years}
+    for act in acts:
+        for s in act.students:
+            for y in set_years.get(s, []):
+                referenced[y.name].add(s)
+    class_ids, group_ids = _Ids(), _Ids()
+    classes: list[StudentClass] = []
+    shared = {n for n, ys in set_years.items() if len(ys) > 1}
+    for ci, y in enumerate(years):
+        y.class_id = class_ids.make(y.name)
+        grade = grade_from_name(y.name)
+        if grade is None:
+            grade = 1
+            ctx.warn("classes", ci, "grade", f"class '{y.name}': the grade is not recognised from the name; set to 1 "
+                     "(the strictest norm band) — correct grade or course in the converted school file",
+                     f"класс «{y.name}»: параллель не распознана по названию; поставлена 1 (самые строгие нормы) — "
+                     "исправьте параллель или курс в сохранённом файле школы")
+        groups: list[SubGroup] = []
+
+        def gid(name: str) -> str:
+            return group_ids.make(f"{y.name}: {name}" if name in shared else name)
+
+        if y.groups:
+            divisions, exact = _divisions(y, referenced[y.name])
+            all_leaves = frozenset(y.leaves)
+            if exact:
+                ids = {}
+                for di, div in enumerate(divisions):
+                    label = _division_label(y, div, di)
+                    for g in div:
+                        ids[g] = gid(g)
+                        groups.append(SubGroup(id=ids[g], name=g, students=y.group_students[g], division=label))
+                by_leaves = {y.groups[g]: g for g in ids}
+                for g, leaves in y.groups.items():
+                    y.refs[g] = [] if leaves == all_leaves else [ids[g]] if g in ids else [ids[by_leaves[leaves]]]
+                for sname in y.subgroups:
+                    leaves = frozenset([sname])
+                    if sname not in y.refs and leaves in by_leaves:
+                        y.refs[sname] = [ids[by_leaves[leaves]]]
+            else:
+                ids = {}
+                for leaf, n in y.leaves.items():
+                    ids[leaf] = gid(leaf)
+                    groups.append(SubGroup(id=ids[leaf], name=leaf, students=n, division="subgroups"))
+                for g, leaves in y.groups.items():
+                    y.refs[g] = [] if leaves == all_leaves else sorted(ids[x] for x in leaves)
+                for sname in y.subgroups:
+                    y.refs.setdefault(sname, [] if frozenset([sname]) == all_leaves else [ids[sname]])
+                ctx.warn("classes", ci, "groups", f"class '{y.name}': FET's groups do not form clean divisions (or "
+                         "activities name subgroups), so the class is imported as its smallest FET sets "
+                         f"({len(ids)} subgroups of one division)", f"класс «{y.name}»: группы FET не образуют "
+                         "чистых делений (или занятия назначены подгруппам), поэтому класс импортирован по самым "
+                         f"мелким наборам FET ({len(ids)} подгрупп одного деления)")
+        try:
+            classes.append(StudentClass(id=y.class_id, name=y.name, grade=grade, age_min=grade + 6,
+                                        age_max=grade + 7, students=y.students, week_days=days.week_days,
+                                        bell_schedule=BELLS_ID, groups=groups))
+        except ValidationError as err:
+            raise input_error_from_validation(err, ctx.file, field=None).at(element=y.element) from None
+
+    # placements: FET's activities XML, else the locked starting times in the .fet
+    placements: dict[int, tuple[str, str]] = {}
+    placed_rooms: dict[int, list[str]] = {}
+    if activities_xml is not None:
+        actx = _Ctx(Path(activities_xml))
+        tt = _read_xml(Path(activities_xml), max_bytes, "Activities_Timetable", "FET's activities timetable "
+                       "(<name>_activities.xml)", "расписание занятий FET (<имя>_activities.xml)")
+        for i, a in enumerate(tt.findall("Activity")):
+            el = f"Activities_Timetable/Activity[{i + 1}]"
+            aid = _int(actx, a, "Id", el)
+            if aid not in act_by_id:
+                raise actx.error(f"activity Id {aid} is not in {path.name}", f"занятия с Id {aid} нет в {path.name}",
+                                 el, "Id")
+            if aid in placements:
+                raise actx.error(f"activity Id {aid} is placed twice", f"занятие с Id {aid} размещено дважды", el, "Id")
+            day, hour = _text(a, "Day") or "", _text(a, "Hour") or ""
+            if not day and not hour:
+                continue
+            if day not in days.slot:
+                raise actx.error(f"unknown day '{day}'", f"неизвестный день «{day}»", el, "Day")
+            if hour not in hour_index:
+                raise actx.error(f"unknown hour '{hour}'", f"неизвестный час «{hour}»", el, "Hour")
+            placements[aid] = (day, hour)
+            room_names = [r for r in [_text(a, "Room") or ""] + [(x.text or "").strip() for x in a.findall("Real_Room")]
+                          if r]
+            for r in room_names:
+                if r not in rooms:
+                    raise actx.error(f"unknown room '{r}'", f"неизвестный кабинет «{r}»", el, "Room")
+            placed_rooms[aid] = [rooms[r].id for r in dict.fromkeys(room_names)]
+        origin_file, origin = actx.file, "Activities_Timetable/Activity"
+    else:
+        origin_file, origin = ctx.file, "ConstraintActivityPreferredStartingTime"
+        for i, c in enumerate(root.findall("Time_Constraints_List/ConstraintActivityPreferredStartingTime")):
+            el = f"Time_Constraints_List/ConstraintActivityPreferredStartingTime[{i + 1}]"
+            if not _active(c) or not _hard(c):
+                continue
+            aid = _int(ctx, c, "Activity_Id", el)
+            if aid not in act_by_id:
+                raise ctx.error(f"unknown activity Id {aid}", f"неизвестный Id занятия {aid}", el, "Activity_Id")
+            day, hour = _text(c, "Preferred_Day"), _text(c, "Preferred_Hour")
+            if not day or not hour:
+                continue  # a preferred day or hour alone does not place the activity
+            if day not in days.slot:
+                raise ctx.error(f"unknown day '{day}'", f"неизвестный день «{day}»", el, "Preferred_Day")
+            if hour not in hour_index:
+                raise ctx.error(f"unknown hour '{hour}'", f"неизвестный час «{hour}»", el, "Preferred_Hour")
+            if aid in placements and placements[aid] != (day, hour):
+                raise ctx.error(f"activity {aid} is locked at two different times", f"занятие {aid} закреплено на "
+                                "два разных времени", el, "Activity_Id")
+            placements[aid] = (day, hour)
+        for i, c in enumerate(root.findall("Space_Constraints_List/ConstraintActivityPreferredRoom")):
+            if not _active(c) or not _hard(c):
+                continue
+            el = f"Space_Constraints_List/ConstraintActivityPreferredRoom[{i + 1}]"
+            aid = _int(ctx, c, "Activity_Id", el)
+            room = _text(c, "Room") or ""
+            if room not in rooms:
+                raise ctx.error(f"unknown room '{room}'", f"неизвестный кабинет «{room}»", el, "Room")
+            placed_rooms.setdefault(aid, []).append(rooms[room].id)
+
+    # teachers (qualified subjects + what they teach) and their not-available times
+    taught: dict[str, list[str]] = {t: list(q) for t, q in teacher_subjects.items()}
+    for act in acts:
+        for t in act.teachers:
+            if subjects[act.subject].id not in taught[t]:
+                taught[t].append(subjects[act.subject].id)
+    unavailable: dict[str, dict[int, set[int]]] = {t: {} for t in teacher_names}
+    per_week: dict[str, dict[WeekMask, set[tuple[int, int]]]] = {t: {} for t in teacher_names}
+    for i, c in enumerate(root.findall("Time_Constraints_List/ConstraintTeacherNotAvailableTimes")):
+        el = f"Time_Constraints_List/ConstraintTeacherNotAvailableTimes[{i + 1}]"
+        if not _active(c) or not _hard(c):
+            continue
+        t = _text(c, "Teacher") or _text(c, "Teacher_Name") or ""
+        if t not in teacher_names:
+            raise ctx.error(f"unknown teacher '{t}'", f"неизвестный учитель «{t}»", el, "Teacher")
+        for j, nat in enumerate(c.findall("Not_Available_Time")):
+            d, h = _text(nat, "Day") or "", _text(nat, "Hour") or ""
+            if d not in days.slot:
+                raise ctx.error(f"unknown day '{d}'", f"неизвестный день «{d}»", f"{el}/Not_Available_Time[{j + 1}]", "Day")
+            if h not in hour_index:
+                raise ctx.error(f"unknown hour '{h}'", f"неизвестный час «{h}»", f"{el}/Not_Available_Time[{j + 1}]",
+                                "Hour")
+            weekday, week = days.slot[d]
+            unavailable[t].setdefault(weekday, set()).add(hour_index[h] + 1)
+            per_week[t].setdefault(week, set()).add((weekday, hour_index[h] + 1))
+    teachers: list[Teacher] = []
+    for ti, (name, tid) in enumerate(teacher_names.items()):
+        items = []
+        for weekday in sorted(unavailable[name]):
+            hours = unavailable[name][weekday]
+            if len(hours) == len(hour_names):
+                items.append(Unavailability(day=weekday, period=None))
+            else:
+                items.extend(Unavailability(day=weekday, period=p) for p in sorted(hours))
+        if days.ab and per_week[name].get(WeekMask.A, set()) != per_week[name].get(WeekMask.B, set()):
+            ctx.warn("teachers", ti, "unavailable", f"teacher '{name}' is not available at different times in weeks "
+                     "A and B; the planner keeps one weekly list, so both weeks' times are taken",
+                     f"учитель «{name}» недоступен в разное время в неделях А и Б; в планировщике один список на "
+                     "неделю, поэтому взяты времена обеих недель")
+        teachers.append(Teacher(id=tid, name=name, subjects=taught[name], unavailable=items))
+
+    # lessons
+    lessons: list[Lesson] = []
+    lesson_origin: list[str] = []
+    for ai, act in enumerate(acts):
+        if act.id not in placements:
+            ctx.warn("activities", ai, "placement", f"activity {act.id} ({act.subject}, {', '.join(act.students) or '—'})"
+                     " has no place in the timetable and is not imported as a lesson",
+                     f"занятие {act.id} ({act.subject}, {', '.join(act.students) or '—'}) не размещено в "
+                     "расписании и не импортировано как урок")
+            continue
+        if not act.students:
+            ctx.warn("activities", ai, "Students", f"activity {act.id} ({act.subject}) has no students; it is not "
+                     "imported as a lesson", f"у занятия {act.id} ({act.subject}) нет учащихся; оно не импортировано "
+                     "как урок")
+            continue
+        if act.duration > MAX_DURATION:
+            raise ctx.error(f"duration {act.duration} is longer than the {MAX_DURATION} periods a lesson may span",
+                            f"длительность {act.duration} больше {MAX_DURATION} уроков подряд", act.element, "Duration")
+        day_name, hour_name = placements[act.id]
+        weekday, week = days.slot[day_name]
+        period = hour_index[hour_name] + 1
+        if period + act.duration - 1 > len(hour_names):
+            raise InputError(f"activity {act.id} of {act.duration} hours placed at hour '{hour_name}' runs past the "
+                             "last hour of the day", f"занятие {act.id} длительностью {act.duration} на часе "
+                             f"«{hour_name}» выходит за конец дня", Location(file=origin_file, element=origin,
+                                                                             field="Hour"))
+        per_class: dict[str, list[str] | None] = {}
+        for s in act.students:
+            if s in year_by_name:
+                per_class[year_by_name[s].class_id] = None
+                continue
+            for y in set_years[s]:
+                ids = y.refs.get(s, [])
+                if not ids:
+                    per_class[y.class_id] = None
+                elif per_class.get(y.class_id, []) is not None:
+                    per_class[y.class_id] = sorted(set(per_class.get(y.class_id) or []) | set(ids))
+        groups = sorted({g for ids in per_class.values() if ids for g in ids})
+        try:
+            lessons.append(Lesson(id=f"fet-{act.id}", version=VERSION_ID, classes=list(per_class), groups=groups,
+                                  teachers=[teacher_names[t] for t in dict.fromkeys(act.teachers)],
+                                  rooms=placed_rooms.get(act.id, []), subject=subjects[act.subject].id, day=weekday,
+                                  period=period, duration=act.duration, weeks=week))
+        except ValidationError as err:
+            raise input_error_from_validation(err, ctx.file).at(element=act.element) from None
+        lesson_origin.append(act.element)
+
+    # calendar
+    today = date.today()
+    if year_start is None:
+        year_start = date(today.year if today.month >= 8 else today.year - 1, 9, 1)
+        ctx.warn("calendar", None, "year_start", f"year_start not given; {year_start} assumed",
+                 f"начало учебного года не указано; принято {year_start}")
+    if year_end is None:
+        year_end = date(year_start.year + 1, 5, 31)
+        ctx.warn("calendar", None, "year_end", f"year_end not given; {year_end} assumed",
+                 f"конец учебного года не указан; принято {year_end}")
+    if days.ab and a_week_monday is None:
+        a_week_monday = year_start + timedelta(days=(7 - year_start.weekday()) % 7)
+        ctx.warn("calendar", None, "a_week_monday", f"the file is an A/B two-week cycle and a_week_monday was not "
+                 f"given; week A is taken to start on {a_week_monday}", f"файл — двухнедельный цикл А/Б, а "
+                 f"a_week_monday не указан; неделя А считается начинающейся {a_week_monday}")
+    institution = _text(root, "Institution_Name") or path.stem
+    try:
+        school = School(
+            id=_ID_BAD.sub("_", f"fet-{path.stem}"), name=institution, timezone=timezone,
+            calendar=SchoolCalendar(year_start=year_start, year_end=year_end, a_week_monday=a_week_monday),
+            bell_schedules=[BellSchedule(id=BELLS_ID, name=f"FET: {institution}",
+                                         variants=[BellVariant(periods=periods)])],
+            classes=classes, teachers=teachers, subjects=list(subjects.values()), rooms=list(rooms.values()),
+            versions=[TimetableVersion(id=VERSION_ID, name=f"FET: {institution}", valid_from=year_start,
+                                       valid_to=year_end)],
+            lessons=lessons,
+        )
+    except ValidationError as err:
+        raise input_error_from_validation(err, ctx.file) from None
+
+    problems = find_problems(school)
+    if problems:
+        p = problems[0]
+        element = lesson_origin[p.index] if p.collection == "lessons" and p.index < len(lesson_origin) else \
+            f"{p.collection}[{p.index}]"
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        more_ru = f" (и ещё проблем: {len(problems) - 1})" if len(problems) > 1 else ""
+        raise InputError(p.message_en + more, p.message_ru + more_ru, Location(file=ctx.file, element=element,
+                                                                              field=p.field))
+    stats = FetStats(days=len(days.names), hours=len(hour_names), subjects=len(subjects), teachers=len(teachers),
+                     years=len(years), groups=len({g for y in years for g in y.groups}),
+                     subgroups=len({s for y in years for s in y.subgroups}), activities=total_activities,
+                     placed=len(lessons))
+    return FetImport(school, ctx.warnings + find_warnings(school), stats, ctx.file)
+
+
+__all__ = ["FetImport", "FetStats", "grade_from_name", "load_fet"]
