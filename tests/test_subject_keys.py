@@ -31,3 +31,9 @@ def test_every_mapped_key_is_on_the_difficulty_scale():
     scale = NormLibrary.load().in_force(date(2026, 12, 1)).get("difficulty.scale")
     on_scale = {r.selectors["subject"] for r in scale.rows}
     assert set(_NAMES.values()) <= on_scale, set(_NAMES.values()) - on_scale
+
+
+def test_ukrainian_names_of_the_asc_export_map_to_keys():
+    assert guess_norm_key("Українська мова") == "russian"  # the native language row of table 6.9
+    assert guess_norm_key("Фізкультура ") == "pe"
+    assert guess_norm_key("Історія України") == "history"

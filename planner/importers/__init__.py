@@ -1,4 +1,5 @@
-"""Importers: turn what a school has (a CSV folder, an XLSX workbook, a school JSON) into the school model.
+"""Importers: turn what a school has (a CSV folder, an XLSX workbook, a school JSON, an aSc Timetables XML
+export, a FET file) into the school model.
 
 `load_school(path)` detects the format from the content, not only the extension.
 """
@@ -6,7 +7,9 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
+from datetime import date
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,9 +30,42 @@ class Loaded:
     source: str = ""
 
 
-def load_school(path: str | Path) -> Loaded:
-    """Load a school from a CSV folder, an XLSX workbook or a school JSON file."""
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the timetable formats without a calendar or time zone (aSc, FET) need to be told."""
+
+    timezone: str = "Europe/Moscow"
+    year_start: date | None = None
+    year_end: date | None = None
+    a_week_monday: date | None = None
+    bell_minutes: int | None = None  # FET files whose hour names carry only a start time
+
+
+_XML_ROOT = re.compile(rb"<(timetable|fet)[\s>]")
+
+
+def detect_format(path: str | Path) -> str:
+    """'csv', 'json', 'xlsx', 'asc' or 'fet' from the content (and, for a folder, its files)."""
     p = Path(path)
+    if p.is_dir():
+        return "csv" if (p / "school.csv").exists() else "json" if (p / "school.json").exists() else "unknown"
+    if zipfile.is_zipfile(p):
+        return "xlsx"
+    with open(p, "rb") as fh:
+        head = fh.read(4096)
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"{"):
+        return "json"
+    match = _XML_ROOT.search(head)
+    if text.startswith(b"<") and match:
+        return "asc" if match.group(1) == b"timetable" else "fet"
+    return "unknown"
+
+
+def load_school(path: str | Path, options: ImportOptions | None = None) -> Loaded:
+    """Load a school from a CSV folder, an XLSX workbook, a school JSON file, an aSc XML export or a FET file."""
+    p = Path(path)
+    options = options or ImportOptions()
     if not p.exists():
         raise InputError("no such file or folder", "нет такого файла или папки", Location(file=str(p)))
     if p.is_dir():
@@ -47,16 +83,31 @@ def load_school(path: str | Path) -> Loaded:
                          f"файл больше допустимых {MAX_SOURCE_BYTES // (1024 * 1024)} МиБ", Location(file=str(p)))
     if size == 0:
         raise InputError("the file is empty", "файл пуст", Location(file=str(p)))
-    with open(p, "rb") as fh:
-        head = fh.read(512)
-    if zipfile.is_zipfile(p):
+    kind = detect_format(p)
+    if kind == "xlsx":
         frames, where = read_xlsx(p)
         school, warnings = school_from_frames(frames, where, str(p))
         return Loaded(school, warnings, str(p))
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+    if kind == "json":
         return _load_json(p)
-    raise InputError("unrecognised format: expected a CSV folder, an XLSX workbook or a school JSON file",
-                     "формат не распознан: ожидается папка CSV, книга XLSX или файл школы JSON", Location(file=str(p)))
+    if kind == "asc":
+        from planner.importers.asc import load_asc
+
+        imported = load_asc(p, timezone=options.timezone, year_start=options.year_start, year_end=options.year_end,
+                            a_week_monday=options.a_week_monday, max_bytes=MAX_SOURCE_BYTES)
+        return Loaded(imported.school, imported.warnings, str(p))
+    if kind == "fet":
+        from planner.importers.fet import load_fet
+
+        solved = p.with_name(f"{p.stem}_activities.xml")  # what fet-cl writes beside its output
+        imported = load_fet(p, activities_xml=solved if solved.exists() else None, bell_minutes=options.bell_minutes,
+                            timezone=options.timezone, year_start=options.year_start, year_end=options.year_end,
+                            a_week_monday=options.a_week_monday, max_bytes=MAX_SOURCE_BYTES)
+        return Loaded(imported.school, imported.warnings, str(p))
+    raise InputError("unrecognised format: expected a CSV folder, an XLSX workbook, a school JSON file, an aSc "
+                     "Timetables XML export or a FET file",
+                     "формат не распознан: ожидается папка CSV, книга XLSX, файл школы JSON, выгрузка aSc "
+                     "Timetables (XML) или файл FET", Location(file=str(p)))
 
 
 def _load_json(p: Path) -> Loaded:
@@ -77,4 +128,4 @@ def _load_json(p: Path) -> Loaded:
     return Loaded(school, check_school(school, str(p)), str(p))
 
 
-__all__ = ["Loaded", "load_school"]
+__all__ = ["ImportOptions", "Loaded", "detect_format", "load_school"]

@@ -1,6 +1,6 @@
 """Map a school's subject name to the norm key used by the difficulty scales (tables 6.9–6.11).
 
-Names follow ФОП-2023 («Вероятность и статистика», «Труд (технология)», «ОБЗР») and older ones (ОБЖ, «Технология»);
+Names follow ФОП-2023 (and common Ukrainian names, for aSc exports of Ukrainian schools) («Вероятность и статистика», «Труд (технология)», «ОБЗР») and older ones (ОБЖ, «Технология»);
 matching ignores case, «ё», punctuation and extra spaces, and tries the longest known prefix. Importers call
 `guess_norm_key`; a subject left without a key gives an import warning.
 """
@@ -35,6 +35,18 @@ _NAMES: dict[str, str] = {
     "физическая культура": "pe", "физкультура": "pe", "адаптивная физическая культура": "pe",
     "черчение": "drawing", "краеведение": "local_studies", "ритмика": "rhythmics",
     "индивидуальный проект": "individual_project",
+    # Ukrainian names (aSc exports of Ukrainian schools); the native language counts as «родной язык»
+    "українська мова": "russian", "українська література": "literature", "зарубіжна література": "literature",
+    "англійська мова": "foreign_language", "німецька мова": "foreign_language",
+    "французька мова": "foreign_language", "іноземна мова": "foreign_language", "математика": "math",
+    "алгебра": "algebra", "геометрія": "geometry", "інформатика": "informatics", "історія україни": "history",
+    "всесвітня історія": "history", "історія": "history", "правознавство": "social_studies",
+    "географія": "geography", "біологія": "biology", "фізика": "physics", "хімія": "chemistry",
+    "астрономія": "astronomy", "екологія": "ecology", "економіка": "economics",
+    "природознавство": "natural_science", "фізкультура": "pe", "фізична культура": "pe",
+    "музичне мистецтво": "music", "образотворче мистецтво": "fine_art", "трудове навчання": "technology",
+    "технології": "technology", "захист вітчизни": "obzr", "літературне читання": "literary_reading",
+    "читання": "literary_reading",
 }
 
 
