@@ -111,7 +111,11 @@ def load_school(path: str | Path, options: ImportOptions | None = None) -> Loade
 
 
 def _load_json(p: Path) -> Loaded:
-    text = p.read_text(encoding="utf-8-sig")
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"the file is not UTF-8 text (byte {exc.start})", f"файл не в кодировке UTF-8 (байт {exc.start})",
+                         Location(file=str(p))) from None
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
