@@ -14,6 +14,16 @@ from pathlib import Path
 from planner.errors import InputError, PlannerError, StaleSaveError
 
 
+def _load(args: argparse.Namespace):
+    """The school named by SOURCE, with the import options for formats without a calendar (aSc, FET)."""
+    from planner.importers import ImportOptions, load_school
+
+    return load_school(args.source, ImportOptions(
+        timezone=getattr(args, "timezone", None) or "Europe/Moscow", year_start=getattr(args, "year_start", None),
+        year_end=getattr(args, "year_end", None), a_week_monday=getattr(args, "a_week", None),
+        bell_minutes=getattr(args, "bell_minutes", None)))
+
+
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -23,7 +33,6 @@ def _date(text: str) -> date:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from planner.audit import audit_plan, audit_school
-    from planner.importers import load_school
     from planner.norms import NormLibrary
 
     plan = None
@@ -34,7 +43,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
                   "only changes norm values", file=sys.stderr)
         if args.date_from or args.date_to:
             print("warning: a plan is audited on its scenario's dates; --from/--to are ignored", file=sys.stderr)
-    loaded = load_school(args.source)
+    loaded = _load(args)
     school = loaded.school
     library = NormLibrary.load(Path(args.constraints) if args.constraints else None,
                                Path(args.policy) if args.policy else None)
@@ -88,12 +97,11 @@ def _load_plan(path: str):
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
     """Exit 0 plan found, 2 bad input, 3 pre-checks failed, 4 no plan within the time limit."""
-    from planner.importers import load_school
     from planner.norms import NormLibrary
     from planner.rebuild import PrecheckError, rebuild
     from planner.scenario import scenario_from_toml
 
-    school = load_school(args.source).school
+    school = _load(args).school
     scenario = scenario_from_toml(Path(args.scenario))
     library = NormLibrary.load(Path(args.constraints) if args.constraints else None,
                                Path(args.policy) if args.policy else None)
@@ -137,10 +145,9 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    from planner.importers import load_school
     from planner.importers.tabular import write_csv_folder, write_xlsx
 
-    school = load_school(args.source).school
+    school = _load(args).school
     out = Path(args.out)
     if out.suffix.lower() == ".json":
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -164,9 +171,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from planner.importers import load_school
-
-    loaded = load_school(args.source)
+    loaded = _load(args)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
@@ -194,10 +199,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_store(args: argparse.Namespace) -> int:
-    from planner.importers import load_school
     from planner.storage import Store
 
-    school = load_school(args.source).school
+    school = _load(args).school
     with Store.open(args.data_dir) as store:
         existing = store.get("school", school.id)
         if existing and not args.replace and args.expected_version is None:
@@ -210,11 +214,316 @@ def cmd_store(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plan_for_school(source: str, plan_path: str):
+    """The school from SOURCE and the plan, refused when the plan was made for another school."""
+    from planner.importers import load_school
+
+    school = load_school(source).school
+    plan = _load_plan(plan_path)
+    if plan.school_fingerprint != school.fingerprint():
+        raise InputError("the plan was made for another school (or another version of it)",
+                         "план составлен для другой школы (или другой версии её данных)")
+    return school, plan
+
+
+def _moment(text: str | None, tz_name: str | None):
+    """--now as a tz-aware datetime: an ISO time with an offset, or a naive one in the school's time zone."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    if text is None:
+        return datetime.now(timezone.utc)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"--now '{text}' is not an ISO date-time", f"--now «{text}» — не дата и время ISO") from None
+    if moment.tzinfo is None:
+        if tz_name is None:
+            raise InputError("--now needs a UTC offset here (e.g. 2026-12-14T08:00+05:00)",
+                             "для --now нужно смещение от UTC (например 2026-12-14T08:00+05:00)")
+        moment = moment.replace(tzinfo=ZoneInfo(tz_name))
+    return moment
+
+
+def cmd_messages(args: argparse.Namespace) -> int:
+    """Compose and queue/send the plan's chat messages, or drain the queue (--send-due). Dry run without --send."""
+    import os
+
+    from planner.publish.max_api import MaxClient
+    from planner.publish.messages import compose_messages, queue_messages, send_due
+    from planner.storage import Store
+
+    token = None
+    if args.send:
+        token = Path(args.token_file).read_text(encoding="utf-8").strip() if args.token_file else \
+            os.environ.get("MAX_BOT_TOKEN", "").strip()
+        if not token:
+            raise InputError("--send needs a bot token: --token-file FILE or MAX_BOT_TOKEN",
+                             "для --send нужен токен бота: --token-file ФАЙЛ или MAX_BOT_TOKEN")
+    client = MaxClient(token, base_url=args.api_base, ca_bundle=args.ca_bundle, send=args.send)
+    with Store.open(args.data_dir) as store, client:
+        if args.send_due:
+            if args.source or args.plan:
+                raise InputError("--send-due takes no SOURCE or PLAN", "--send-due не принимает SOURCE и PLAN")
+            report = send_due(store, client, now=_moment(args.now, None))
+        else:
+            if not (args.source and args.plan):
+                raise InputError("give SOURCE and PLAN.json (or --send-due)", "укажите SOURCE и PLAN.json (или --send-due)")
+            from planner.norms import NormLibrary
+
+            school, plan = _plan_for_school(args.source, args.plan)
+            feeds = json.loads(Path(args.feed_links).read_text(encoding="utf-8")) if args.feed_links else None
+            messages = compose_messages(school, plan, teachers_chat_link=args.teachers_chat_link,
+                                        teachers_chat_id=args.teachers_chat_id, feed_links=feeds)
+            if args.preview:
+                for m in messages:
+                    for i, part in enumerate(m.text_parts, 1):
+                        print(f"===== {m.chat_key} {i}/{len(m.text_parts)} ({len(part)} chars) =====\n{part}")
+            library = NormLibrary.load(None, Path(args.policy) if args.policy else None)
+            report = queue_messages(store, school, plan, messages, client, now=_moment(args.now, school.timezone),
+                                    library=library, urgent=args.urgent)
+    for d in report.deliveries:
+        extra = f" due {d.due_at}" if d.status in ("queued", "would_queue") else ""
+        extra += f" ({d.error})" if d.error else ""
+        print(f"{d.chat_key} part {d.part}/{d.parts}: {d.status}{' URGENT' if d.urgent else ''}{extra}")
+    for key, chat_id in report.resolved_chat_ids.items():
+        print(f"resolved chat_id {chat_id} for {key}: add it to the school's chats")
+    counts = {s: report.count(s) for s in ("sent", "queued", "failed", "skipped", "would_send", "would_queue")}
+    print(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v) or "nothing to send")
+    if client.dry_run:
+        print(f"dry run: nothing left this machine ({len(client.recorded)} request(s) recorded); add --send to send")
+    return 1 if report.count("failed") else 0
+
+
+def cmd_epos(args: argparse.Namespace) -> int:
+    from planner.publish.epos import write_epos_workbook
+
+    school, plan = _plan_for_school(args.source, args.plan)
+    tables = write_epos_workbook(school, plan, args.out)
+    print(f"wrote {args.out}: {len(tables.lessons)} lessons, {len(tables.replacements)} replacements")
+    return 0
+
+
+def _add_messages_and_epos(sub) -> None:
+    m = sub.add_parser("messages", help="chat messages about a plan to MAX (dry run unless --send), or --send-due")
+    m.add_argument("source", nargs="?", help="a CSV folder, an XLSX workbook or a school JSON file")
+    m.add_argument("plan", nargs="?", help="the plan JSON")
+    m.add_argument("--send-due", action="store_true", help="send the queued messages whose time has come (cron)")
+    m.add_argument("--data-dir", help="data directory (default: $PLANNER_DATA_DIR or ./data)")
+    m.add_argument("--send", action="store_true", help="really send (default: dry run, nothing leaves the machine)")
+    m.add_argument("--urgent", action="store_true", help="send now even outside business hours (recorded as urgent)")
+    m.add_argument("--token-file", help="file holding the bot token (default: $MAX_BOT_TOKEN)")
+    m.add_argument("--api-base", help="MAX Bot API base URL (default https://platform-api2.max.ru)")
+    m.add_argument("--ca-bundle", help="CA bundle file with the Russian Trusted Root CA")
+    m.add_argument("--now", help="the time to act at, ISO (naive = school time; default: now)")
+    m.add_argument("--preview", action="store_true", help="print every message part")
+    m.add_argument("--teachers-chat-link", help="invite link of the teachers' chat")
+    m.add_argument("--teachers-chat-id", help="chat_id of the teachers' chat")
+    m.add_argument("--feed-links", help="JSON file: class id (or \"teachers\") -> calendar feed URL")
+    m.add_argument("--policy", help="a school policy TOML file (norm values, e.g. business hours)")
+    m.set_defaults(func=cmd_messages)
+
+    e = sub.add_parser("epos", help="write the e-journal hand-off workbook (sheets «Уроки», «Журнал замен»)")
+    e.add_argument("source")
+    e.add_argument("plan")
+    e.add_argument("--out", required=True, help="the .xlsx file to write")
+    e.set_defaults(func=cmd_epos)
+
+
+# ---------------------------------------------------------------- publish, tokens, serve (feeds)
+
+PUBLIC_URL_ENV = "PLANNER_PUBLIC_URL"
+
+
+def _feed_now(text: str | None, tz_name: str):
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    if text is None:
+        return datetime.now(timezone.utc)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"--now '{text}' is not an ISO date-time", f"--now «{text}» — не дата и время ISO") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(tz_name))
+
+
+def _base_url(args: argparse.Namespace) -> str:
+    import os
+
+    return args.base_url or os.environ.get(PUBLIC_URL_ENV) or "http://127.0.0.1:8765"
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Exit 0 published, 2 bad input or a plan for another school, 3 live lessons without a link."""
+    from planner.publish.feeds import MissingLinks, publish_to_dir
+    from planner.publish.tokens import feed_links
+    from planner.storage import Store
+
+    school = _load(args).school
+    plan = _load_plan(args.plan)
+    with Store.open(args.data_dir) as store:
+        try:
+            out = publish_to_dir(store, school, plan, Path(args.out), _feed_now(args.now, school.timezone),
+                                 allow_missing_links=args.allow_missing_links)
+        except MissingLinks as err:
+            print(f"error: {len(err.occurrences)} live lesson(s) have no call link (add the class chats, or pass "
+                  "--allow-missing-links):", file=sys.stderr)
+            for o in err.occurrences:
+                print(f"  {o.key} part {o.part}: {o.class_id} {o.subject_id} {o.start:%d.%m %H:%M}", file=sys.stderr)
+            return 3
+    r = out.result
+    state = "unchanged (nothing recorded)" if r.unchanged else (
+        f"{len(r.created)} new, {len(r.changed)} changed, {len(r.dropped)} cancelled, {r.kept} unchanged events")
+    print(f"publication {r.publication_id} (serial {r.serial}): {state}; {out.feeds} feeds, "
+          f"{len(out.written)} files written, {len(out.removed)} removed in {args.out}")
+    for t in out.new_tokens:
+        print(f"  new feed {t.kind} {t.subject_id}: {feed_links(_base_url(args), t.secret)['https']}")
+    return 0
+
+
+def _token_school(store, given: str | None) -> str:
+    from planner.publish.feeds import published_school_ids
+
+    if given:
+        return given
+    ids = published_school_ids(store)
+    if len(ids) != 1:
+        raise InputError("name the school with --school (published: " + (", ".join(ids) or "none") + ")",
+                         "укажите школу: --school")
+    return ids[0]
+
+
+def cmd_tokens(args: argparse.Namespace) -> int:
+    from datetime import datetime, timezone
+
+    from planner.publish.feeds import published_school
+    from planner.publish.qr import write_token_qrs
+    from planner.publish.tokens import TokenStore, feed_links
+    from planner.storage import Store
+
+    now = datetime.now(timezone.utc)
+    with Store.open(args.data_dir) as store:
+        tokens = TokenStore(store)
+        if args.action == "list":
+            school_id = args.school or None
+            shown = tokens.list(school_id, include_revoked=args.all)
+            for t in shown:
+                links = feed_links(_base_url(args), t.secret) if t.secret else {"https": "?", "webcal": "?"}
+                state = f"revoked {t.revoked_at}" if t.revoked_at else "active"
+                extra = f" groups={','.join(t.groups)}" if t.groups else ""
+                print(f"{t.id}\t{t.kind}\t{t.subject_id}\t{t.label}{extra}\t{state}\t{links['https']}\t{links['webcal']}")
+            if args.qr:
+                files = write_token_qrs([t for t in shown if t.active], _base_url(args), Path(args.qr),
+                                        fmt=args.qr_format, link=args.qr_link)
+                print(f"wrote {len(files)} QR codes to {args.qr}")
+            return 0
+        if args.action == "create":
+            school_id = _token_school(store, args.school)
+            school = published_school(store, school_id)
+            if args.family:
+                kind, subject, class_id = "family", args.family, args.class_id
+            elif args.teacher:
+                kind, subject, class_id = "teacher", args.teacher, None
+            elif args.class_id:
+                kind, subject, class_id = "class", args.class_id, args.class_id
+            elif args.admin:
+                kind, subject, class_id = "admin", "admin", None
+            else:
+                raise InputError("say which feed: --teacher, --class, --family NAME --class, or --admin",
+                                 "укажите календарь: --teacher, --class, --family или --admin")
+            label = subject
+            if school is not None:
+                if args.teacher and args.teacher not in {t.id for t in school.teachers}:
+                    raise InputError(f"no teacher '{args.teacher}' in {school_id}", f"нет учителя «{args.teacher}»")
+                if class_id and class_id not in {c.id for c in school.classes}:
+                    raise InputError(f"no class '{class_id}' in {school_id}", f"нет класса «{class_id}»")
+                known = {g.id for c in school.classes if c.id == class_id for g in c.groups}
+                bad = [g for g in args.group or [] if g not in known]
+                if bad:
+                    raise InputError(f"class '{class_id}' has no group(s) {', '.join(bad)}",
+                                     f"в классе «{class_id}» нет групп {', '.join(bad)}")
+                names = {t.id: t.name for t in school.teachers} | {c.id: c.name for c in school.classes}
+                label = names.get(subject, subject)
+            t = tokens.create(school_id, kind, subject, now=now, label=label, class_id=class_id,
+                              groups=args.group or [], include_regular=args.include_regular)
+        else:
+            old = tokens.lookup(args.token)
+            t = tokens.revoke(old.id, now=now) if args.action == "revoke" else tokens.rotate(old.id, now=now)
+            if args.feeds_dir and old.secret:
+                (Path(args.feeds_dir) / f"{old.secret}.ics").unlink(missing_ok=True)
+            if args.action == "revoke":
+                print(f"revoked {t.id} ({t.kind} {t.subject_id})")
+                return 0
+        if args.feeds_dir:
+            from planner.publish.feeds import write_token_feed
+
+            write_token_feed(store, t, Path(args.feeds_dir), now)
+    links = feed_links(_base_url(args), t.secret)
+    print(f"{t.id}\t{t.kind}\t{t.subject_id}\t{links['https']}\t{links['webcal']}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from planner.publish.server import create_app
+
+    uvicorn.run(create_app(args.data_dir), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _add_publish_commands(sub) -> None:
+    pb = sub.add_parser("publish", help="publish a plan as calendar feeds (exit 0, 2 bad input or another school's "
+                                        "plan, 3 live lessons without a link)")
+    pb.add_argument("source", help="a CSV folder, an XLSX workbook or a school JSON file")
+    pb.add_argument("plan", help="the plan JSON")
+    pb.add_argument("--out", required=True, help="folder for the <token>.ics feed files")
+    pb.add_argument("--data-dir", help="data directory (default: $PLANNER_DATA_DIR or ./data)")
+    pb.add_argument("--base-url", help=f"public URL of the feed server (default ${PUBLIC_URL_ENV})")
+    pb.add_argument("--now", help="the publication time, ISO (default: now; naive = school time zone)")
+    pb.add_argument("--allow-missing-links", action="store_true",
+                    help="publish live lessons without a call link (the description points to the class chat)")
+    pb.set_defaults(func=cmd_publish)
+
+    tk = sub.add_parser("tokens", help="feed links: list (with QR codes), create, revoke, rotate")
+    tk.add_argument("action", choices=("list", "create", "revoke", "rotate"))
+    tk.add_argument("token", nargs="?", help="revoke/rotate: the token id (tok_…) or the token itself")
+    tk.add_argument("--data-dir", help="data directory (default: $PLANNER_DATA_DIR or ./data)")
+    tk.add_argument("--school", help="school id (default: the only published school)")
+    tk.add_argument("--base-url", help=f"public URL of the feed server (default ${PUBLIC_URL_ENV})")
+    tk.add_argument("--teacher", help="create: a teacher's feed")
+    tk.add_argument("--class", dest="class_id", help="create: a class feed, or the class of a --family feed")
+    tk.add_argument("--family", help="create: a family feed named NAME (never shown in the feed)")
+    tk.add_argument("--group", action="append", help="create --family: a subgroup (repeat)")
+    tk.add_argument("--admin", action="store_true", help="create: the administration's feed (everything)")
+    tk.add_argument("--include-regular", action="store_true", help="create: also show regular-timetable days")
+    tk.add_argument("--all", action="store_true", help="list: include revoked tokens")
+    tk.add_argument("--qr", help="list: write a QR code per active link into this folder")
+    tk.add_argument("--qr-format", choices=("png", "svg"), default="png")
+    tk.add_argument("--qr-link", choices=("webcal", "https"), default="webcal")
+    tk.add_argument("--feeds-dir", help="create/rotate: write the new feed file here; revoke/rotate: remove the "
+                                        "old one")
+    tk.set_defaults(func=cmd_tokens)
+
+    sv = sub.add_parser("serve", help="serve the feeds over HTTP (GET /feeds/<token>.ics)")
+    sv.add_argument("--data-dir", help="data directory (default: $PLANNER_DATA_DIR or ./data)")
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=8765)
+    sv.set_defaults(func=cmd_serve)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="planner", description="Distance-lesson rebuild and SanPiN compliance planner")
     sub = p.add_subparsers(dest="command", required=True)
+    source = argparse.ArgumentParser(add_help=False)  # options for sources without a calendar (aSc, FET)
+    source.add_argument("--timezone", default="Europe/Moscow", help="IANA time zone of an aSc/FET source")
+    source.add_argument("--year-start", type=_date, help="first day of the school year of an aSc/FET source")
+    source.add_argument("--year-end", type=_date, help="last day of the school year of an aSc/FET source")
+    source.add_argument("--a-week", type=_date, help="a Monday of week A (числитель) of an aSc/FET source")
+    source.add_argument("--bell-minutes", type=int, help="lesson length when FET hour names carry only a start")
 
-    a = sub.add_parser("audit", help="check a timetable against the norm sets in force")
+    a = sub.add_parser("audit", parents=[source], help="check a timetable against the norm sets in force")
     a.add_argument("source", help="a CSV folder, an XLSX workbook or a school JSON file")
     a.add_argument("--plan", help="a plan JSON to audit instead of the regular timetable")
     a.add_argument("--policy", help="a school policy TOML file that tightens (or, flagged, loosens) norms")
@@ -225,7 +534,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--lang", choices=("en", "ru"), default="en")
     a.set_defaults(func=cmd_audit)
 
-    r = sub.add_parser("rebuild", help="plan the scenario's online days (exit 0 plan, 2 bad input, 3 pre-checks "
+    r = sub.add_parser("rebuild", parents=[source], help="plan the scenario's online days (exit 0 plan, 2 bad input, 3 pre-checks "
                                         "failed, 4 no plan in time)")
     r.add_argument("source", help="a CSV folder, an XLSX workbook or a school JSON file")
     r.add_argument("--scenario", required=True, help="the scenario TOML file")
@@ -239,7 +548,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--verbose", action="store_true", help="print each component's solve")
     r.set_defaults(func=cmd_rebuild)
 
-    c = sub.add_parser("convert", help="write a school as JSON (.json), a workbook (.xlsx) or a CSV folder")
+    c = sub.add_parser("convert", parents=[source], help="write a school as JSON (.json), a workbook (.xlsx) or a CSV folder")
     c.add_argument("source")
     c.add_argument("--out", required=True)
     c.set_defaults(func=cmd_convert)
@@ -248,7 +557,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", required=True)
     t.set_defaults(func=cmd_template)
 
-    im = sub.add_parser("import", help="import a timetable (format detected from the content) into a school JSON")
+    im = sub.add_parser("import", parents=[source], help="import a timetable (format detected from the content) into a school JSON")
     im.add_argument("source")
     im.add_argument("--out", required=True)
     im.set_defaults(func=cmd_import)
@@ -258,12 +567,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out")
     s.set_defaults(func=cmd_schema)
 
-    st = sub.add_parser("store", help="save a school into the data directory's database")
+    st = sub.add_parser("store", parents=[source], help="save a school into the data directory's database")
     st.add_argument("source")
     st.add_argument("--data-dir", help="data directory (default: $PLANNER_DATA_DIR or ./data)")
     st.add_argument("--replace", action="store_true", help="replace the stored school (else a stored one is kept)")
     st.add_argument("--expected-version", type=int, help="refuse the save unless the stored version is this")
     st.set_defaults(func=cmd_store)
+    _add_messages_and_epos(sub)
+    _add_publish_commands(sub)
     return p
 
 

@@ -18,7 +18,8 @@ fi
 
 # Debian packages the tests need; installed only when missing.
 #   fet, fet-data: FET's command-line generator (round-trip import test) and real-school example files
-DEB_PACKAGES=(fet fet-data)
+#   chromium, chromium-driver, fonts-dejavu-core: the page's end-to-end test in a real headless browser (Cyrillic)
+DEB_PACKAGES=(fet fet-data chromium chromium-driver fonts-dejavu-core)
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -27,4 +28,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+
+# Mozilla's ical.js, the second iCalendar parser of the feed tests (pinned by tests/js/package-lock.json)
+if [ ! -d tests/js/node_modules/ical.js ]; then
+  npm ci --prefix tests/js --no-audit --no-fund --silent
 fi

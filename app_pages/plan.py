@@ -1,0 +1,167 @@
+"""План: the rebuild (planner.rebuild.rebuild) in a background thread with live progress, a time limit and
+cancel; the plan saved as Store kind "plan"; the week grid per class and per teacher, a lesson's reasons,
+screen minutes against the cap, pupils without a permitted device."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from app_pages._shared import PAGES, jobs, norm_library, require_school, show_error, store
+from planner.scenario.model import Scenario
+from planner.ui.jobs import start_rebuild
+from planner.ui.labels import MODE_COLOUR, MODE_ICON, MODE_RU, STATUS_RU
+from planner.ui.plan_view import (grid_styler, lesson_choices, lesson_details, mode_counts, plan_grid,
+                                  screen_frame, summary_frame)
+from planner.ui.records import load_plan, plan_labels, plan_records, scenario_labels
+
+s = store()
+school, _version = require_school()
+library = norm_library()
+st.title("План")
+
+scenarios = scenario_labels(s, school.id)
+if not scenarios:
+    st.info("Сохранённых сценариев нет: сначала опишите переход на дистант.")
+    st.page_link(PAGES["transition"], label="Переход на дистант", icon="❄️")
+    st.stop()
+
+c1, c2, c3 = st.columns([3, 1, 1])
+sc_label = c1.selectbox("Сценарий", list(scenarios), key="plan_scenario")
+scenario_id = scenarios[sc_label]
+time_limit = c2.number_input("Предел времени, с", min_value=1, max_value=600, value=10, step=1,
+                             key="plan_time_limit")
+registry = jobs()
+job = registry.get(st.session_state.get("job_id"))
+running = job is not None and not job.done
+if c3.button("Пересобрать", key="plan_rebuild", type="primary", disabled=running):
+    rec = s.get("scenario", scenario_id)
+    try:
+        scenario = Scenario.model_validate(rec.payload)
+    except Exception as err:  # noqa: BLE001
+        show_error(err, "откройте сценарий на странице «Переход на дистант» и сохраните его заново")
+        st.stop()
+    job = start_rebuild(s, school, scenario, scenario_id, library, time_limit=float(time_limit))
+    registry[job.id] = job
+    st.session_state["job_id"] = job.id
+    running = True
+
+
+@st.fragment(run_every=0.5 if running else None)
+def progress() -> None:
+    job = registry.get(st.session_state.get("job_id"))
+    if job is None:
+        return
+    snap = job.snapshot()
+    m = st.columns(5)
+    m[0].metric("Найдено решений", snap.solutions)
+    m[1].metric("Цель", f"{snap.objective:,.0f}".replace(",", " ") if snap.objective is not None else "—")
+    m[2].metric("Граница", f"{snap.bound:,.0f}".replace(",", " ") if snap.bound is not None else "—")
+    m[3].metric("Прошло, с", f"{snap.elapsed:.1f}")
+    m[4].metric("Дата / часть", f"{snap.date[8:10]}.{snap.date[5:7]} · {snap.component}" if snap.date else "—")
+    if snap.state == "running":
+        st.progress(min(1.0, snap.elapsed / max(job.time_limit, 0.1)), text="Идёт пересборка…")
+        if st.button("Отменить", key="plan_cancel"):
+            job.cancel.set()
+    elif snap.state == "done":
+        st.success(f"План готов: {STATUS_RU.get(snap.status, snap.status)}, {snap.elapsed:.1f} с.")
+        if st.session_state.get("shown_plan_of_job") != job.id:
+            st.session_state["shown_plan_of_job"] = job.id
+            st.session_state["plan_pick_next"] = snap.plan_id
+            st.rerun(scope="app")
+    elif snap.state == "cancelled":
+        st.warning("Пересборка отменена; сохранённые планы не изменились.")
+    else:
+        st.error(f"План не составлен: {snap.error_ru}\n\nЧто сделать: исправьте данные школы или сценарий "
+                 "(страницы «Школа» и «Переход на дистант») и пересоберите.")
+
+
+progress()
+
+plans = plan_labels(s, school.id)
+mine = {lbl: pid for lbl, pid in plans.items() if pid in {r.id for r in plan_records(s, school.id, scenario_id)}}
+if not mine:
+    st.info("Для этого сценария плана ещё нет — нажмите «Пересобрать».")
+    st.stop()
+if (pid := st.session_state.pop("plan_pick_next", None)) in mine.values():
+    st.session_state["plan_pick"] = next(lbl for lbl, i in mine.items() if i == pid)
+if st.session_state.get("plan_pick") not in mine:
+    st.session_state.pop("plan_pick", None)
+plan_label = st.selectbox("План", list(mine), key="plan_pick")
+plan = load_plan(s, mine[plan_label])
+if plan.school_fingerprint != school.fingerprint():
+    st.warning("План составлен для прежней версии данных школы — пересоберите его.")
+sv = plan.solver
+st.caption(f"Статус: {STATUS_RU.get(sv.status, sv.status)} · цель {sv.objective:,.0f} · граница {sv.bound:,.0f} · "
+           f"{sv.wall_seconds:.1f} с · частей задачи {sv.components} · база сравнения: "
+           f"{'опубликованный план' if plan.baseline == 'published' else 'обычное расписание'}".replace(",", " "))
+
+tab_grid, tab_screen, tab_devices = st.tabs(["Неделя", "Экранное время", "Без устройств"])
+with tab_grid:
+    c1, c2 = st.columns([1, 3])
+    view = c1.radio("Показать", ["по классам", "по учителям"], key="plan_view", horizontal=True)
+    class_names = {c.name: c.id for c in school.classes if any(o.class_id == c.id for o in plan.occurrences)}
+    if view == "по классам":
+        cname = c2.selectbox("Класс", list(class_names), key="plan_class")
+        grid = plan_grid(school, plan, class_id=class_names[cname])
+    else:
+        tnames = {t.name: t.id for t in school.teachers}
+        tname = c2.selectbox("Учитель", list(tnames), key="plan_teacher")
+        grid = plan_grid(school, plan, teacher_id=tnames[tname])
+    st.markdown(" ".join(f"<span style='background:{MODE_COLOUR[m]};color:#111;padding:2px 8px;border-radius:4px'>"
+                         f"{MODE_ICON[m]} {MODE_RU[m]}</span>" for m in ("live", "async", "in_school", "replaced"))
+                + " <span style='border:3px solid #d62828;padding:1px 8px;border-radius:4px'>изменено</span>",
+                unsafe_allow_html=True)
+    counts = mode_counts(grid)
+    st.caption(" · ".join(f"{MODE_RU.get(m, 'разные формы у групп')}: {n}" for m, n in sorted(counts.items())))
+    if grid.text.empty:
+        st.info("В плане нет уроков для выбранного.")
+    else:
+        event = st.dataframe(grid_styler(grid), width="stretch", key="plan_grid", on_select="rerun",
+                             selection_mode="single-cell", row_height=56, height=56 * (len(grid.text) + 1) + 4)
+        if view == "по классам":
+            picked = None
+            cells = getattr(getattr(event, "selection", None), "cells", None) or []
+            if cells:
+                r, c = cells[0]
+                picked = grid.keys.iloc[r][c] if isinstance(c, str) else grid.keys.iloc[r, c]
+            c1, c2 = st.columns([1, 3])
+            day = c1.selectbox("День", list(grid.text.columns), key="plan_day")
+            choices = lesson_choices(school, plan, class_names[cname], day)
+            label = c2.selectbox("Урок (или щёлкните по клетке)", list(choices), key="plan_lesson")
+            key_part = picked.split()[0] if picked else choices.get(label)
+            if key_part:
+                info = lesson_details(school, plan, key_part)
+                reasons = info.pop("Причины")
+                changed = info.pop("Изменён")
+                st.markdown(f"**{info['Урок']}** — {info['Форма']}" + (" · **изменён**" if changed else ""))
+                st.dataframe(pd.DataFrame({"": list(info), "Значение": [str(v) for v in info.values()]}),
+                             hide_index=True, width="stretch", key="plan_lesson_info")
+                if reasons:
+                    st.markdown("**Почему:**\n" + "\n".join(f"- {r}" for r in reasons))
+                elif changed:
+                    st.caption("Изменён по сравнению с обычным расписанием (время или учитель).")
+with tab_screen:
+    frame = screen_frame(school, plan, library)
+    dates = sorted(frame["Дата"].unique())
+    day = st.selectbox("Дата", dates, key="plan_screen_day")
+    one = frame[frame["Дата"] == day]
+    bars = alt.Chart(one).mark_bar(color="#2a9d8f").encode(
+        x=alt.X("Класс:N", sort=list(one["Класс"])), y=alt.Y("Экран, мин:Q", title="Экранное время за день, мин"),
+        tooltip=["Класс", "Экран, мин", "Предел, мин", "Табл. 6.8, мин"])
+    caps = alt.Chart(one).mark_tick(color="#d62828", thickness=3, size=28).encode(
+        x=alt.X("Класс:N", sort=list(one["Класс"])), y="Предел, мин:Q")
+    st.altair_chart(bars + caps, width="stretch")
+    st.caption("Столбцы — наибольшее экранное время ученика класса за день (звонки и экранные задания); красная "
+               "черта — предел плана (табл. 6.8 минус резерв).")
+    over = one[one["Экран, мин"] > one["Предел, мин"]]
+    if not over.empty:
+        st.error("Предел превышен: " + ", ".join(over["Класс"]))
+    st.dataframe(one.drop(columns=["class_id"]), hide_index=True, width="stretch", key="plan_screen_table")
+with tab_devices:
+    summ = summary_frame(school, plan)
+    st.metric("Учеников без допустимого устройства", int(summ["Без допустимого устройства"].sum()) if len(summ) else 0)
+    st.caption("Телефон не считается устройством для обучения (СанПиН): эти ученики получают альтернативный пакет "
+               "заданий.")
+    st.dataframe(summ, hide_index=True, width="stretch", key="plan_summary")

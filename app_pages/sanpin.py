@@ -1,0 +1,106 @@
+"""СанПиН: the audit of the regular timetable (planner.audit.audit_school) or of a plan (audit_plan: new vs
+pre-existing), by severity with clause citations, filters, unverified values and policy overrides marked,
+XLSX export."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from app_pages._shared import norm_library, require_school, show_error, store
+from planner.audit import audit_plan, audit_school
+from planner.errors import InputError
+from planner.school.model import WEEKDAY_NAMES_RU
+from planner.ui.audit_view import counts, findings_frame, report_xlsx
+from planner.ui.plan_view import policy_overrides_frame
+from planner.ui.records import load_plan, plan_labels
+
+s = store()
+school, version = require_school()
+library = norm_library()
+st.title("Проверка по СанПиН")
+
+
+@st.cache_data(max_entries=32, show_spinner="Проверяю расписание…")
+def _audit_regular(school_id: str, version: int, start: date, end: date):
+    return audit_school(school, library, start, end)
+
+
+@st.cache_data(max_entries=32, show_spinner="Проверяю план…")
+def _audit_plan(school_id: str, version: int, plan_id: str):
+    return audit_plan(school, load_plan(s, plan_id), library)
+
+
+plans = plan_labels(s, school.id)
+what = st.radio("Что проверить", ["Обычное расписание", "План"], key="au_what", horizontal=True)
+cal = school.calendar
+monday = max(cal.year_start, min(date.today(), cal.year_end))
+monday -= timedelta(days=monday.isoweekday() - 1)
+plan = None
+try:
+    if what == "План":
+        if not plans:
+            st.info("Планов ещё нет: пересоберите расписание на странице «План».")
+            st.stop()
+        label = st.selectbox("План", list(plans), key="au_plan")
+        plan = load_plan(s, plans[label])
+        report = _audit_plan(school.id, version, plans[label])
+        title = f"план сценария «{plan.scenario.name}»"
+    else:
+        c1, c2 = st.columns(2)
+        start = c1.date_input("С", value=monday, format="DD.MM.YYYY", key="au_from")
+        end = c2.date_input("По", value=monday + timedelta(days=6), format="DD.MM.YYYY", key="au_to")
+        report = _audit_regular(school.id, version, start, end)
+        title = "обычное расписание"
+except InputError as err:
+    show_error(err, "выберите другие даты (нормы действуют не на все даты) или пересоберите план для текущих "
+                    "данных школы")
+    st.stop()
+
+for note in report.notices_ru:
+    st.info(note)
+cnt = counts(report)
+cols = st.columns(len(cnt))
+for col, (k, v) in zip(cols, cnt.items()):
+    col.metric(k, v)
+bad = [f for f in report.violations if not (report.plan and f.preexisting)]
+if bad:
+    st.error(("План вносит новые нарушения обязательных норм" if report.plan else
+              "Расписание нарушает обязательные нормы") + " — см. таблицу; в каждой строке — пункт нормы.")
+elif report.violations:
+    st.warning("Новых нарушений нет; прежние нарушения обычного расписания сохранились.")
+else:
+    st.success("Обязательные нормы соблюдены.")
+
+c1, c2, c3 = st.columns(3)
+cls = c1.multiselect("Классы", [c.name for c in school.classes], key="au_classes")
+tch = c2.multiselect("Учителя", [t.name for t in school.teachers], key="au_teachers")
+days = c3.multiselect("Дни недели", [WEEKDAY_NAMES_RU[d] for d in range(1, 7)], key="au_days")
+day_nums = [d for d, n in WEEKDAY_NAMES_RU.items() if n in days]
+frame = findings_frame(school, report, classes=cls or None, teachers=tch or None, weekdays=day_nums or None)
+for severity, header in (("нарушение", "Нарушения"), ("предупреждение", "Предупреждения")):
+    part = frame[frame["Уровень"] == severity]
+    st.subheader(f"{header}: {len(part)}")
+    if part.empty:
+        st.caption("нет")
+        continue
+    if not report.plan:
+        part = part.drop(columns=["Статус"])
+    st.dataframe(part, hide_index=True, width="stretch", key=f"au_table_{severity}",
+                 column_config={"Описание": st.column_config.TextColumn(width="large")})
+st.caption("Достоверность значения нормы: P — первичный текст, S2/S1 — вторичные источники, ⚠ M — не "
+           "подтверждено (такая находка — предупреждение). «Политика» — значение изменено политикой школы.")
+extra = {}
+if plan is not None:
+    ov = policy_overrides_frame(school, plan)
+    st.subheader("Значения, заданные сценарием (а не нормами)")
+    if ov.empty:
+        st.caption("нет — везде значения по умолчанию из норм")
+    else:
+        st.dataframe(ov, hide_index=True, width="stretch", key="au_overrides")
+        extra["Поправки сценария"] = ov
+st.caption("Наборы норм: " + ", ".join(report.norm_sets))
+st.download_button("Скачать отчёт XLSX", report_xlsx(school, report, title, extra), key="au_xlsx",
+                   file_name=f"sanpin-{school.id}-{report.start:%Y%m%d}-{report.end:%Y%m%d}.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,0 +1,448 @@
+"""Chat messages about a plan: Russian texts for each class chat and the teachers' chat, split for MAX.
+
+Composition is pure (school + plan in, `ChatMessage` out). The delivery queue at the bottom of this module
+keeps MAX traffic inside the local act's business hours (norm `messages.business_hours`): outside them parts
+are stored as queued (Store kind "message") and sent by `send_due`; an urgent message goes out at once.
+Texts name teachers (staff) but never pupils; an absent teacher is «отсутствует», never the cause.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from planner.errors import PlannerError, StaleSaveError
+from planner.plan.model import Mode, Occurrence, Plan
+from planner.scenario.model import REASON_RU
+from planner.school.model import WEEKDAY_NAMES_RU, School
+
+from .max_api import MAX_TEXT_LENGTH
+
+TEACHERS_CHAT = "teachers"
+ASYNC_KIND_RU = {"paper": "задание на бумаге / по учебнику", "recording": "видеозапись урока",
+                 "online_task": "задание онлайн"}
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    """One chat's message: `text_parts` each ≤ MAX_TEXT_LENGTH; parts after a split start with a header line."""
+
+    chat_key: str  # "class:5A" or "teachers"
+    chat_id: str | None
+    invite_link: str | None
+    text_parts: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        """The whole text: the parts without their «(часть i/n)» header lines."""
+        if len(self.text_parts) == 1:
+            return self.text_parts[0]
+        return "".join(p.split("\n", 1)[1] for p in self.text_parts)
+
+
+# ---------------------------------------------------------------- splitting
+
+
+def split_text(text: str, limit: int = MAX_TEXT_LENGTH) -> list[str]:
+    """Chunks of at most `limit` characters whose concatenation is `text`, cut at line ends (preferring a
+    blank line, i.e. a day boundary, when that keeps the chunk at least half full). Only a single line
+    longer than `limit` is cut inside the line, at a space where there is one."""
+    if limit < 2:
+        raise ValueError("limit must be at least 2")
+    chunks: list[str] = []
+    current = ""
+    for line in text.splitlines(keepends=True):
+        while len(line) > limit:  # an over-long line: flush, then cut it
+            if current:
+                chunks.append(current)
+                current = ""
+            cut = line.rfind(" ", 1, limit) + 1 or limit
+            chunks.append(line[:cut])
+            line = line[cut:]
+        if len(current) + len(line) > limit:
+            cut = _preferred_cut(current, limit // 2)
+            chunks.append(current[:cut])
+            current = current[cut:]
+            if len(current) + len(line) > limit:
+                chunks.append(current)
+                current = ""
+        current += line
+    if current or not chunks:
+        chunks.append(current)
+    return chunks
+
+
+def _preferred_cut(chunk: str, minimum: int) -> int:
+    """Where to end a full chunk: after a blank line (a new day), else before an unindented line (a new
+    heading or teacher), if that keeps at least `minimum` characters; else at its end."""
+    blank = chunk.rfind("\n\n")
+    if blank + 2 >= minimum:
+        return blank + 2
+    for i in range(len(chunk) - 2, minimum - 2, -1):
+        if chunk[i] == "\n" and not chunk[i + 1].isspace():
+            return i + 1
+    return len(chunk)
+
+
+_DAY_LINE = re.compile(r"^(Пн|Вт|Ср|Чт|Пт|Сб|Вс) \d\d\.\d\d\.\d{4}$")
+
+
+def label_parts(title: str, text: str, limit: int = MAX_TEXT_LENGTH) -> tuple[str, ...]:
+    """The text as one part, or as parts each starting with one header line «TITLE (часть i/n)», plus
+    «, продолжение: <day>» when a part continues a day begun in the previous one."""
+    if len(text) <= limit:
+        return (text,)
+    header_room = len(title) + len(" (часть 99/99), продолжение: Пн 01.01.2000\n")
+    chunks = split_text(text, limit - header_room)
+    out, day = [], ""
+    for i, chunk in enumerate(chunks, 1):
+        cont = f", продолжение: {day}" if day and not _DAY_LINE.match(chunk.split("\n", 1)[0]) else ""
+        out.append(f"{title} (часть {i}/{len(chunks)}){cont}\n{chunk}")
+        day = next((ln for ln in reversed(chunk.splitlines()) if _DAY_LINE.match(ln)), day)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- composition
+
+
+def _day(d: date) -> str:
+    return f"{WEEKDAY_NAMES_RU[d.isoweekday()]} {d:%d.%m.%Y}"
+
+
+class _Names:
+    def __init__(self, school: School):
+        self.school = school
+        self.tz = ZoneInfo(school.timezone)
+        self.subjects = {s.id: s.name for s in school.subjects}
+        self.teachers = {t.id: t.name for t in school.teachers}
+        self.classes = {c.id: c.name for c in school.classes}
+        self.groups = {g.id: g.name for c in school.classes for g in c.groups}
+
+    def hm(self, moment: datetime | None) -> str:
+        return moment.astimezone(self.tz).strftime("%H:%M") if moment else "—"
+
+    def span(self, start: datetime | None, end: datetime | None) -> str:
+        return f"{self.hm(start)}–{self.hm(end)}"
+
+    def subject(self, o: Occurrence) -> str:
+        name = self.subjects.get(o.subject_id, o.subject_id)
+        if o.groups:
+            name += " (" + ", ".join(self.groups.get(g, g) for g in o.groups) + ")"
+        if o.parts > 1:
+            name += f", часть {o.part} из {o.parts}"
+        return name
+
+    def people(self, ids: list[str]) -> str:
+        return ", ".join(self.teachers.get(t, t) for t in ids)
+
+    def cls(self, class_id: str) -> str:
+        return self.classes.get(class_id, class_id)
+
+
+def _async_line(n: _Names, o: Occurrence, prefix: str = "") -> str:
+    w = o.async_work
+    if w is None:
+        return f"{prefix}{n.subject(o)} — самостоятельная работа"
+    kind = ASYNC_KIND_RU.get(w.kind, w.kind)
+    return (f"{prefix}{n.subject(o)} — {kind}, {w.work_minutes} мин, выполнить {n.span(w.window_start, w.window_end)}"
+            f", сдать до {w.deadline:%d.%m.%Y}")
+
+
+def _replaced_line(n: _Names, o: Occurrence, prefix: str = "") -> str:
+    who = n.people(o.teachers) if o.teachers else "самостоятельная работа под присмотром дежурного"
+    return f"{n.span(o.start, o.end)} {prefix}{n.subject(o)} — замена: {who}"
+
+
+def _order(o: Occurrence) -> tuple:
+    return (o.date, o.start or o.regular_start or datetime.min.replace(tzinfo=timezone.utc), o.lesson_id, o.part)
+
+
+def _dates(plan: Plan) -> str:
+    s = plan.scenario
+    return f"на {s.start:%d.%m.%Y}" if s.start == s.end else f"с {s.start:%d.%m.%Y} по {s.end:%d.%m.%Y}"
+
+
+def _header(plan: Plan, title: str) -> list[str]:
+    s = plan.scenario
+    return [f"{title} {_dates(plan)}", f"Причина: {REASON_RU.get(s.reason, str(s.reason))}.",
+            "Время указано местное (часовой пояс школы)."]
+
+
+def class_text(school: School, plan: Plan, class_id: str, feed_link: str | None = None,
+               chat_link: str | None = None) -> str | None:
+    """The class chat's text, or None when nothing changes for the class. A call link equal to the class
+    chat's `chat_link` is given once at the top rather than on every lesson."""
+    n = _Names(school)
+    mine = sorted((o for o in plan.occurrences if o.class_id == class_id), key=_order)
+    changed = [o for o in mine if o.mode != Mode.IN_SCHOOL]
+    if not changed:
+        return None
+    online = any(o.mode in (Mode.LIVE, Mode.ASYNC) for o in mine)
+    title = f"{n.cls(class_id)} — " + ("дистанционное обучение" if online else "изменения в расписании")
+    lines = _header(plan, title)
+    if chat_link and any(o.link == chat_link for o in mine if o.mode == Mode.LIVE):
+        lines.append(f"Онлайн-уроки — звонок в чате класса: {chat_link}")
+    for day in sorted({o.date for o in changed}):
+        today = [o for o in mine if o.date == day]
+        online_today = any(o.mode in (Mode.LIVE, Mode.ASYNC) for o in today)
+        lines += ["", _day(day)]
+        sections = (
+            ("Онлайн-уроки:", [f"{n.span(o.start, o.end)} {n.subject(o)} ({n.people(o.teachers)})"
+                                + (f" — {o.link}" if o.link and o.link != chat_link else "")
+                                for o in today if o.mode == Mode.LIVE]),
+            ("Самостоятельная работа:", [_async_line(n, o) for o in today if o.mode == Mode.ASYNC]),
+            ("В школе по расписанию:", [f"{n.span(o.start, o.end)} {n.subject(o)}" for o in today
+                                        if o.mode == Mode.IN_SCHOOL and online_today]),
+            ("Замены:", [_replaced_line(n, o) for o in today if o.mode == Mode.REPLACED]),
+            ("Отменено:", [n.subject(o) for o in today if o.mode == Mode.CANCELLED]),
+        )
+        for heading, items in sections:
+            if items:
+                lines += [heading, *items]
+    if feed_link:
+        lines += ["", f"Расписание для календаря (подписка): {feed_link}"]
+    return "\n".join(lines) + "\n"
+
+
+def teachers_text(school: School, plan: Plan, feed_link: str | None = None) -> str | None:
+    """The teachers' chat text: per day, who is absent, the replacements, and each teacher's calls and tasks."""
+    n = _Names(school)
+    changed = sorted((o for o in plan.occurrences if o.mode != Mode.IN_SCHOOL), key=_order)
+    if not changed:
+        return None
+    classes = sorted({o.class_id for o in changed if o.mode in (Mode.LIVE, Mode.ASYNC)},
+                     key=lambda c: list(n.classes).index(c) if c in n.classes else 999)
+    lines = _header(plan, "Учителям — изменения в расписании")
+    if classes:
+        lines.append("Классы на дистанте: " + ", ".join(n.cls(c) for c in classes) + ".")
+    for day in sorted({o.date for o in changed}):
+        today = [o for o in changed if o.date == day]
+        lines += ["", _day(day)]
+        regular = {t for o in today for t in o.regular_teachers}
+        for state, label in (("sick", "Отсутствуют"), ("remote_only", "Работают только дистанционно")):
+            who = sorted((t for t in regular if plan.scenario.teacher_state(t, day) == state), key=n.people)
+            if who:
+                lines.append(f"{label}: " + ", ".join(n.people([t]) for t in who) + ".")
+        replaced = [o for o in today if o.mode == Mode.REPLACED]
+        if replaced:
+            lines += ["Замены в школе:", *[_replaced_line(n, o, f"{n.cls(o.class_id)} ")
+                                           + f" (вместо: {n.people(o.regular_teachers)})" for o in replaced]]
+        by_teacher: dict[str, list[str]] = {}
+        for o in today:
+            if o.mode == Mode.LIVE:
+                line = f"{n.span(o.start, o.end)} {n.cls(o.class_id)} {n.subject(o)}" + (f" — {o.link}" if o.link else "")
+            elif o.mode == Mode.ASYNC:
+                line = _async_line(n, o, f"{n.cls(o.class_id)} ")
+            else:
+                continue
+            for t in o.teachers:
+                by_teacher.setdefault(t, []).append(line)
+        for t in sorted(by_teacher, key=lambda t: n.people([t])):
+            lines += [f"{n.people([t])}:", *[f"  {line}" for line in by_teacher[t]]]
+        cancelled = [o for o in today if o.mode == Mode.CANCELLED]
+        if cancelled:
+            lines += ["Отменено:", *[f"{n.cls(o.class_id)} {n.subject(o)}" for o in cancelled]]
+    if feed_link:
+        lines += ["", f"Расписание для календаря (подписка): {feed_link}"]
+    return "\n".join(lines) + "\n"
+
+
+def compose_messages(school: School, plan: Plan, *, teachers_chat_link: str | None = None,
+                     teachers_chat_id: str | None = None, feed_links: Mapping[str, str] | None = None,
+                     limit: int = MAX_TEXT_LENGTH) -> list[ChatMessage]:
+    """One message per class chat (the class's chat link with no subject) whose class has a change, and one for
+    the teachers' chat. `feed_links` maps a class id (or "teachers") to its calendar feed URL."""
+    feed_links = feed_links or {}
+    chats = {c.class_id: c for c in school.chats if c.subject_id is None}
+    out: list[ChatMessage] = []
+    for cls in school.classes:
+        chat = chats.get(cls.id)
+        text = class_text(school, plan, cls.id, feed_links.get(cls.id), chat.invite_link if chat else None)
+        if text is None:
+            continue
+        out.append(ChatMessage(f"class:{cls.id}", chat.chat_id if chat else None, chat.invite_link if chat else None,
+                               label_parts(f"{cls.name} — расписание {_dates(plan)}", text, limit)))
+    text = teachers_text(school, plan, feed_links.get(TEACHERS_CHAT))
+    if text is not None:
+        out.append(ChatMessage(TEACHERS_CHAT, teachers_chat_id, teachers_chat_link,
+                               label_parts(f"Учителям — расписание {_dates(plan)}", text, limit)))
+    return out
+
+
+# ---------------------------------------------------------------- business hours
+
+
+@dataclass(frozen=True)
+class BusinessHours:
+    """When official messages may go out (local act): weekdays 1..last_weekday, start ≤ time < end."""
+
+    start: time
+    end: time
+    last_weekday: int
+    tz: ZoneInfo
+    cite: str = ""
+
+    def is_open(self, moment: datetime) -> bool:
+        local = moment.astimezone(self.tz)
+        return local.isoweekday() <= self.last_weekday and self.start <= local.time().replace(tzinfo=None) < self.end
+
+    def next_opening(self, moment: datetime) -> datetime:
+        """The next window opening at or after `moment` (tz-aware, school time)."""
+        local = moment.astimezone(self.tz)
+        for offset in range(8):
+            day = local.date() + timedelta(days=offset)
+            opening = datetime.combine(day, self.start, self.tz)
+            if day.isoweekday() <= self.last_weekday and opening >= local:
+                return opening
+        raise PlannerError("no business-hours window within a week (last_weekday < 1?)")
+
+
+def business_hours(library, school: School, moment: datetime) -> BusinessHours:
+    """The norm `messages.business_hours` in force on the school-local date of `moment`."""
+    tz = ZoneInfo(school.timezone)
+    norm = library.in_force(moment.astimezone(tz).date()).get("messages.business_hours")
+    if norm is None or not norm.rows:
+        raise PlannerError("the norm messages.business_hours is not in force: no sending window is known")
+    row = norm.rows[0]
+    return BusinessHours(time.fromisoformat(str(row.value("start"))), time.fromisoformat(str(row.value("end"))),
+                         int(row.value("last_weekday")), tz, norm.cite())
+
+
+# ---------------------------------------------------------------- the queue
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What happened to one part: sent, queued, failed, skipped (already sent / queued), or would_* in a dry run."""
+
+    record_id: str
+    chat_key: str
+    part: int
+    parts: int
+    status: str
+    due_at: str | None = None
+    chat_id: str | None = None
+    error: str = ""
+    urgent: bool = False
+
+
+@dataclass
+class QueueReport:
+    deliveries: list[Delivery]
+    resolved_chat_ids: dict[str, str]  # chat key -> chat_id resolved through the API (the caller saves them)
+
+    def count(self, status: str) -> int:
+        return sum(d.status == status for d in self.deliveries)
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _known_chat_ids(store, school_id: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for r in store.list("message", school_id=school_id):
+        if r.payload.get("chat_id"):
+            found[r.payload["chat_key"]] = str(r.payload["chat_id"])
+    return found
+
+
+def _deliver(store, client, record, now: datetime, report: QueueReport, cache: dict[str, str]) -> Delivery:
+    """Claim a stored part (status sending, optimistic version), send it, record sent or failed."""
+    p = dict(record.payload)
+    base = dict(record_id=record.id, chat_key=p["chat_key"], part=p["part"], parts=p["parts"],
+                due_at=record.columns.get("due_at"), urgent=p.get("urgent", False))
+    try:
+        claimed = store.save("message", record.id, {**p, "claimed_at": _utc(now)}, record.version, status="sending")
+    except StaleSaveError:
+        return Delivery(status="skipped", error="taken by another sender", **base)
+    chat_id = p.get("chat_id") or cache.get(p["chat_key"])
+    try:
+        if not chat_id:
+            if not p.get("invite_link"):
+                raise PlannerError("the chat has neither a chat_id nor an invite link")
+            chat_id = client.resolve_chat_id(p["invite_link"])
+            cache[p["chat_key"]] = chat_id
+            report.resolved_chat_ids[p["chat_key"]] = chat_id
+        result = client.send_text(chat_id, p["text"])
+    except Exception as err:  # noqa: BLE001 - recorded on the message, reported to the caller
+        p.update(error=f"{type(err).__name__}: {err}", failed_at=_utc(now), chat_id=chat_id)
+        store.save("message", record.id, p, claimed.version, status="failed")
+        return Delivery(status="failed", chat_id=chat_id, error=p["error"], **base)
+    p.update(chat_id=chat_id, sent_at=_utc(now), message_id=result.message_id, attempts=result.attempts, error="")
+    store.save("message", record.id, p, claimed.version, status="sent")
+    return Delivery(status="sent", chat_id=chat_id, **base)
+
+
+def queue_messages(store, school: School, plan: Plan, messages: list[ChatMessage], client, *, now: datetime,
+                   library, urgent: bool = False) -> QueueReport:
+    """Store every part (one record per part, id from school, plan and chat) and send those that may go now:
+    all when urgent, else inside business hours; the rest wait as queued until the next window opening.
+    A part already sent or queued is skipped (composing twice sends once); a failed one is tried again.
+    With a dry-run client nothing is stored and nothing leaves the machine: the report says what would happen
+    and the client records the requests it would make."""
+    if now.tzinfo is None:
+        raise ValueError("now must be time-zone aware")
+    hours = business_hours(library, school, now)
+    open_now = urgent or hours.is_open(now)
+    due = now if open_now else hours.next_opening(now)
+    report = QueueReport([], {})
+    plan_hash = plan.content_hash()[:16]
+    cache = {} if client.dry_run else _known_chat_ids(store, school.id)
+    for m in messages:
+        for i, text in enumerate(m.text_parts, 1):
+            rid = f"{school.id}|{plan_hash}|{m.chat_key}|{i:02d}-{len(m.text_parts):02d}"
+            if client.dry_run:
+                chat_id = m.chat_id or cache.get(m.chat_key)
+                if open_now:
+                    client.send_text(chat_id or f"<{m.invite_link}>", text)
+                report.deliveries.append(Delivery(rid, m.chat_key, i, len(m.text_parts),
+                                                  "would_send" if open_now else "would_queue", _utc(due), chat_id,
+                                                  urgent=urgent))
+                continue
+            payload = dict(school_id=school.id, plan_hash=plan_hash, scenario=plan.scenario.name,
+                           chat_key=m.chat_key, chat_id=m.chat_id, invite_link=m.invite_link, part=i,
+                           parts=len(m.text_parts), text=text, urgent=urgent, composed_at=_utc(now))
+            record = store.get("message", rid)
+            if record is not None and record.columns["status"] in ("sent", "sending"):
+                report.deliveries.append(Delivery(rid, m.chat_key, i, len(m.text_parts), "skipped",
+                                                  record.columns["due_at"], error=f"already {record.columns['status']}"))
+                continue
+            if record is not None and record.columns["status"] == "queued" and not open_now:
+                report.deliveries.append(Delivery(rid, m.chat_key, i, len(m.text_parts), "skipped",
+                                                  record.columns["due_at"], error="already queued"))
+                continue
+            record = store.save("message", rid, payload, record.version if record else None,
+                                school_id=school.id, chat=m.chat_key, status="queued", due_at=due)
+            if open_now:
+                report.deliveries.append(_deliver(store, client, record, now, report, cache))
+            else:
+                report.deliveries.append(Delivery(rid, m.chat_key, i, len(m.text_parts), "queued", _utc(due),
+                                                  m.chat_id))
+    return report
+
+
+def send_due(store, client, *, now: datetime, school_id: str | None = None) -> QueueReport:
+    """Send every queued part whose due_at has come (oldest first), each once; cron and the page call this.
+    With a dry-run client nothing is sent or changed: the report lists what would go out."""
+    if now.tzinfo is None:
+        raise ValueError("now must be time-zone aware")
+    report = QueueReport([], {})
+    filters = {"status": "queued"} | ({"school_id": school_id} if school_id else {})
+    records = [r for r in store.list("message", **filters)
+               if r.columns["due_at"] and datetime.fromisoformat(r.columns["due_at"]) <= now]
+    records.sort(key=lambda r: (r.columns["due_at"], r.id))
+    caches: dict[str, dict[str, str]] = {}
+    for r in records:
+        sid = r.columns["school_id"]
+        if client.dry_run:
+            client.send_text(r.payload.get("chat_id") or f"<{r.payload.get('invite_link')}>", r.payload["text"])
+            report.deliveries.append(Delivery(r.id, r.payload["chat_key"], r.payload["part"], r.payload["parts"],
+                                              "would_send", r.columns["due_at"], r.payload.get("chat_id")))
+            continue
+        cache = caches.setdefault(sid, _known_chat_ids(store, sid))
+        report.deliveries.append(_deliver(store, client, r, now, report, cache))
+    return report

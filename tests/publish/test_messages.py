@@ -1,0 +1,364 @@
+"""Chat messages: composition and splitting, business hours from the norm, the queue, and the CLI."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from planner.cli import main
+from planner.importers import load_school
+from planner.norms import NormLibrary
+from planner.plan.model import Mode
+from planner.publish import max_api
+from planner.publish.max_api import MaxClient
+from planner.publish.messages import (
+    MAX_TEXT_LENGTH, business_hours, class_text, compose_messages, label_parts, queue_messages, send_due, split_text,
+    teachers_text,
+)
+from planner.rebuild import rebuild
+from planner.scenario import scenario_from_toml
+from planner.storage import Store
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_max_api import TOKEN, FakeClock, FakeMax  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE = ROOT / "sample_data" / "school-17"
+TZ = ZoneInfo("Asia/Yekaterinburg")
+SATURDAY_21 = datetime(2026, 12, 12, 21, 0, tzinfo=TZ)
+MONDAY_0630 = datetime(2026, 12, 14, 6, 30, tzinfo=TZ)
+MONDAY_08 = datetime(2026, 12, 14, 8, 0, tzinfo=TZ)
+TEACHERS_CHAT_ID = "-500"
+
+
+@pytest.fixture(scope="module")
+def school():
+    return load_school(SOURCE).school
+
+
+@pytest.fixture(scope="module")
+def library():
+    return NormLibrary.load()
+
+
+@pytest.fixture(scope="module")
+def plan(school, library):
+    return rebuild(school, scenario_from_toml(SOURCE / "scenarios" / "05-sick-physics-teacher.toml"), library)
+
+
+@pytest.fixture(scope="module")
+def plan_file(plan, tmp_path_factory):
+    path = tmp_path_factory.mktemp("plan") / "plan.json"
+    path.write_text(plan.to_json(), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def messages(school, plan):
+    return compose_messages(school, plan, teachers_chat_id=TEACHERS_CHAT_ID)
+
+
+def _parts(messages) -> int:
+    return sum(len(m.text_parts) for m in messages)
+
+
+# ---------------------------------------------------------------- composition
+
+
+def test_one_message_per_changed_class_chat_and_one_for_teachers(school, plan, messages):
+    changed = {o.class_id for o in plan.occurrences if o.mode != Mode.IN_SCHOOL}
+    assert {"5A", "9B", "10A", "11A"} <= changed
+    class_chats = {c.class_id: c for c in school.chats if c.subject_id is None}
+    by_key = {m.chat_key: m for m in messages}
+    assert set(by_key) == {f"class:{c}" for c in changed} | {"teachers"}
+    for cid in changed:
+        assert by_key[f"class:{cid}"].invite_link == class_chats[cid].invite_link
+    assert by_key["teachers"].chat_id == TEACHERS_CHAT_ID
+
+
+def test_class_message_names_reason_dates_live_times_links_and_deadlines(school, plan, messages):
+    text = next(m for m in messages if m.chat_key == "class:5A").text
+    assert text.startswith("5А — дистанционное обучение с 14.12.2026 по 18.12.2026\nПричина: карантин.")
+    link = next(c.invite_link for c in school.chats if c.class_id == "5A" and c.subject_id is None)
+    assert link in text
+    live = [o for o in plan.occurrences if o.class_id == "5A" and o.mode == Mode.LIVE]
+    work = [o for o in plan.occurrences if o.class_id == "5A" and o.mode == Mode.ASYNC]
+    assert live and work
+    for o in live:  # school time, not UTC
+        assert f"{o.start.astimezone(TZ):%H:%M}–{o.end.astimezone(TZ):%H:%M} " in text
+    for o in work:
+        assert f"сдать до {o.async_work.deadline:%d.%m.%Y}" in text
+    assert "Пн 14.12.2026" in text and "Пт 18.12.2026" in text
+
+
+def test_replacement_only_class_lists_the_replacements(messages):
+    text = next(m for m in messages if m.chat_key == "class:11A").text
+    assert text.startswith("11А — изменения в расписании")
+    assert "Физика — замена: " in text and "самостоятельная работа под присмотром" in text
+    assert "Онлайн-уроки" not in text
+
+
+def test_teachers_message_names_absence_without_cause_and_each_teachers_calls(school, plan, messages):
+    text = next(m for m in messages if m.chat_key == "teachers").text
+    assert "Отсутствуют: Григорьев Виктор Юрьевич." in text
+    assert "болеет" not in text and "больнич" not in text  # the cause stays out of the chat
+    assert "Классы на дистанте: 5А, 5Б" in text
+
+
+def test_every_part_fits_and_parts_rebuild_the_whole_text(school, plan, messages):
+    teachers = next(m for m in messages if m.chat_key == "teachers")
+    assert len(teachers.text_parts) > 1  # the sample's teachers' message needs several parts
+    assert teachers.text == teachers_text(school, plan)
+    assert next(m for m in messages if m.chat_key == "class:5A").text == class_text(
+        school, plan, "5A", chat_link=next(c.invite_link for c in school.chats if c.class_id == "5A"))
+    for m in messages:
+        n = len(m.text_parts)
+        for i, part in enumerate(m.text_parts, 1):
+            assert len(part) <= MAX_TEXT_LENGTH
+            if n > 1:
+                header, body = part.split("\n", 1)
+                assert f"(часть {i}/{n})" in header and header.startswith("Учителям — расписание с 14.12.2026")
+                assert body.endswith("\n")  # cut at a line end, never inside a line
+    later = teachers.text_parts[1].split("\n", 1)[0]
+    assert ", продолжение: Пн 14.12.2026" in later or teachers.text_parts[1].split("\n")[1] == "Вт 15.12.2026"
+
+
+def test_feed_link_is_optional(school, plan):
+    with_feed = compose_messages(school, plan, feed_links={"5A": "https://planner.example/feed/5a.ics"})
+    text = next(m for m in with_feed if m.chat_key == "class:5A").text
+    assert "Расписание для календаря (подписка): https://planner.example/feed/5a.ics" in text
+    assert "подписка" not in next(m for m in compose_messages(school, plan) if m.chat_key == "class:5A").text
+
+
+def test_split_text_cuts_at_line_ends_and_prefers_day_boundaries():
+    text = "".join(f"строка {i}\n" + ("\n" if i % 4 == 3 else "") for i in range(40))
+    chunks = split_text(text, 60)
+    assert "".join(chunks) == text
+    assert all(len(c) <= 60 and c.endswith("\n") for c in chunks)
+    assert all(c.endswith("\n\n") for c in chunks[:-1])  # each day block (4 lines, 40 chars) kept whole
+    long_line = "слово " * 30 + "\n"
+    pieces = split_text("a\n" + long_line, 50)
+    assert "".join(pieces) == "a\n" + long_line and all(len(p) <= 50 for p in pieces)
+    assert split_text("", 10) == [""]
+
+
+def test_label_parts_single_part_has_no_header():
+    assert label_parts("T", "short\n") == ("short\n",)
+    text = "Пн 14.12.2026\n" + "".join(ch * 20 + "\n" for ch in "xyz")  # 77 characters, 4 lines
+    parts = label_parts("T", text, limit=70)  # 26 characters left after the header room: one line per part
+    assert all(len(p) <= 70 for p in parts)
+    assert [p.split("\n", 1)[0] for p in parts] == ["T (часть 1/4)"] + [
+        f"T (часть {i}/4), продолжение: Пн 14.12.2026" for i in (2, 3, 4)]
+    assert "".join(p.split("\n", 1)[1] for p in parts) == text
+
+
+# ---------------------------------------------------------------- business hours
+
+
+def test_business_hours_come_from_the_norm(school, library):
+    hours = business_hours(library, school, SATURDAY_21)
+    assert not hours.is_open(SATURDAY_21) and not hours.is_open(MONDAY_0630)
+    assert hours.is_open(MONDAY_08) and not hours.is_open(datetime(2026, 12, 18, 20, 0, tzinfo=TZ))
+    assert hours.next_opening(SATURDAY_21) == MONDAY_08
+    assert hours.next_opening(MONDAY_0630) == MONDAY_08
+    assert hours.next_opening(datetime(2026, 12, 18, 20, 0, tzinfo=TZ)) == datetime(2026, 12, 21, 8, 0, tzinfo=TZ)
+    assert hours.next_opening(MONDAY_0630.astimezone(ZoneInfo("UTC"))) == MONDAY_08
+
+
+def test_a_changed_norm_changes_the_window(school, tmp_path):
+    folder = tmp_path / "constraints"
+    shutil.copytree(ROOT / "constraints", folder)
+    act = folder / "local-act-sferum-max.toml"
+    text = act.read_text(encoding="utf-8")
+    assert 'start = "08:00", end = "20:00", last_weekday = 5' in text
+    act.write_text(text.replace('start = "08:00", end = "20:00", last_weekday = 5',
+                                'start = "09:30", end = "19:00", last_weekday = 6'), encoding="utf-8")
+    hours = business_hours(NormLibrary.load(folder), school, SATURDAY_21)
+    assert hours.next_opening(SATURDAY_21) == datetime(2026, 12, 14, 9, 30, tzinfo=TZ)
+    assert hours.is_open(datetime(2026, 12, 12, 10, 0, tzinfo=TZ))  # Saturday is now a sending day
+
+
+# ---------------------------------------------------------------- the queue
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def fake(clock, school):
+    with FakeMax(clock) as server:
+        server.chats = {c.invite_link.rsplit("/", 1)[-1]: -1000 - i for i, c in enumerate(school.chats)}
+        yield server
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store.open(tmp_path / "data") as s:
+        yield s
+
+
+def _client(fake, clock, send=True) -> MaxClient:
+    return MaxClient(TOKEN, base_url=fake.base_url, send=send, clock=clock, sleep=clock.sleep)
+
+
+def test_saturday_evening_is_queued_for_monday_0800_and_drained_once(school, plan, messages, library, store, fake,
+                                                                     clock):
+    with _client(fake, clock) as client:
+        report = queue_messages(store, school, plan, messages, client, now=SATURDAY_21, library=library)
+    assert fake.requests == []
+    assert report.count("queued") == _parts(messages)
+    records = store.list("message", status="queued")
+    assert len(records) == _parts(messages)
+    assert {r.columns["due_at"] for r in records} == {"2026-12-14T03:00:00.000000+00:00"}  # 08:00 school time
+    assert {r.columns["chat"] for r in records} == {m.chat_key for m in messages}
+
+    with _client(fake, clock) as client:
+        assert send_due(store, client, now=datetime(2026, 12, 14, 7, 59, tzinfo=TZ)).deliveries == []
+        assert fake.requests == []
+        report = send_due(store, client, now=MONDAY_08)
+    assert report.count("sent") == _parts(messages) and report.count("failed") == 0
+    assert len(fake.posts()) == _parts(messages)
+    resolved = report.resolved_chat_ids
+    assert resolved["class:5A"] == str(fake.chats["owiy8vzxqWfw"]) and "teachers" not in resolved
+    assert len(fake.posts(TEACHERS_CHAT_ID)) == len(messages[-1].text_parts)
+    bodies = [r["body"]["text"] for r in fake.posts(TEACHERS_CHAT_ID)]
+    assert bodies == list(messages[-1].text_parts)  # parts in order
+    times = [r["t"] for r in fake.posts(TEACHERS_CHAT_ID)]
+    assert all(times[i + 2] - times[i] >= 1.0 for i in range(len(times) - 2))
+    sent = store.list("message", status="sent")
+    assert len(sent) == _parts(messages) and all(r.payload["chat_id"] and r.payload["sent_at"] for r in sent)
+
+    with _client(fake, clock) as client:  # again: nothing is sent twice, not even when composed again
+        assert send_due(store, client, now=datetime(2026, 12, 14, 9, 0, tzinfo=TZ)).deliveries == []
+        again = queue_messages(store, school, plan, messages, client, now=datetime(2026, 12, 14, 9, 0, tzinfo=TZ),
+                               library=library)
+    assert again.count("skipped") == _parts(messages)
+    assert len(fake.posts()) == _parts(messages)
+
+
+def test_weekday_0630_is_queued_for_0800_the_same_day(school, plan, messages, library, store, fake, clock):
+    with _client(fake, clock) as client:
+        queue_messages(store, school, plan, messages[:1], client, now=MONDAY_0630, library=library)
+    assert fake.requests == []
+    assert [r.columns["due_at"] for r in store.list("message")] == ["2026-12-14T03:00:00.000000+00:00"]
+
+
+def test_urgent_goes_out_at_once_and_is_recorded(school, plan, messages, library, store, fake, clock):
+    with _client(fake, clock) as client:
+        report = queue_messages(store, school, plan, messages, client, now=MONDAY_0630, library=library, urgent=True)
+    assert report.count("sent") == _parts(messages)
+    assert len(fake.posts()) == _parts(messages)
+    records = store.list("message")
+    assert {r.columns["status"] for r in records} == {"sent"}
+    assert all(r.payload["urgent"] is True for r in records)
+
+
+def test_queued_message_made_urgent_goes_out_once(school, plan, messages, library, store, fake, clock):
+    with _client(fake, clock) as client:
+        queue_messages(store, school, plan, messages[:2], client, now=SATURDAY_21, library=library)
+        queue_messages(store, school, plan, messages[:2], client, now=SATURDAY_21, library=library, urgent=True)
+        assert send_due(store, client, now=MONDAY_08).deliveries == []
+    assert len(fake.posts()) == _parts(messages[:2])
+
+
+def test_dry_run_sends_and_stores_nothing(school, plan, messages, library, store, fake, clock):
+    client = _client(fake, clock, send=False)
+    report = queue_messages(store, school, plan, messages, client, now=MONDAY_08, library=library)
+    assert fake.requests == [] and store.list("message") == []
+    assert report.count("would_send") == _parts(messages) and len(client.recorded) == _parts(messages)
+    report = queue_messages(store, school, plan, messages, client, now=SATURDAY_21, library=library)
+    assert report.count("would_queue") == _parts(messages) and fake.requests == []
+
+
+def test_a_failure_is_recorded_with_its_error_and_not_resent_by_send_due(school, plan, messages, library, store,
+                                                                         fake, clock):
+    fake.fail_chats = {TEACHERS_CHAT_ID}
+    with _client(fake, clock) as client:
+        report = queue_messages(store, school, plan, messages, client, now=MONDAY_08, library=library)
+        assert report.count("failed") == len(messages[-1].text_parts)
+        failed = store.list("message", status="failed")
+        assert failed and all("HTTP 500" in r.payload["error"] for r in failed)
+        assert send_due(store, client, now=datetime(2026, 12, 14, 12, 0, tzinfo=TZ)).deliveries == []
+        fake.fail_chats = set()  # composing again retries the failed parts only
+        retry = queue_messages(store, school, plan, messages, client, now=MONDAY_08, library=library)
+    assert retry.count("sent") == len(messages[-1].text_parts)
+    assert store.list("message", status="failed") == []
+
+
+def test_a_chat_without_id_or_link_fails_clearly(school, plan, library, store, fake, clock):
+    msgs = [m for m in compose_messages(school, plan) if m.chat_key == "teachers"]
+    with _client(fake, clock) as client:
+        report = queue_messages(store, school, plan, msgs, client, now=MONDAY_08, library=library)
+    assert report.count("failed") == len(msgs[0].text_parts)
+    assert "neither a chat_id nor an invite link" in report.deliveries[0].error
+    assert fake.requests == []
+
+
+# ---------------------------------------------------------------- CLI
+
+
+class _FakeTime:
+    """Stands in for the time module inside max_api, so the CLI's rate limiter does not really sleep."""
+
+    def __init__(self) -> None:
+        self.clock = FakeClock()
+
+    def monotonic(self) -> float:
+        return self.clock()
+
+    def sleep(self, seconds: float) -> None:
+        self.clock.sleep(seconds)
+
+
+def test_cli_queue_then_send_due(plan_file, fake, tmp_path, monkeypatch, capsys, messages):
+    monkeypatch.setattr(max_api, "time", _FakeTime())
+    token = tmp_path / "token"
+    token.write_text(TOKEN + "\n", encoding="utf-8")
+    common = ["--data-dir", str(tmp_path / "d"), "--api-base", fake.base_url]
+    send = ["--send", "--token-file", str(token)]
+    args = ["messages", str(SOURCE), str(plan_file), *common, "--teachers-chat-id", TEACHERS_CHAT_ID]
+    assert main([*args, "--now", "2026-12-12T21:00", "--preview"]) == 0  # dry run
+    out = capsys.readouterr().out
+    assert "===== class:5A 1/1" in out and "would queue" in out and "dry run" in out
+    assert main([*args, *send, "--now", "2026-12-12T21:00"]) == 0
+    assert fake.requests == []
+    assert f"{_parts(messages)} queued" in capsys.readouterr().out
+    assert main(["messages", "--send-due", *common, "--now", "2026-12-14T08:05+05:00"]) == 0  # dry run
+    assert fake.requests == [] and f"{_parts(messages)} would send" in capsys.readouterr().out
+    assert main(["messages", "--send-due", *common, *send, "--now", "2026-12-14T08:05+05:00"]) == 0
+    out = capsys.readouterr().out
+    assert f"{_parts(messages)} sent" in out and "resolved chat_id" in out
+    assert len(fake.posts()) == _parts(messages)
+    assert all(r["headers"]["Authorization"] == TOKEN for r in fake.requests)
+    assert main(["messages", "--send-due", *common, *send, "--now", "2026-12-14T09:00+05:00"]) == 0
+    assert "nothing to send" in capsys.readouterr().out and len(fake.posts()) == _parts(messages)
+
+
+def test_cli_urgent_sends_at_once(plan_file, fake, tmp_path, monkeypatch, capsys, messages):
+    monkeypatch.setattr(max_api, "time", _FakeTime())
+    monkeypatch.setenv("MAX_BOT_TOKEN", TOKEN)
+    data = tmp_path / "d"
+    assert main(["messages", str(SOURCE), str(plan_file), "--data-dir", str(data), "--api-base", fake.base_url,
+                 "--send", "--urgent", "--now", "2026-12-14T06:30", "--teachers-chat-id", TEACHERS_CHAT_ID]) == 0
+    assert "URGENT" in capsys.readouterr().out
+    assert len(fake.posts()) == _parts(messages)
+    with Store.open(data) as s:
+        assert all(r.payload["urgent"] and r.columns["status"] == "sent" for r in s.list("message"))
+
+
+def test_cli_refuses_bad_arguments(plan_file, tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("MAX_BOT_TOKEN", raising=False)
+    data = ["--data-dir", str(tmp_path / "d")]
+    assert main(["messages", str(SOURCE), str(plan_file), *data, "--send"]) == 2  # no token
+    assert main(["messages", *data]) == 2  # neither SOURCE/PLAN nor --send-due
+    assert main(["messages", "--send-due", *data, "--now", "2026-12-14T08:00"]) == 2  # no offset
+    assert main(["messages", str(SOURCE / "school.xlsx"), str(plan_file), *data]) == 0  # same school from XLSX
+    assert main(["messages", str(ROOT / "sample_data" / "college-ptk"), str(plan_file), *data]) == 2
+    assert "another school" in capsys.readouterr().err
