@@ -110,12 +110,16 @@ def expand_day(school: School, scenario: Scenario, online_ids: set[str], day: da
             out.policies[klass.id] = class_policy_fn(klass, norms)
             out.cells[klass.id] = klass.pupil_cells()
             parts = []
+            bells = school.bells_by_id(klass.bell_schedule).on(day)
             for order, d in enumerate(dated):
                 n = d.lesson.duration * per
-                span = d.end_minute - d.start_minute
                 for k in range(n):
-                    start = d.start_minute + span * k // n
-                    end = d.start_minute + span * (k + 1) // n
+                    # each bell period of a double lesson is one part; a pair is split into its academic hours
+                    period = bells.period(d.lesson.period + k // per)
+                    p_start = period.start.hour * 60 + period.start.minute
+                    span = period.end.hour * 60 + period.end.minute - p_start
+                    start = p_start + span * (k % per) // per
+                    end = p_start + span * (k % per + 1) // per
                     parts.append(Part(uid, day, klass.id, d.lesson.id, str(OccurrenceKey(
                         day, occurrence_student_set(klass, d.lesson.groups), d.lesson.id)), k + 1, n,
                         d.lesson.subject, subjects[d.lesson.subject].norm_key, tuple(d.lesson.groups),
