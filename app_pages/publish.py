@@ -1,41 +1,226 @@
-"""Публикация: publishing a plan (calendar feeds, MAX messages, ЭПОС export). Wired to planner.publish when
-that package provides the calls; until then the page says what will be here."""
+"""Публикация: a saved plan becomes calendar feeds (planner.publish.feeds), feed links per teacher / class /
+family with QR codes (planner.publish.tokens, planner.publish.qr), MAX chat messages (planner.publish.messages,
+dry run unless MAX_BOT_TOKEN is set), the ЭПОС workbook (planner.publish.epos) and the publication history.
+Tables and wrappers are in planner/ui/publish_view.py."""
 
 from __future__ import annotations
 
-import importlib
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
 
 import streamlit as st
 
-from app_pages._shared import require_school
+from app_pages._shared import PAGES, norm_library, require_school, show_error, store
+from planner.errors import InputError
+from planner.publish.epos import write_epos_workbook
+from planner.publish.feeds import live_without_link, publications, publish_to_dir
+from planner.publish.max_api import MaxClient
+from planner.publish.messages import compose_messages, queue_messages, send_due
+from planner.publish.tokens import TokenStore, feed_links
+from planner.ui import publish_view as pv
+from planner.ui.records import load_plan, plan_labels
 
+s = store()
 school, _version = require_school()
 st.title("Публикация")
 
-NEEDED = {
-    "publish_plan(store, school, plan, *, by) -> publication record": "опубликовать план (записать публикацию и "
-                                                                       "элементы ленты)",
-    "issue_token(store, school_id, kind, subject_id) -> (token, record)": "ссылки на ленту класса/учителя",
-    "feed_urls(base_url, token) -> {webcal, https}": "ссылки webcal:// и https:// (и QR-код к ним)",
-    "revoke_token / rotate_token(store, token_id, expected_version)": "отозвать или заменить ссылку",
-    "preview_messages(school, plan, published) -> messages": "предпросмотр сообщений MAX",
-    "queue_messages(store, messages, *, dry_run=True, urgent=False)": "очередь сообщений (по умолчанию пробный "
-                                                                      "прогон, флаг «срочно»)",
-    "epos_export(school, plan) -> bytes": "выгрузка для ЭПОС",
-    "history(store, school_id) -> records": "история публикаций",
-}
+plans = plan_labels(s, school.id)
+if not plans:
+    st.info("Сохранённых планов нет: сначала пересоберите расписание на странице «План».")
+    st.page_link(PAGES["plan"], label="Перейти к странице «План»", icon="🗓️")
+    st.stop()
 
-try:
-    publish = importlib.import_module("planner.publish")
-except ImportError:
-    publish = None
+plan_label = st.selectbox("План для публикации", list(plans), key="pub_plan")
+plan_id = plans[plan_label]
+plan = load_plan(s, plan_id)
+if not pv.plan_is_current(school, plan):
+    st.warning("План составлен для прежней версии данных школы: опубликовать его нельзя — пересоберите его на "
+               "странице «План».")
+base_url = pv.public_base_url()
+st.caption(f"Ссылки на календари строятся от адреса {base_url} (переменная PLANNER_PUBLIC_URL). Файлы календарей "
+           f"пишутся в {pv.feeds_dir(s)}.")
 
-missing = [sig for sig in NEEDED if publish is None or not hasattr(publish, sig.split("(")[0].split(" / ")[0])]
-if publish is None or missing:
-    st.info("Публикация ещё не подключена: в библиотеке нет модуля planner.publish"
-            + ("" if publish is None else " с нужными функциями") + ". Здесь будет:")
-    st.markdown("\n".join(f"- {what}" for what in NEEDED.values()))
-    with st.expander("Каких вызовов библиотеки ждёт страница"):
-        st.code("\n".join(f"planner.publish.{sig}" for sig in (missing or NEEDED)), language="text")
-    st.caption("До подключения план можно проверить на странице «СанПиН» и сравнить варианты на странице "
-               "«Сценарии».")
+tab_pub, tab_links, tab_msg, tab_epos, tab_hist = st.tabs(
+    ["Опубликовать", "Ссылки на календари", "Сообщения в MAX", "ЭПОС", "История"])
+
+# ------------------------------------------------------------------ publish
+with tab_pub:
+    missing = live_without_link(plan)
+    allow = False
+    if missing:
+        st.warning(f"У {len(missing)} онлайн-уроков нет ссылки на звонок (в данных школы нет ссылок на чаты "
+                   "классов). Без разрешения план не публикуется; с ним в календаре будет «ссылка пока не "
+                   "назначена — смотрите чат класса».")
+        with st.expander("Онлайн-уроки без ссылки"):
+            st.dataframe(pv.missing_links_frame(school, missing), hide_index=True, width="stretch",
+                         key="pub_missing")
+        allow = st.checkbox("Опубликовать без ссылок", key="pub_allow_missing")
+    if st.button("Опубликовать", key="pub_publish", type="primary"):
+        try:
+            outcome = publish_to_dir(s, school, plan, pv.feeds_dir(s), datetime.now(timezone.utc),
+                                     allow_missing_links=allow, plan_id=plan_id)
+        except InputError as err:
+            show_error(err, "добавьте ссылки на чаты классов на странице «Школа» или отметьте «Опубликовать без "
+                            "ссылок»" if missing else "пересоберите план на странице «План»")
+        else:
+            st.session_state["pub_outcome"] = (plan_id, pv.outcome_text(outcome), pv.outcome_counts(outcome))
+    shown = st.session_state.get("pub_outcome")
+    if shown and shown[0] == plan_id:
+        st.success(shown[1])
+        cols = st.columns(len(shown[2]))
+        for col, (name, value) in zip(cols, shown[2].items()):
+            col.metric(name, value)
+
+# ------------------------------------------------------------------ feed links
+with tab_links:
+    tokens_store = TokenStore(s)
+    show_revoked = st.checkbox("Показать отозванные", key="tok_show_revoked")
+    tokens = tokens_store.list(school.id, include_revoked=show_revoked)
+    notice = st.session_state.pop("tok_notice", None)
+    if notice:
+        st.success(notice)
+    if not tokens:
+        st.info("Ссылок ещё нет: они создаются при первой публикации (для каждого учителя, класса и "
+                "администрации). Семейную ссылку можно создать ниже.")
+    else:
+        st.dataframe(pv.tokens_frame(school, tokens, base_url), hide_index=True, width="stretch", key="tok_table")
+        active = {pv.token_label(school, t): t for t in pv.sorted_tokens(school, tokens) if t.active}
+        if active:
+            label = st.selectbox("Ссылка", list(active), key="tok_pick")
+            token = active[label]
+            if token.secret:
+                links = feed_links(base_url, token.secret)
+                c1, c2 = st.columns([1, 2])
+                c1.image(pv.qr_png(links["webcal"]), caption="QR-код подписки (webcal://)", width=220)
+                with c2:
+                    st.markdown("**Подписка в календаре (webcal):**")
+                    st.code(links["webcal"], language=None)
+                    st.markdown("**Ссылка на файл (https):**")
+                    st.code(links["https"], language=None)
+            else:
+                st.warning("Ссылку нельзя показать: нет ключа feed-tokens.key в папке данных (ссылка работает).")
+            b1, b2 = st.columns(2)
+            now = datetime.now(timezone.utc)
+            if b1.button("Отозвать", key="tok_revoke"):
+                try:
+                    pv.revoke_token(s, token.id, now=now)
+                except InputError as err:
+                    show_error(err)
+                else:
+                    st.session_state["tok_notice"] = f"Ссылка отозвана: {label}. Календарь по ней больше не открывается."
+                    st.rerun()
+            if b2.button("Заменить (новая ссылка)", key="tok_rotate"):
+                try:
+                    new = pv.rotate_token(s, token.id, now=now)
+                except InputError as err:
+                    show_error(err)
+                else:
+                    st.session_state["tok_notice"] = ("Старая ссылка отозвана, выдана новая: "
+                                                      + pv.token_label(school, new))
+                    st.rerun()
+    with st.expander("Создать ссылку"):
+        kinds = {"семья (класс и выбранные группы)": "family", "класс": "class", "учитель": "teacher",
+                 "администрация": "admin"}
+        kind = kinds[st.radio("Для кого", list(kinds), key="tok_kind", horizontal=True)]
+        classes = {c.name: c.id for c in school.classes}
+        subject, class_id, groups = "admin", None, []
+        if kind == "teacher":
+            teachers = {t.name: t.id for t in school.teachers}
+            subject = teachers[st.selectbox("Учитель", list(teachers), key="tok_teacher")]
+        elif kind in ("class", "family"):
+            class_id = classes[st.selectbox("Класс", list(classes), key="tok_class")]
+            subject = class_id
+            if kind == "family":
+                subject = st.text_input("Название (видно только в этом списке)", key="tok_family").strip()
+                options = {g.name: g.id for c in school.classes if c.id == class_id for g in c.groups}
+                groups = [options[g] for g in st.multiselect("Группы", list(options), key="tok_groups")]
+        regular = st.checkbox("Показывать и обычное расписание", key="tok_regular")
+        if st.button("Создать ссылку", key="tok_create"):
+            if not subject:
+                st.error("Укажите название семейной ссылки.")
+            else:
+                try:
+                    new = pv.create_token(s, school, kind, subject, now=datetime.now(timezone.utc),
+                                          class_id=class_id, groups=groups, include_regular=regular)
+                except InputError as err:
+                    show_error(err)
+                else:
+                    st.session_state["tok_notice"] = "Создана ссылка: " + pv.token_label(school, new)
+                    st.rerun()
+
+# ------------------------------------------------------------------ MAX messages
+with tab_msg:
+    bot = pv.bot_token()
+    if bot:
+        st.info("Токен бота MAX задан (MAX_BOT_TOKEN): без отметки «Пробный прогон» сообщения уходят в чаты.")
+    else:
+        st.info("Токен бота MAX не задан (переменная MAX_BOT_TOKEN): всё ниже — пробный прогон, ничего не "
+                "отправляется и не сохраняется.")
+    c1, c2 = st.columns(2)
+    teachers_chat_id = c1.text_input("chat_id чата учителей (необязательно)", key="msg_teachers_id").strip() or None
+    teachers_link = c2.text_input("Ссылка на чат учителей (необязательно)", key="msg_teachers_link").strip() or None
+    links_for_chats = pv.class_feed_links(TokenStore(s).list(school.id), base_url)
+    messages = compose_messages(school, plan, teachers_chat_link=teachers_link, teachers_chat_id=teachers_chat_id,
+                                feed_links=links_for_chats)
+    if not messages:
+        st.info("В этом плане ничего не меняется: сообщений нет.")
+    else:
+        st.dataframe(pv.messages_frame(school, messages), hide_index=True, width="stretch", key="msg_table")
+        st.markdown("**Предпросмотр**")
+        for m in messages:
+            with st.expander(f"{pv.chat_title(school, m)} — частей: {len(m.text_parts)}"):
+                for part in m.text_parts:
+                    st.code(part, language=None, wrap_lines=True)
+    c1, c2 = st.columns(2)
+    dry = c1.checkbox("Пробный прогон", value=True, key="msg_dry", disabled=not bot)
+    dry = dry or not bot
+    urgent = c2.checkbox("Срочно (отправить сразу, вне рабочего времени тоже)", key="msg_urgent")
+    c1, c2 = st.columns(2)
+    if c1.button("Поставить в очередь", key="msg_queue", type="primary", disabled=not messages):
+        try:
+            with MaxClient(bot, ca_bundle=pv.ca_bundle(), send=not dry) as client:
+                report = queue_messages(s, school, plan, messages, client, now=datetime.now(timezone.utc),
+                                        library=norm_library(), urgent=urgent)
+        except Exception as err:  # noqa: BLE001 - shown in Russian
+            show_error(err, "проверьте токен бота и сертификат (MAX_CA_BUNDLE)")
+        else:
+            st.session_state["msg_report"] = (pv.report_text(report, dry), pv.deliveries_frame(school, report))
+    queued = pv.queued_count(s, school.id)
+    if c2.button(f"Отправить накопившиеся (в очереди: {queued})", key="msg_send_due"):
+        try:
+            with MaxClient(bot, ca_bundle=pv.ca_bundle(), send=not dry) as client:
+                report = send_due(s, client, now=datetime.now(timezone.utc), school_id=school.id)
+        except Exception as err:  # noqa: BLE001
+            show_error(err, "проверьте токен бота и сертификат (MAX_CA_BUNDLE)")
+        else:
+            st.session_state["msg_report"] = (pv.report_text(report, dry), pv.deliveries_frame(school, report))
+    if "msg_report" in st.session_state:
+        text, frame = st.session_state["msg_report"]
+        st.success(text)
+        if len(frame):
+            st.dataframe(frame, hide_index=True, width="stretch", key="msg_deliveries")
+
+# ------------------------------------------------------------------ ЭПОС
+with tab_epos:
+    st.markdown("У ЭПОС нет открытого API: план выгружается в книгу Excel (листы «Уроки» и «Журнал замен»), "
+                "из которой данные переносят в журнал.")
+
+    def epos_bytes() -> bytes:
+        with tempfile.TemporaryDirectory(prefix="planner-epos-") as tmp:
+            out = Path(tmp) / "epos.xlsx"
+            write_epos_workbook(school, plan, out)
+            return out.read_bytes()
+
+    st.download_button("Скачать для ЭПОС (XLSX)", data=epos_bytes,
+                       file_name=f"epos-{school.id}-{plan.scenario.start:%Y%m%d}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="epos_download",
+                       on_click="ignore")
+
+# ------------------------------------------------------------------ history
+with tab_hist:
+    pubs = publications(s, school.id)
+    if not pubs:
+        st.info("Планы этой школы ещё не публиковались.")
+    else:
+        st.dataframe(pv.history_frame(school, pubs), hide_index=True, width="stretch", key="pub_history")

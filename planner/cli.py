@@ -355,13 +355,20 @@ def _base_url(args: argparse.Namespace) -> str:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    """Exit 0 published, 2 bad input or a plan for another school, 3 live lessons without a link."""
+    """Exit 0 published, 2 bad input or a plan for another school, 3 live lessons without a link, 4 published
+    but the CalDAV push (--caldav) failed."""
     from planner.publish.feeds import MissingLinks, publish_to_dir
     from planner.publish.tokens import feed_links
     from planner.storage import Store
 
     school = _load(args).school
     plan = _load_plan(args.plan)
+    if args.caldav:  # a bad selection or password file is refused before anything is published
+        from planner.publish.caldav_push import (CalDAVError, parse_feed_selection, push_published,
+                                                 read_password_file)
+
+        parse_feed_selection(args.caldav_feed, school)
+        read_password_file(args.caldav_password_file)
     with Store.open(args.data_dir) as store:
         try:
             out = publish_to_dir(store, school, plan, Path(args.out), _feed_now(args.now, school.timezone),
@@ -379,6 +386,16 @@ def cmd_publish(args: argparse.Namespace) -> int:
           f"{len(out.written)} files written, {len(out.removed)} removed in {args.out}")
     for t in out.new_tokens:
         print(f"  new feed {t.kind} {t.subject_id}: {feed_links(_base_url(args), t.secret)['https']}")
+    if args.caldav:  # docs/caldav.md; exit 4: published, but the push failed (re-run: it is idempotent)
+        with Store.open(args.data_dir) as store:
+            try:
+                pushed = push_published(store, school.id, args.caldav, feed=args.caldav_feed,
+                                        username=args.caldav_user, password_file=args.caldav_password_file,
+                                        now=_feed_now(args.now, school.timezone))
+            except CalDAVError as err:
+                print(f"error: {err}; the feeds are published, re-run to retry the push", file=sys.stderr)
+                return 4
+        print(f"caldav {args.caldav_feed or 'admin'} -> {args.caldav}: {pushed.summary()}")
     return 0
 
 
@@ -484,6 +501,12 @@ def _add_publish_commands(sub) -> None:
     pb.add_argument("--now", help="the publication time, ISO (default: now; naive = school time zone)")
     pb.add_argument("--allow-missing-links", action="store_true",
                     help="publish live lessons without a call link (the description points to the class chat)")
+    pb.add_argument("--caldav", metavar="URL", help="also push the events to this CalDAV calendar (docs/caldav.md; "
+                                                     "exit 4 when the push fails)")
+    pb.add_argument("--caldav-feed", metavar="SEL", help="what goes to the calendar: admin (default), teacher:ID, "
+                                                          "class:ID or class:ID:GROUP[,GROUP]")
+    pb.add_argument("--caldav-user", help="CalDAV user name")
+    pb.add_argument("--caldav-password-file", metavar="FILE", help="file holding the CalDAV (app) password")
     pb.set_defaults(func=cmd_publish)
 
     tk = sub.add_parser("tokens", help="feed links: list (with QR codes), create, revoke, rotate")

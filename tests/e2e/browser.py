@@ -1,4 +1,4 @@
-"""Start the app with `streamlit run` on a free loopback port and an empty data directory, and drive it with
+"""Start the app the way scripts/run-page.sh does (uvicorn serving the page and the feeds in one process) on a free loopback port and an empty data directory, and drive it with
 Selenium in Debian's headless Chromium (shared by the end-to-end test and bench/page.py)."""
 
 from __future__ import annotations
@@ -19,6 +19,10 @@ CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 MISSING = ("headless Chromium is missing: install the Debian packages chromium, chromium-driver and "
            "fonts-dejavu-core (apt-get install -y chromium chromium-driver fonts-dejavu-core) and the Python "
            "package selenium")
+
+
+# The entry scripts/run-page.sh runs (.venv/bin/uvicorn …, host and port from PLANNER_ADDRESS / PLANNER_PORT).
+PAGE_COMMAND = ("uvicorn", "planner.publish.server:page_app", "--factory")
 
 
 def missing() -> str | None:
@@ -42,10 +46,10 @@ def running_app(data_dir: Path, env_extra: dict | None = None):
     port = free_port()
     env = {**os.environ, "PLANNER_DATA_DIR": str(data_dir), **(env_extra or {})}
     env.pop("PLANNER_PAGE_PASSWORD", None) if not env_extra or "PLANNER_PAGE_PASSWORD" not in env_extra else None
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-                             "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
-                             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    env.update(STREAMLIT_SERVER_FILE_WATCHER_TYPE="none", STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    log = tempfile.TemporaryFile()  # not a pipe: the access log must never block the server
+    proc = subprocess.Popen([sys.executable, "-m", *PAGE_COMMAND, "--host", "127.0.0.1", "--port", str(port),
+                             "--log-level", "warning"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -56,8 +60,9 @@ def running_app(data_dir: Path, env_extra: dict | None = None):
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                raise RuntimeError(f"streamlit did not start: {out[-2000:]}")
+                log.seek(0)
+                out = log.read().decode(errors="replace")
+                raise RuntimeError(f"the page did not start: {out[-2000:]}")
             time.sleep(0.2)
         yield url
     finally:
@@ -66,6 +71,7 @@ def running_app(data_dir: Path, env_extra: dict | None = None):
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 @contextmanager

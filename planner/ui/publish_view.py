@@ -1,0 +1,266 @@
+"""The «Публикация» page's view model: tables of feed tokens, missing call links, chat messages, deliveries and
+publications, the public base URL, QR images, and thin wrappers that keep feed files in step with tokens.
+Everything is a call into planner.publish; no Streamlit here."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from planner.plan.model import Occurrence, Plan
+from planner.publish.feeds import PublishOutcome, write_token_feed
+from planner.publish.messages import ChatMessage, QueueReport
+from planner.publish.qr import write_qr
+from planner.publish.tokens import FeedToken, TokenStore, feed_links
+from planner.school.model import School
+from planner.storage import Store
+
+PUBLIC_URL_ENV = "PLANNER_PUBLIC_URL"
+DEFAULT_PUBLIC_URL = "http://localhost:8501"
+BOT_TOKEN_ENV = "MAX_BOT_TOKEN"
+CA_BUNDLE_ENV = "MAX_CA_BUNDLE"
+FEEDS_FOLDER = "feeds"
+
+KIND_RU = {"teacher": "учитель", "class": "класс", "family": "семья", "admin": "администрация"}
+DELIVERY_RU = {"sent": "отправлено", "queued": "в очереди", "failed": "ошибка", "skipped": "пропущено",
+               "would_send": "было бы отправлено сейчас (пробный прогон)",
+               "would_queue": "было бы поставлено в очередь (пробный прогон)"}
+
+
+# ---------------------------------------------------------------- settings
+
+
+def public_base_url(environ: Mapping[str, str] | None = None) -> str:
+    """The address feed links are built on: env PLANNER_PUBLIC_URL, else the page's own local address
+    (http://localhost:<PLANNER_PORT, default 8501>)."""
+    env = os.environ if environ is None else environ
+    given = (env.get(PUBLIC_URL_ENV) or "").strip().rstrip("/")
+    port = (env.get("PLANNER_PORT") or "").strip()
+    return given or (f"http://localhost:{port}" if port.isdigit() else DEFAULT_PUBLIC_URL)
+
+
+def bot_token(environ: Mapping[str, str] | None = None) -> str | None:
+    env = os.environ if environ is None else environ
+    return (env.get(BOT_TOKEN_ENV) or "").strip() or None
+
+
+def ca_bundle(environ: Mapping[str, str] | None = None) -> str | None:
+    env = os.environ if environ is None else environ
+    return (env.get(CA_BUNDLE_ENV) or "").strip() or None
+
+
+def feeds_dir(store: Store) -> Path:
+    """The folder the page writes `<token>.ics` files to (inside the data directory)."""
+    return Path(store.data_dir) / FEEDS_FOLDER
+
+
+# ---------------------------------------------------------------- publishing
+
+
+def outcome_counts(outcome: PublishOutcome) -> dict[str, int]:
+    r = outcome.result
+    return {"Новые": len(r.created), "Изменённые": len(r.changed), "Отменённые": len(r.dropped),
+            "Без изменений": r.kept, "Календарей": outcome.feeds, "Новых ссылок": len(outcome.new_tokens)}
+
+
+def outcome_text(outcome: PublishOutcome) -> str:
+    r = outcome.result
+    if r.unchanged:
+        return (f"Этот план уже опубликован (публикация № {r.serial}); календари не изменились. "
+                f"Календарей: {outcome.feeds}.")
+    return (f"Опубликовано (публикация № {r.serial}): новых событий {len(r.created)}, изменённых "
+            f"{len(r.changed)}, отменённых {len(r.dropped)}, без изменений {r.kept}. Календарей: {outcome.feeds}, "
+            f"файлов записано {len(outcome.written)}, удалено {len(outcome.removed)}.")
+
+
+def _names(school: School):
+    return ({s.id: s.name for s in school.subjects}, {t.id: t.name for t in school.teachers},
+            {c.id: c.name for c in school.classes}, {g.id: g.name for c in school.classes for g in c.groups})
+
+
+def missing_links_frame(school: School, occurrences: list[Occurrence]) -> pd.DataFrame:
+    """Live lessons without a call link, in school time."""
+    subjects, teachers, classes, groups = _names(school)
+    tz = ZoneInfo(school.timezone)
+    rows = [{"Дата": o.date.strftime("%d.%m.%Y"),
+             "Время": f"{o.start.astimezone(tz):%H:%M}–{o.end.astimezone(tz):%H:%M}" if o.start and o.end else "",
+             "Класс": classes.get(o.class_id, o.class_id) + (" (" + ", ".join(groups.get(g, g) for g in o.groups)
+                                                          + ")" if o.groups else ""),
+             "Предмет": subjects.get(o.subject_id, o.subject_id),
+             "Учитель": ", ".join(teachers.get(t, t) for t in o.teachers)}
+            for o in sorted(occurrences, key=lambda o: (o.date, o.start or o.date, o.class_id))]
+    return pd.DataFrame(rows, columns=["Дата", "Время", "Класс", "Предмет", "Учитель"])
+
+
+# ---------------------------------------------------------------- tokens
+
+
+def token_subject(school: School, token: FeedToken) -> str:
+    """Who a feed is for, in words (a family: its name, class and groups)."""
+    _, teachers, classes, groups = _names(school)
+    if token.kind == "teacher":
+        return teachers.get(token.subject_id, token.label or token.subject_id)
+    if token.kind == "class":
+        return classes.get(token.subject_id, token.label or token.subject_id)
+    if token.kind == "family":
+        cls = classes.get(token.class_id or "", token.class_id or "")
+        grp = ", ".join(groups.get(g, g) for g in token.groups)
+        return f"{token.subject_id} — {cls}" + (f" ({grp})" if grp else "")
+    return "вся школа"
+
+
+def token_label(school: School, token: FeedToken) -> str:
+    state = "" if token.active else " — отозвана"
+    return f"{KIND_RU.get(token.kind, token.kind)}: {token_subject(school, token)} [{token.id}]{state}"
+
+
+def _order(school: School, token: FeedToken) -> tuple:
+    kinds = {k: i for i, k in enumerate(("admin", "class", "family", "teacher"))}
+    classes = {c.id: i for i, c in enumerate(school.classes)}
+    teachers = {t.id: t.name for t in school.teachers}
+    return (not token.active, kinds.get(token.kind, 9), classes.get(token.class_id or token.subject_id, 999),
+            teachers.get(token.subject_id, token.subject_id), token.created_at)
+
+
+def sorted_tokens(school: School, tokens: list[FeedToken]) -> list[FeedToken]:
+    return sorted(tokens, key=lambda t: _order(school, t))
+
+
+def tokens_frame(school: School, tokens: list[FeedToken], base_url: str) -> pd.DataFrame:
+    """One row per token: kind, who, state, the https and webcal links (when the key can show them)."""
+    rows = []
+    for t in sorted_tokens(school, tokens):
+        links = feed_links(base_url, t.secret) if t.secret else {"https": "", "webcal": ""}
+        rows.append({"Вид": KIND_RU.get(t.kind, t.kind), "Для кого": token_subject(school, t),
+                     "Состояние": "действует" if t.active else f"отозвана {t.revoked_at[:16].replace('T', ' ')} UTC",
+                     "Ссылка (https)": links["https"] or "недоступна: нет ключа feed-tokens.key",
+                     "Подписка (webcal)": links["webcal"], "Создана": t.created_at[:16].replace("T", " "),
+                     "id": t.id})
+    return pd.DataFrame(rows, columns=["Вид", "Для кого", "Состояние", "Ссылка (https)", "Подписка (webcal)",
+                                       "Создана", "id"])
+
+
+def class_feed_links(tokens: list[FeedToken], base_url: str) -> dict[str, str]:
+    """class id -> https feed URL of the class's active token (for the chat messages)."""
+    out: dict[str, str] = {}
+    for t in tokens:
+        if t.kind == "class" and t.active and t.secret:
+            out.setdefault(t.subject_id, feed_links(base_url, t.secret)["https"])
+    return out
+
+
+def qr_png(url: str, *, scale: int = 6) -> bytes:
+    """A QR code of the link as PNG bytes (planner.publish.qr writes it; read back here)."""
+    with tempfile.TemporaryDirectory(prefix="planner-qr-") as tmp:
+        return write_qr(url, Path(tmp) / "qr.png", scale=scale).read_bytes()
+
+
+def create_token(store: Store, school: School, kind: str, subject_id: str, *, now: datetime,
+                 class_id: str | None = None, groups: list[str] | tuple[str, ...] = (),
+                 include_regular: bool = False) -> FeedToken:
+    """Issue a token (teacher, class, family or administration) and write its feed file if published."""
+    _, teachers, classes, _ = _names(school)
+    if kind == "class":
+        class_id = subject_id
+    label = {"teacher": teachers.get(subject_id, subject_id), "class": classes.get(subject_id, subject_id),
+             "admin": "Администрация"}.get(kind, subject_id)
+    token = TokenStore(store).create(school.id, kind, subject_id, now=now, label=label, class_id=class_id,
+                                     groups=groups, include_regular=include_regular)
+    write_token_feed(store, token, feeds_dir(store), now)
+    return token
+
+
+def revoke_token(store: Store, token_id: str, *, now: datetime) -> FeedToken:
+    """Revoke a token and remove its feed file."""
+    tokens = TokenStore(store)
+    old = tokens.lookup(token_id)
+    revoked = tokens.revoke(old.id, now=now)
+    if old.secret:
+        (feeds_dir(store) / f"{old.secret}.ics").unlink(missing_ok=True)
+    return revoked
+
+
+def rotate_token(store: Store, token_id: str, *, now: datetime) -> FeedToken:
+    """Replace a token by a new one for the same selection; the old file goes, the new one is written."""
+    tokens = TokenStore(store)
+    old = tokens.lookup(token_id)
+    new = tokens.rotate(old.id, now=now)
+    if old.secret:
+        (feeds_dir(store) / f"{old.secret}.ics").unlink(missing_ok=True)
+    write_token_feed(store, new, feeds_dir(store), now)
+    return new
+
+
+# ---------------------------------------------------------------- messages
+
+
+def chat_title(school: School, message: ChatMessage) -> str:
+    if message.chat_key.startswith("class:"):
+        cid = message.chat_key.removeprefix("class:")
+        name = next((c.name for c in school.classes if c.id == cid), cid)
+        return f"Чат класса {name}"
+    return "Чат учителей"
+
+
+def messages_frame(school: School, messages: list[ChatMessage]) -> pd.DataFrame:
+    rows = [{"Чат": chat_title(school, m), "Частей": len(m.text_parts), "Символов": len(m.text),
+             "Куда": m.chat_id or m.invite_link or "нет chat_id и ссылки на чат"} for m in messages]
+    return pd.DataFrame(rows, columns=["Чат", "Частей", "Символов", "Куда"])
+
+
+def _when(iso: str | None, tz: ZoneInfo) -> str:
+    if not iso:
+        return ""
+    return datetime.fromisoformat(iso).astimezone(tz).strftime("%d.%m.%Y %H:%M")
+
+
+def deliveries_frame(school: School, report: QueueReport) -> pd.DataFrame:
+    """What happened to each part, with the due time in school time."""
+    tz = ZoneInfo(school.timezone)
+    classes = {c.id: c.name for c in school.classes}
+    rows = [{"Чат": classes.get(d.chat_key.removeprefix("class:"), d.chat_key) if d.chat_key.startswith("class:")
+             else "учителя", "Часть": f"{d.part}/{d.parts}", "Результат": DELIVERY_RU.get(d.status, d.status),
+             "Когда (время школы)": _when(d.due_at, tz), "Срочно": "да" if d.urgent else "",
+             "Ошибка": d.error} for d in report.deliveries]
+    return pd.DataFrame(rows, columns=["Чат", "Часть", "Результат", "Когда (время школы)", "Срочно", "Ошибка"])
+
+
+def report_text(report: QueueReport, dry_run: bool) -> str:
+    counts = {s: report.count(s) for s in ("sent", "queued", "failed", "skipped", "would_send", "would_queue")}
+    if dry_run:
+        return (f"Пробный прогон: ничего не отправлено и не сохранено. Было бы отправлено сейчас: "
+                f"{counts['would_send']}, поставлено в очередь: {counts['would_queue']}.")
+    return (f"Отправлено: {counts['sent']}, в очереди: {counts['queued']}, ошибок: {counts['failed']}, "
+            f"пропущено (уже отправлено или в очереди): {counts['skipped']}.")
+
+
+def queued_count(store: Store, school_id: str) -> int:
+    return len(store.list("message", school_id=school_id, status="queued"))
+
+
+# ---------------------------------------------------------------- history
+
+
+def history_frame(school: School, pubs: list[dict]) -> pd.DataFrame:
+    """Publications, newest first: number, when (school time), scenario, dates, lessons, plan hash."""
+    tz = ZoneInfo(school.timezone)
+    rows = []
+    for p in pubs:
+        plan = p.get("plan", {})
+        sc = plan.get("scenario", {})
+        start, end = sc.get("start", ""), sc.get("end", "")
+        rows.append({"№": p["serial"], "Опубликовано": _when(p.get("published_at"), tz),
+                     "Сценарий": sc.get("name", ""),
+                     "Даты": f"{start[8:10]}.{start[5:7]}–{end[8:10]}.{end[5:7]}" if start and end else "",
+                     "Уроков в плане": len(plan.get("occurrences", [])), "План": p.get("plan_hash", "")[:12]})
+    return pd.DataFrame(rows, columns=["№", "Опубликовано", "Сценарий", "Даты", "Уроков в плане", "План"])
+
+
+def plan_is_current(school: School, plan: Plan) -> bool:
+    return plan.school_fingerprint == school.fingerprint() and plan.school_id == school.id
