@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Create the project's virtual environment and install what it needs (Python packages; Debian packages as the
-# project grows to need them). Safe to run again: it only installs what is missing.
+# Create the project's virtual environment and install what it needs. Safe to run again: it only installs what is
+# missing. `setup.sh` alone installs the Python packages (enough for the page and the CLI); `setup.sh --tests`
+# also installs the test tools: Debian packages and the npm package of the feed cross-check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,8 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+
+[ "${1:-}" = "--tests" ] || exit 0
 
 # Debian packages the tests need; installed only when missing.
 #   fet, fet-data: FET's command-line generator (round-trip import test) and real-school example files
