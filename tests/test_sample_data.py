@@ -387,4 +387,9 @@ def test_generator_reproduces_identical_files(tmp_path: Path) -> None:
         fresh = sorted(p.name for p in (tmp_path / name).iterdir())
         assert committed == fresh
         for f in committed:
+            if f.endswith(".xlsx"):
+                # the workbook's XML bytes depend on whether lxml is installed (openpyxl's writer), so the
+                # workbook is compared by content; the canonical CSV files are compared byte for byte
+                assert load_school(SAMPLES / name / f).school == load_school(tmp_path / name / f).school, f
+                continue
             assert (SAMPLES / name / f).read_bytes() == (tmp_path / name / f).read_bytes(), f"{name}/{f}"
