@@ -1,7 +1,8 @@
 """Load test of the feed server against nginx serving the same .ics bytes (loopback only).
 
     .venv/bin/python bench/feed_server.py [--feed class:7B|admin|teacher:T-RUS1] [--duration 10] [--connections 20]
-                                          [--threads 2] [--workers 1] [--out results.jsonl]
+                                          [--threads 2] [--workers 1] [--http auto|h11|httptools]
+                                          [--loop auto|asyncio|uvloop] [--out results.jsonl]
 
 Publishes scenario 01 of the sample school into a temporary data directory, starts the feed server
 (uvicorn + `planner.publish.server:create_app`, no access log) and nginx (a config written to the same temporary
@@ -13,6 +14,8 @@ requests, errors (non-2xx/3xx and socket errors) per run, and the ratio ours/ngi
 Both servers run under `timeout` (they stop by themselves after the bench's time budget even if this script is
 killed) and are killed in `finally`. Needs `wrk` and `nginx` (Debian: `apt-get install -y wrk nginx`); the
 tests do not. `--workers` is the process count of both servers (uvicorn --workers, nginx worker_processes).
+`--http`/`--loop` pick uvicorn's HTTP parser and event loop (auto = httptools/uvloop when installed, i.e. with
+`uvicorn[standard]`), to measure each step. wrk runs on the same machine and competes for its CPUs.
 """
 
 from __future__ import annotations
@@ -165,6 +168,8 @@ def main(argv=None) -> int:
     ap.add_argument("--connections", type=int, default=20)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--workers", type=int, default=1, help="uvicorn workers = nginx worker_processes (default 1)")
+    ap.add_argument("--http", default="auto", choices=("auto", "h11", "httptools"), help="uvicorn --http")
+    ap.add_argument("--loop", default="auto", choices=("auto", "asyncio", "uvloop"), help="uvicorn --loop")
     ap.add_argument("--out", help="append the JSON line to this file too")
     args = ap.parse_args(argv)
     for tool in ("wrk", "nginx"):
@@ -183,7 +188,7 @@ def main(argv=None) -> int:
             ours = subprocess.Popen(
                 ["timeout", "-k", "5", str(budget), sys.executable, "-m", "uvicorn", "planner.publish.server:create_app",
                  "--factory", "--host", "127.0.0.1", "--port", str(p_ours), "--workers", str(args.workers),
-                 "--no-access-log", "--log-level", "warning"],
+                 "--http", args.http, "--loop", args.loop, "--no-access-log", "--log-level", "warning"],
                 cwd=ROOT, env=env, stdout=open(tmp / "uvicorn.log", "wb"), stderr=subprocess.STDOUT,
                 start_new_session=True)
             wait_http(f"http://127.0.0.1:{p_ours}{path}", ours, "uvicorn")
@@ -222,15 +227,19 @@ def main(argv=None) -> int:
     ratios = {k: round(runs[f"ours_{k}"]["req_per_s"] / runs[f"nginx_{k}"]["req_per_s"], 4) for k in ("200", "304")}
     import uvicorn
 
-    try:
-        import httptools  # noqa: F401
-        http_impl = "httptools"
-    except ImportError:
-        http_impl = "h11"
+    def installed(name: str) -> bool:
+        try:
+            __import__(name)
+            return True
+        except ImportError:
+            return False
+
+    http_impl = args.http if args.http != "auto" else ("httptools" if installed("httptools") else "h11")
+    loop_impl = args.loop if args.loop != "auto" else ("uvloop" if installed("uvloop") else "asyncio")
     result = {
         "bench": "feed_server", "feed": args.feed, "feed_bytes": len(bodies["ours"]),
         "wrk": f"-t{args.threads} -c{args.connections} -d{args.duration}s", "workers": args.workers,
-        "ours": f"uvicorn {uvicorn.__version__} ({http_impl}) + starlette create_app, no access log",
+        "ours": f"uvicorn {uvicorn.__version__} ({http_impl}, {loop_impl}) + create_app (feed fast path), no access log",
         "nginx": subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip(),
         "cpus": os.cpu_count(), "machine": platform.machine(), "python": platform.python_version(),
         "runs": runs, "ratio_ours_nginx": ratios, "target_ratio": TARGET_RATIO,

@@ -482,11 +482,9 @@ def cmd_tokens(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from planner.publish.server import serve
 
-    from planner.publish.server import create_app
-
-    uvicorn.run(create_app(args.data_dir), host=args.host, port=args.port, log_level="info")
+    serve(args.data_dir, host=args.host, port=args.port, workers=args.workers)
     return 0
 
 
@@ -533,6 +531,7 @@ def _add_publish_commands(sub) -> None:
     sv.add_argument("--data-dir", help="data directory (default: $PLANNER_DATA_DIR or ./data)")
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=8765)
+    sv.add_argument("--workers", type=int, default=1, help="server processes (each keeps its own feed cache)")
     sv.set_defaults(func=cmd_serve)
 
 

@@ -157,3 +157,145 @@ def test_feeds_over_real_http(tmp_path, published, target):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
+
+
+# ---------------------------------------------------------------- the cache and other writers (fast path)
+
+
+def _moved(plan, minutes=5):
+    """The plan with its first linked lesson moved by some minutes (a publication that changes the feeds)."""
+    target = next(o for o in plan.occurrences if o.link)
+    return plan.model_copy(update={"occurrences": [
+        o.model_copy(update={"start": o.start + timedelta(minutes=minutes), "end": o.end + timedelta(minutes=minutes)})
+        if o is target else o for o in plan.occurrences]})
+
+
+def test_cache_follows_writes_through_another_store(tmp_path, published, school, plan01):
+    """A second Store (its own connections, as another process has) publishes, revokes and rotates: the server
+    sees each on the very next request."""
+    client = TestClient(create_app(tmp_path / "data", clock=lambda: NOW))
+    admin, cls = _token(published, "admin"), _token(published, "class")
+    first = client.get(f"/feeds/{admin.secret}.ics")
+    assert first.status_code == 200 and client.get(f"/feeds/{cls.secret}.ics").status_code == 200
+    assert client.get(f"/feeds/{admin.secret}.ics", headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+    with Store.open(tmp_path / "data") as other:
+        publish_to_dir(other, school, _moved(plan01), tmp_path / "feeds", NOW)
+        r = client.get(f"/feeds/{admin.secret}.ics", headers={"If-None-Match": first.headers["etag"]})
+        assert r.status_code == 200 and r.headers["etag"] != first.headers["etag"]
+        assert r.content == (tmp_path / "feeds" / f"{admin.secret}.ics").read_bytes()
+        TokenStore(other).revoke(cls.id, now=NOW)
+        assert client.get(f"/feeds/{cls.secret}.ics").status_code == 404
+        assert client.head(f"/feeds/{cls.secret}.ics").status_code == 404
+        new = TokenStore(other).rotate(admin.id, now=NOW)
+        assert client.get(f"/feeds/{admin.secret}.ics").status_code == 404
+        r = client.get(f"/feeds/{new.secret}.ics")
+        fresh = TestClient(create_app(store=other, clock=lambda: NOW)).get(f"/feeds/{new.secret}.ics")
+        assert r.status_code == 200 and r.content == fresh.content and b"BEGIN:VEVENT" in r.content
+
+
+def test_cache_hits_query_nothing_and_unrelated_commits_do_not_re_render(published, monkeypatch):
+    from planner.publish import server
+
+    app = create_app(store=published, clock=lambda: NOW)
+    client = TestClient(app)
+    service = next(m.kwargs["service"] for m in app.user_middleware)
+    t = _token(published)
+    renders, resolves = [], []
+    render, resolve = service.renderer.render, service.tokens.resolve
+    monkeypatch.setattr(service.renderer, "render", lambda *a, **k: renders.append(1) or render(*a, **k))
+    monkeypatch.setattr(service.tokens, "resolve", lambda s: resolves.append(1) or resolve(s))
+    body = client.get(f"/feeds/{t.secret}.ics").content
+    assert (len(renders), len(resolves)) == (1, 1)
+    for _ in range(5):
+        assert client.get(f"/feeds/{t.secret}.ics").content == body
+    assert (len(renders), len(resolves)) == (1, 1)  # hits: no token or publication query, no render
+    Store.open(published.data_dir).save("message", "m1", {"text": "x"}, None, school_id="school-17")
+    assert client.get(f"/feeds/{t.secret}.ics").content == body
+    assert (len(renders), len(resolves)) == (1, 2)  # a commit: checked again, not re-rendered
+    # unknown but well-formed tokens are remembered until the next commit; malformed ones never reach the db
+    for _ in range(3):
+        assert client.get("/feeds/" + "C" * 43 + ".ics").status_code == 404
+        assert client.get("/feeds/x.y.ics").status_code == 404
+    assert len(resolves) == 3
+    assert isinstance(service.stamp, server.ChangeStamp) and service.stamp.cheap
+
+
+def test_cache_expires_at_local_midnight(published):
+    now = [NOW]
+    client = TestClient(create_app(store=published, clock=lambda: now[0]))
+    t = _token(published)
+    today = client.get(f"/feeds/{t.secret}.ics")
+    now[0] = NOW + timedelta(days=30)  # the window moved: the frost week is no longer "ahead"
+    later = client.get(f"/feeds/{t.secret}.ics", headers={"If-None-Match": today.headers["etag"]})
+    assert later.status_code == 200 and later.content != today.content
+    now[0] = NOW
+    assert client.get(f"/feeds/{t.secret}.ics").content == today.content
+
+
+def test_other_methods_and_paths_still_go_through_the_router(published):
+    client = TestClient(create_app(store=published, clock=lambda: NOW))
+    t = _token(published)
+    assert client.post(f"/feeds/{t.secret}.ics").status_code == 405
+    assert client.get(f"/feeds/{t.secret}.ics/x").status_code == 404
+    assert client.get(f"/feeds/a/{t.secret}.ics").status_code == 404
+    r = client.head(f"/feeds/{t.secret}.ics")
+    assert r.status_code == 200 and r.content == b"" and int(r.headers["content-length"]) > 1000
+    assert r.headers["content-type"] == "text/calendar; charset=utf-8" and r.headers["etag"]
+
+
+def test_real_server_with_two_workers_follows_other_processes(tmp_path, published, school, plan01):
+    """`serve(workers=2)` (uvicorn, one cache per worker) while the CLI, another process, revokes a token and
+    publishes a new plan: every worker answers the new state on the next request."""
+    port = _free_port()
+    code = (f"from planner.publish.server import serve; serve({str(tmp_path / 'data')!r}, port={port}, workers=2, "
+            "log_level='warning')")
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    planner = os.path.join(os.path.dirname(sys.executable), "planner")
+    try:
+        base = f"http://127.0.0.1:{port}"
+        cls, admin = _token(published, "class"), _token(published, "admin")
+        assert _wait(f"{base}/feeds/{cls.secret}.ics", time.monotonic() + 60).status_code == 200
+        with httpx.Client(base_url=base, timeout=10) as http:
+            before = {http.get(f"/feeds/{admin.secret}.ics").content for _ in range(20)}
+            assert len(before) == 1
+            for _ in range(20):
+                assert http.get(f"/feeds/{cls.secret}.ics").status_code == 200
+            subprocess.run([planner, "tokens", "revoke", cls.id, "--data-dir", str(tmp_path / "data")], check=True,
+                           capture_output=True, timeout=120)
+            assert {http.get(f"/feeds/{cls.secret}.ics").status_code for _ in range(20)} == {404}
+            plan_file = tmp_path / "moved.json"
+            plan_file.write_text(_moved(plan01, 10).model_dump_json())
+            subprocess.run([planner, "publish", str(ROOT / "sample_data" / "school-17"), str(plan_file), "--out",
+                            str(tmp_path / "feeds"), "--data-dir", str(tmp_path / "data"), "--now", NOW.isoformat()],
+                           check=True, capture_output=True, timeout=300)
+            after = {http.get(f"/feeds/{admin.secret}.ics").content for _ in range(20)}
+            assert after == {(tmp_path / "feeds" / f"{admin.secret}.ics").read_bytes()} and after != before
+    finally:
+        os.killpg(proc.pid, 15)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            proc.wait(timeout=5)
+
+
+def test_change_stamp_without_the_sqlite_pragma(tmp_path, published):
+    """Other databases (PLANNER_DB_URL): the stamp is an aggregate over tokens and publications; the server then
+    checks it in a worker thread and still sees a revocation at once."""
+    from planner.publish.server import ChangeStamp
+
+    stamp = ChangeStamp(published, sqlite_pragma=False)
+    assert not stamp.cheap
+    t = _token(published)
+    before = stamp.current()
+    assert stamp.current() == before
+    app = create_app(store=published, clock=lambda: NOW)
+    service = next(m.kwargs["service"] for m in app.user_middleware)
+    service.stamp = stamp
+    client = TestClient(app)
+    assert client.get(f"/feeds/{t.secret}.ics").status_code == 200
+    TokenStore(Store.open(tmp_path / "data")).revoke(t.id, now=NOW)
+    assert stamp.current() != before
+    assert client.get(f"/feeds/{t.secret}.ics").status_code == 404
+    stamp.close()
