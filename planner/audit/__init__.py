@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from planner.audit.checks import DAILY_CHECKS, DATE_CHECKS, WEEKLY_CHECKS
 from planner.audit.findings import AuditReport, Finding, merge
@@ -107,10 +107,17 @@ def _add_notices(report: AuditReport, school: School, days: list[ClassDay],
 
 
 def audit_school(school: School, library: NormLibrary, start: date, end: date) -> AuditReport:
-    """Audit the regular timetable of the school from start to end (inclusive)."""
-    days, uncovered, used_sets = _regular_days(school, library, start, end)
-    report = AuditReport(findings=audit_class_days(days), start=start, end=end, norm_sets=sorted(used_sets),
-                         policy=library.policy.name if library.policy else "")
+    """Audit the regular timetable of the school from start to end, widened to whole calendar weeks (Monday to
+    Sunday) so that weekly limits and the once-a-week allowances are never judged on part of a week."""
+    week_start = start - timedelta(days=start.isoweekday() - 1)
+    week_end = end + timedelta(days=7 - end.isoweekday())
+    days, uncovered, used_sets = _regular_days(school, library, week_start, week_end)
+    report = AuditReport(findings=audit_class_days(days), start=week_start, end=week_end,
+                         norm_sets=sorted(used_sets), policy=library.policy.name if library.policy else "")
+    if (week_start, week_end) != (start, end):
+        report.notices_en.append(f"audited whole weeks: {week_start} … {week_end} (asked for {start} … {end})")
+        report.notices_ru.append(f"проверены целые недели: {week_start:%d.%m.%Y} … {week_end:%d.%m.%Y} "
+                                 f"(запрошено {start:%d.%m.%Y} … {end:%d.%m.%Y})")
     _add_notices(report, school, days, uncovered)
     return report
 

@@ -152,7 +152,8 @@ def _sources(value: Any, path: Path, element: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _number_or_time(value: Any, unit: str, path: Path, element: str, field_name: str) -> Any:
+def check_value(value: Any, unit: str, path: Path, element: str, field_name: str) -> Any:
+    """A norm value: a non-negative number, or HH:MM for a time norm; else a NormSetError naming the place."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise _fail(path, element, field_name, f"malformed number {value!r}", f"некорректное число {value!r}")
     if isinstance(value, str):
@@ -207,7 +208,7 @@ def load_norm_set(path: Path) -> NormSet:
             values, selectors, extras, field_conf = {}, {}, {}, {}
             for k, v in r.items():
                 if k in fields:
-                    values[k] = _number_or_time(v, body["unit"], path, row_el, k)
+                    values[k] = check_value(v, body["unit"], path, row_el, k)
                 elif k.endswith("_confidence") and k.removesuffix("_confidence") in fields:
                     field_conf[k.removesuffix("_confidence")] = _confidence(v, path, row_el, k)
                 elif k in select or k in ("ovz",):

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import Location, NormSetError
-from planner.norms.data import Norm, time_to_minutes
+from planner.norms.data import Norm, check_value, time_to_minutes
 
 
 @dataclass(frozen=True)
@@ -85,9 +85,7 @@ def apply_policy(norms: dict[str, Norm], policy: Policy | None) -> dict[str, Nor
             raise NormSetError(f"norm '{ch.norm}' has no field '{ch.field}' (fields: {', '.join(norm.fields)})",
                                f"у нормы «{ch.norm}» нет поля «{ch.field}»",
                                Location(file=policy.path, element=element, field="field"))
-        if isinstance(ch.value, bool) or not isinstance(ch.value, (int, float, str)):
-            raise NormSetError(f"malformed value {ch.value!r}", f"некорректное значение {ch.value!r}",
-                               Location(file=policy.path, element=element, field="value"))
+        check_value(ch.value, norm.unit, Path(policy.path), element, "value")
         new_rows = []
         touched = 0
         for row in norm.rows:
@@ -106,7 +104,7 @@ def apply_policy(norms: dict[str, Norm], policy: Policy | None) -> dict[str, Nor
                     f"allow_loosen = true", Location(file=policy.path, element=element, field="value"))
             note = f"политика «{policy.name}»: {ch.field} {old} → {ch.value}" + (f" ({ch.reason})" if ch.reason else "")
             new_rows.append(replace(row, values={**row.values, ch.field: ch.value}, policy_note=note,
-                                    loosened=row.loosened or looser))
+                                    loosened=row.loosened or (looser and norm.binding)))
         if not touched:
             raise NormSetError(f"no row of norm '{ch.norm}' matches {ch.where}",
                                f"ни одна строка нормы «{ch.norm}» не подходит под {ch.where}",

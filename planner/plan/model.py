@@ -39,8 +39,8 @@ class ReasonText(_Model):
 
 
 class Gymnastics(_Model):
-    offset_minutes: int  # from the start of the live part
-    minutes: int
+    offset_minutes: int = Field(ge=0)  # from the start of the live part
+    minutes: int = Field(ge=1)
     kind: str = "eyes"  # eyes | physical
 
 

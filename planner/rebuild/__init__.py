@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
+from zoneinfo import ZoneInfo
 
 from planner.norms import NormLibrary
 from planner.plan.model import Plan, SolverInfo
@@ -131,8 +132,6 @@ def _solve_day(school: School, scenario: Scenario, day: DayInput, live_so_far, l
                time_limit, workers, seed, progress, cancel, totals: _Totals):
     """Build the calls, cells and covers of one date, split them into independent components, solve each."""
     forced: dict[int, str] = {}  # part uid -> reason code for parts that cannot be live
-    teachers = {t.id: t for t in school.teachers}
-    subjects = {s.id: s for s in school.subjects}
 
     # teachers' in-school lessons on this date (those who are present in the building)
     in_school_busy: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -174,7 +173,7 @@ def _solve_day(school: School, scenario: Scenario, day: DayInput, live_so_far, l
             spec = CallSpec(parts=[p], length=length, window=window, forbidden=forbidden, priority=prio,
                             difficulty=_difficulty(day, school, cid, p.norm_key),
                             published_live=(pub.mode == "live") if pub else None,
-                            published_start=_minute(pub.start) if pub and pub.mode == "live" and pub.start else None)
+                            published_start=_minute(pub.start, school.timezone) if pub and pub.mode == "live" and pub.start else None)
             by_combined[(p.lesson_id, p.part)] = spec
             calls.append(spec)
 
@@ -194,7 +193,7 @@ def _solve_day(school: School, scenario: Scenario, day: DayInput, live_so_far, l
                     continue
                 if scenario.teacher_state(t.id, day.date) != TeacherStateKind.AVAILABLE:
                     continue
-                if not t.available(day.date.isoweekday(), need.period):
+                if not t.available(need.weekday, need.period):
                     continue
                 if any(a < need.end and need.start < b for a, b in in_school_busy.get(t.id, [])):
                     continue
@@ -304,8 +303,9 @@ def _difficulty(day: DayInput, school: School, class_id: str, norm_key: str | No
     return int(row.value()) if row else 0
 
 
-def _minute(dt: datetime) -> int:
-    return dt.hour * 60 + dt.minute
+def _minute(dt: datetime, zone: str) -> int:
+    local = dt.astimezone(ZoneInfo(zone))
+    return local.hour * 60 + local.minute
 
 
 __all__ = ["PrecheckError", "RebuildCancelled", "rebuild"]

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
+from planner.errors import InputError
 from planner.plan.model import AsyncWork, ClassSummary, Gymnastics, Mode, Occurrence, Plan, ReasonText
-from planner.rebuild.parts import DayInput, in_cell, occurrence_student_set, pupils_of
+from planner.rebuild.parts import DayInput, in_cell, pupils_of
 from planner.scenario.model import AsyncKind, Scenario, TeacherStateKind
 from planner.school.calendar import local_datetime, timetable_weekday
 from planner.school.model import School
-from planner.school.occurrence import OccurrenceKey
 
 FORCED_TEXT = {
     "class_not_ready": ("класс не готов к дистанционному обучению (нет тестового звонка, чатов или подтверждения "
@@ -55,8 +55,10 @@ def _link(school: School, class_id: str, subject_id: str) -> str | None:
 
 def _hand_in_days(day: DayInput) -> int:
     norm = day.norms.get("async.hand_in_school_days")
-    row = norm.row() if norm else None
-    return int(row.value()) if row else 2
+    if norm is None or norm.row() is None:
+        raise InputError(f"norm 'async.hand_in_school_days' is not in force on {day.date}",
+                         f"норма «async.hand_in_school_days» не действует на {day.date:%d.%m.%Y}")
+    return int(norm.row().value())
 
 
 def assemble_day(school: School, scenario: Scenario, day: DayInput, live: dict[int, int], covers: dict[int, str],
@@ -119,7 +121,7 @@ def assemble_day(school: School, scenario: Scenario, day: DayInput, live: dict[i
                     **common, mode=Mode.ASYNC, teachers=[] if sick else list(p.teachers),
                     teacher_changed=sick,
                     async_work=AsyncWork(kind=kind, window_start=regular_start,
-                                         window_end=local_datetime(school, tz_day, max(day_end, p.regular_end)),
+                                         window_end=local_datetime(school, tz_day, day_end),
                                          deadline=school_days_after(school, cid, tz_day, hand_in),
                                          work_minutes=pol.async_work_minutes.value),
                     screen_minutes=pol.async_screen[kind], reasons=reasons))
@@ -128,12 +130,12 @@ def assemble_day(school: School, scenario: Scenario, day: DayInput, live: dict[i
     for cid, lessons in day.in_school.items():
         klass = school.class_by_id(cid)
         for d in lessons:
-            key = str(OccurrenceKey(tz_day, occurrence_student_set(klass, d.lesson.groups), d.lesson.id))
+            key = str(d.key)
             start = local_datetime(school, tz_day, d.start_minute)
             end = local_datetime(school, tz_day, d.end_minute)
-            common = dict(key=key, date=tz_day, class_id=cid, groups=list(d.lesson.groups), lesson_id=d.lesson.id,
+            common = dict(key=key, date=tz_day, class_id=cid, groups=list(klass.own_groups(d.lesson.groups)), lesson_id=d.lesson.id,
                           subject_id=d.lesson.subject, start=start, end=end, regular_start=start, regular_end=end,
-                          regular_teachers=list(d.lesson.teachers), pupils=pupils_of(klass, tuple(d.lesson.groups)))
+                          regular_teachers=list(d.lesson.teachers), pupils=pupils_of(klass, klass.own_groups(d.lesson.groups)))
             need = cover_by_key.get(key)
             if need is None:
                 occ.append(Occurrence(**common, mode=Mode.IN_SCHOOL, teachers=list(d.lesson.teachers)))

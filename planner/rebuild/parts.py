@@ -15,7 +15,6 @@ from planner.scenario.model import Scenario, TeacherStateKind
 from planner.scenario.policy import ClassPolicy
 from planner.school.calendar import DatedLesson, lessons_on
 from planner.school.model import School, StudentClass
-from planner.school.occurrence import OccurrenceKey
 
 
 @dataclass(frozen=True)
@@ -56,6 +55,7 @@ class CoverNeed:
     start: int
     end: int
     period: int
+    weekday: int  # the timetable weekday (a transferred day follows another weekday's timetable)
 
 
 @dataclass
@@ -91,10 +91,6 @@ def parts_per_period(school: School, klass: StudentClass, norms: NormsInForce) -
     return int(row.value("academic_hours_per_pair")) if row and "academic_hours_per_pair" in row.values else 1
 
 
-def occurrence_student_set(klass: StudentClass, lesson_groups: list[str]) -> str:
-    return lesson_groups[0] if len(lesson_groups) == 1 else klass.id
-
-
 def expand_day(school: School, scenario: Scenario, online_ids: set[str], day: date, norms: NormsInForce,
                class_policy_fn, uid_start: int = 0) -> DayInput:
     """The parts, in-school lessons and cover needs of one date."""
@@ -120,10 +116,9 @@ def expand_day(school: School, scenario: Scenario, online_ids: set[str], day: da
                     span = period.end.hour * 60 + period.end.minute - p_start
                     start = p_start + span * (k % per) // per
                     end = p_start + span * (k % per + 1) // per
-                    parts.append(Part(uid, day, klass.id, d.lesson.id, str(OccurrenceKey(
-                        day, occurrence_student_set(klass, d.lesson.groups), d.lesson.id)), k + 1, n,
-                        d.lesson.subject, subjects[d.lesson.subject].norm_key, tuple(d.lesson.groups),
-                        tuple(d.lesson.teachers), pupils_of(klass, tuple(d.lesson.groups)), start, end, order))
+                    parts.append(Part(uid, day, klass.id, d.lesson.id, str(d.key), k + 1, n,
+                        d.lesson.subject, subjects[d.lesson.subject].norm_key, klass.own_groups(d.lesson.groups),
+                        tuple(d.lesson.teachers), pupils_of(klass, klass.own_groups(d.lesson.groups)), start, end, order))
                     uid += 1
             out.online[klass.id] = parts
         else:
@@ -132,10 +127,10 @@ def expand_day(school: School, scenario: Scenario, online_ids: set[str], day: da
                 absent = tuple(t for t in d.lesson.teachers if scenario.teacher_state(t, day) in
                                (TeacherStateKind.SICK, TeacherStateKind.REMOTE_ONLY))
                 if absent:
-                    key = OccurrenceKey(day, occurrence_student_set(klass, d.lesson.groups), d.lesson.id)
+                    key = d.key
                     out.covers.append(CoverNeed(uid, day, klass.id, d.lesson.id, str(key), d.lesson.subject,
-                                                tuple(d.lesson.groups), tuple(d.lesson.teachers), absent,
-                                                pupils_of(klass, tuple(d.lesson.groups)), d.start_minute,
-                                                d.end_minute, d.lesson.period))
+                                                klass.own_groups(d.lesson.groups), tuple(d.lesson.teachers), absent,
+                                                pupils_of(klass, klass.own_groups(d.lesson.groups)), d.start_minute,
+                                                d.end_minute, d.lesson.period, d.weekday))
                     uid += 1
     return out

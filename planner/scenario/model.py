@@ -2,11 +2,12 @@
 
 A scenario is a TOML file (the page edits the same object). Dates, not weekdays: holidays, transferred days
 and A/B weeks resolve from the school calendar. Policy knobs left out take norm-derived defaults
-(`planner.scenario.policy.effective_policy`), and the plan records the values used.
+(`planner.scenario.policy.class_policy`), and the plan records the values used.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date
 from enum import StrEnum
@@ -53,7 +54,11 @@ class OnlineSelection(_Model):
     @field_validator("grades", "courses", mode="before")
     @classmethod
     def _one_or_many(cls, v):
-        return [v] if isinstance(v, (str, int)) else v
+        items = [v] if isinstance(v, (str, int)) else v
+        for item in items:
+            if not re.fullmatch(r"\d{1,2}(-\d{1,2})?", str(item).strip()):
+                raise ValueError(f"'{item}' is not a grade or a range like 5-9")
+        return [str(i).strip() for i in items]
 
     def resolve(self, school: School) -> list[str]:
         def in_ranges(value: int | None, ranges: list[str]) -> bool:
@@ -116,6 +121,13 @@ class PolicyKnobs(_Model):
     subject_floor: int = Field(1, ge=0, le=50)  # live parts per class × subject over the scenario, where possible
     transition_buffer_minutes: int | None = Field(None, ge=0, le=60)
     substitutes_allowed: bool = True
+
+    @field_validator("latest_end")
+    @classmethod
+    def _hhmm(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", v):
+            raise ValueError(f"latest_end '{v}' is not a time HH:MM")
+        return v
 
     @field_validator("budget_column")
     @classmethod

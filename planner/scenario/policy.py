@@ -121,9 +121,17 @@ def class_policy(scenario: Scenario, klass: StudentClass, norms: NormsInForce) -
     else:
         latest = Valued(value=min(latest_sp, _row_value(norms, "distance.latest_end")),
                         source="norm:distance.latest_end")
-    interval = Valued(value=knobs.eye_gymnastics_interval_minutes, source="scenario") \
-        if knobs.eye_gymnastics_interval_minutes is not None else \
-        Valued(value=_row_value(norms, "eso.continuous_minutes", grade=grade), source="norm:eso.continuous_minutes")
+    sp_interval = _row_value(norms, "eso.continuous_minutes", grade=grade)
+    if knobs.eye_gymnastics_interval_minutes is not None:
+        if knobs.eye_gymnastics_interval_minutes > sp_interval:
+            raise InputError(f"eye_gymnastics_interval_minutes {knobs.eye_gymnastics_interval_minutes} is above the "
+                             f"continuous-screen limit of {sp_interval} min for grade {grade} (СП 2.4.3648-20, "
+                             f"п. 2.10.2)", f"eye_gymnastics_interval_minutes {knobs.eye_gymnastics_interval_minutes} "
+                             f"больше предела непрерывной работы с экраном {sp_interval} мин для {grade} класса "
+                             f"(СП 2.4.3648-20, п. 2.10.2)")
+        interval = Valued(value=knobs.eye_gymnastics_interval_minutes, source="scenario")
+    else:
+        interval = Valued(value=sp_interval, source="norm:eso.continuous_minutes")
     gym = Valued(value=knobs.eye_gymnastics_minutes, source="scenario") if knobs.eye_gymnastics_minutes else \
         Valued(value=_row_value(norms, "eye_gymnastics.duration_minutes"), source="norm:eye_gymnastics.duration_minutes")
     async_screen = {k.value: knobs.async_screen_minutes.get(k, _row_value(norms, "async.screen_minutes", kind=k.value))

@@ -117,7 +117,7 @@ def lessons_on(school: School, klass: StudentClass, day: date) -> list[DatedLess
             raise InputError(f"lesson '{le.id}': period {le.period} (duration {le.duration}) is not in bell schedule "
                              f"'{klass.bell_schedule}' valid on {day}", f"урок «{le.id}»: урока {le.period} нет в "
                              f"звонковом режиме «{klass.bell_schedule}» на {day:%d.%m.%Y}")
-        key = OccurrenceKey(date=day, student_set=klass.id, lesson_id=le.id)
+        key = OccurrenceKey.of(day, klass, le)
         out.append(DatedLesson(key, le, klass.id, day, weekday, first, last))
     out.sort(key=lambda d: (d.lesson.period, d.lesson.id))
     return out

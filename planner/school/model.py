@@ -210,6 +210,12 @@ class StudentClass(_Model):
     def is_college(self) -> bool:
         return self.course is not None
 
+    def own_groups(self, groups) -> tuple[str, ...]:
+        """The given groups that belong to this class; a lesson naming only another class's groups is, for this
+        class, a whole-class lesson."""
+        mine = {g.id for g in self.groups}
+        return tuple(g for g in groups if g in mine)
+
     def pupil_cells(self) -> list[tuple[str, ...]]:
         """The pupils' cells: one group of each division (a group without a division is a division of its own);
         [()] for a class without groups. A pupil sits in exactly one cell; screen time is counted per cell."""

@@ -24,6 +24,13 @@ class OccurrenceKey:
         return f"{self.date.isoformat()}{_SEP}{self.student_set}{_SEP}{self.lesson_id}"
 
     @classmethod
+    def of(cls, day: date, klass, lesson) -> "OccurrenceKey":
+        """The key of a lesson for one class on a date: the student set is the lesson's one group of this class,
+        else the class itself."""
+        own = klass.own_groups(lesson.groups)
+        return cls(day, own[0] if len(own) == 1 else klass.id, lesson.id)
+
+    @classmethod
     def parse(cls, text: str) -> "OccurrenceKey":
         parts = text.split(_SEP)
         if len(parts) != 3 or not all(parts):

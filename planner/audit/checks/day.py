@@ -59,8 +59,9 @@ def check_min_break(cd: ClassDay) -> list[Finding]:
 
 
 def check_big_break(cd: ClassDay) -> list[Finding]:
-    """СП 2.4.3648-20, п. 3.4.16: a big break of 20–30 minutes after lesson 2 or 3, or two 20-minute breaks
-    after lessons 2 and 3 (norm "breaks.big_break"). Checked when the class has a lesson after lesson 2."""
+    """СП 2.4.3648-20, п. 3.4.16: a big break of at least 20 minutes after lesson 2 or 3 (norm
+    "breaks.big_break"; two 20-minute breaks after lessons 2 and 3 also satisfy it). Checked when the class has a
+    lesson after lesson 2. The 30-minute upper value is not checked: the 1st grade's dynamic pause is longer."""
     found = applicable(cd, "breaks.big_break")
     if not found:
         return []

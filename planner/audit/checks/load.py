@@ -109,7 +109,11 @@ def check_college_weekly_hours(week: list[ClassDay]) -> list[Finding]:
     days = [cd for cd in week if cd.klass.is_college]
     if not days:
         return []
-    pair = applicable(days[0], "college.pair_max_minutes")
-    hours_per_pair = float(pair[1].value("academic_hours_per_pair")) if pair else 2.0
+    # read the row directly: the pair-length norm does not apply to online days, its hours-per-pair still does
+    norm = days[0].norms.get("college.pair_max_minutes")
+    row = norm.row() if norm is not None else None
+    if row is None:
+        return []
+    hours_per_pair = float(row.value("academic_hours_per_pair"))
     return _weekly_sum(days, "college.max_weekly_hours", hours_per_pair, "аудиторная нагрузка, академ. ч",
                        "classroom load, academic hours")
