@@ -190,7 +190,8 @@ with tab_msg:
     if c2.button(f"Отправить накопившиеся (в очереди: {queued})", key="msg_send_due"):
         try:
             with MaxClient(bot, ca_bundle=pv.ca_bundle(), send=not dry) as client:
-                report = send_due(s, client, now=datetime.now(timezone.utc), school_id=school.id)
+                report = send_due(s, client, now=datetime.now(timezone.utc), school_id=school.id,
+                                  library=norm_library())
         except Exception as err:  # noqa: BLE001
             show_error(err, "проверьте токен бота и сертификат (MAX_CA_BUNDLE)")
         else:

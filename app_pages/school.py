@@ -50,11 +50,13 @@ with st.expander("Загрузить расписание", expanded=current_sch
     if c4.button("Загрузить пример", key="load_sample"):
         read(SAMPLES[sample], sample)
     if st.button("Прочитать загруженные файлы", key="read_upload", disabled=not uploads):
-        tmp = Path(tempfile.mkdtemp(prefix="planner-upload-"))
-        for f in uploads:
-            (tmp / Path(f.name).name).write_bytes(f.getvalue())
-        csvs = [f for f in uploads if f.name.lower().endswith(".csv")]
-        read(tmp if csvs else tmp / Path(uploads[0].name).name, ", ".join(f.name for f in uploads))
+        # the uploaded files may hold pupils' names (aSc exports do): read them and delete them at once
+        with tempfile.TemporaryDirectory(prefix="planner-upload-") as tmp_name:
+            tmp = Path(tmp_name)
+            for f in uploads:
+                (tmp / Path(f.name).name).write_bytes(f.getvalue())
+            csvs = [f for f in uploads if f.name.lower().endswith(".csv")]
+            read(tmp if csvs else tmp / Path(uploads[0].name).name, ", ".join(f.name for f in uploads))
 
     imp = st.session_state.get("import")
     if imp:

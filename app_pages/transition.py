@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import streamlit as st
+from pydantic import ValidationError
 
 from app_pages._shared import norm_library, require_school, sample_dir_for, show_error, store
-from planner.errors import InputError, StaleSaveError
+from planner.errors import InputError, input_error_from_validation, StaleSaveError
 from planner.scenario.model import REASON_RU, AsyncKind, Reason, Scenario, scenario_from_toml
 from planner.ui.labels import ASYNC_RU, BUDGET_RU, REASON_LABELS, STATE_RU
 from planner.ui.records import save_scenario, scenario_labels
@@ -143,6 +144,9 @@ try:
     defaults = {d.knob: d for d in knob_defaults(school, preview, library, class_ids[rep_label])}
 except InputError as err:
     show_error(err, "проверьте даты: на них должны действовать нормы")
+except ValidationError as err:
+    show_error(input_error_from_validation(err, "сценарий"), "исправьте параллели или курсы: число или диапазон, "
+                                                              "например 5-9")
     defaults = {}
 cols = st.columns(3)
 for i, (knob, (label, _fld, unit)) in enumerate(KNOBS.items()):

@@ -265,7 +265,9 @@ def cmd_messages(args: argparse.Namespace) -> int:
         if args.send_due:
             if args.source or args.plan:
                 raise InputError("--send-due takes no SOURCE or PLAN", "--send-due не принимает SOURCE и PLAN")
-            report = send_due(store, client, now=_moment(args.now, None))
+            from planner.norms import NormLibrary
+
+            report = send_due(store, client, now=_moment(args.now, None), library=NormLibrary.load())
         else:
             if not (args.source and args.plan):
                 raise InputError("give SOURCE and PLAN.json (or --send-due)", "укажите SOURCE и PLAN.json (или --send-due)")
@@ -465,6 +467,9 @@ def cmd_tokens(args: argparse.Namespace) -> int:
             t = tokens.create(school_id, kind, subject, now=now, label=label, class_id=class_id,
                               groups=args.group or [], include_regular=args.include_regular)
         else:
+            if not args.token:
+                raise InputError(f"tokens {args.action} needs the token id (tok_…) or the token itself",
+                                 f"для tokens {args.action} укажите id ссылки (tok_…) или саму ссылку")
             old = tokens.lookup(args.token)
             t = tokens.revoke(old.id, now=now) if args.action == "revoke" else tokens.rotate(old.id, now=now)
             if args.feeds_dir and old.secret:
@@ -612,6 +617,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except PlannerError as err:
         print(f"error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:  # a file that cannot be read or written
+        print(f"error: {err.filename or ''}: {err.strerror or err}", file=sys.stderr)
         return 2
 
 

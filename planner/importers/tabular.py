@@ -37,7 +37,8 @@ def read_csv_folder(folder: Path) -> tuple[Frames, Callable[[str], str]]:
             raise InputError(f"required file {table.file_name} is missing", f"нет обязательного файла {table.file_name}",
                              Location(file=str(path)))
         try:
-            frames[table.name] = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            frames[table.name] = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                                             skip_blank_lines=False)  # keep file row numbers for error messages
         except UnicodeDecodeError:
             raise InputError("the file is not UTF-8 text", "файл не в кодировке UTF-8", Location(file=str(path))) from None
         except pd.errors.EmptyDataError:
@@ -403,11 +404,18 @@ def _normalise_zip(path: Path) -> None:
             zout.writestr(info, data)
 
 
-def _file_mode() -> int:
-    """0666 minus the umask, as for a file created by open()."""
+def _read_umask() -> int:
     umask = os.umask(0)
     os.umask(umask)
-    return 0o666 & ~umask
+    return umask
+
+
+_UMASK = _read_umask()  # read once at import: changing the umask later is not thread-safe
+
+
+def _file_mode() -> int:
+    """0666 minus the umask, as for a file created by open()."""
+    return 0o666 & ~_UMASK
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -99,7 +99,7 @@ def write_epos_workbook(school: School, plan: Plan, out: str | Path) -> EposTabl
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append(list(row))
+            ws.append([_text_cell(v) for v in row])
         for row in ws.iter_rows(min_row=2):
             for cell in row:
                 if isinstance(cell.value, date):
@@ -121,3 +121,11 @@ def write_epos_workbook(school: School, plan: Plan, out: str | Path) -> EposTabl
         Path(tmp).unlink(missing_ok=True)
         raise
     return tables
+
+
+def _text_cell(value):
+    """Text that a spreadsheet would take for a formula (=, +, -, @) is stored as text: names and links come from
+    imported files."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value

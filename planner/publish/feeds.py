@@ -26,7 +26,7 @@ from planner.storage import Store
 
 from . import ics
 from .events import CANCELLED, FeedEvent, FeedItem, events_from_plan, regular_events
-from .tokens import TOKEN_RE, FeedToken, TokenStore
+from .tokens import TOKEN_RE, FeedToken, TokenStore, hash_token
 
 DAYS_BACK = 7
 WEEKS_AHEAD = 12
@@ -315,15 +315,17 @@ def _write_temp(path: Path, data: bytes) -> None:
         os.fsync(f.fileno())
 
 
-def write_feed_files(out_dir: Path, feeds: dict[str, bytes], *, prune: bool = True) -> tuple[list[Path], list[Path]]:
+def write_feed_files(out_dir: Path, feeds: dict[str, bytes], *, prune: bool = True,
+                     owned_hashes: set[str] | None = None) -> tuple[list[Path], list[Path]]:
     """Write `<token>.ics` files: every temp file first, then os.replace each, so a failure while writing leaves
-    every previous file as it was. With prune, feed files of tokens not in `feeds` (revoked) are removed.
+    every previous file as it was. With prune, feed files of this school's tokens (`owned_hashes`: their SHA-256)
+    that are not in `feeds` (revoked) are removed; other schools' and unknown files are left alone.
     Returns (written, removed)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     temps: list[tuple[Path, Path]] = []
     try:
         for secret, body in sorted(feeds.items()):
-            if not TOKEN_RE.match(secret):
+            if not TOKEN_RE.fullmatch(secret):
                 raise ValueError("a feed file name must be a token")
             final = out_dir / f"{secret}.ics"
             if final.exists() and final.read_bytes() == body:
@@ -338,8 +340,8 @@ def write_feed_files(out_dir: Path, feeds: dict[str, bytes], *, prune: bool = Tr
     for tmp, final in temps:
         os.replace(tmp, final)
     removed = []
-    for f in out_dir.glob("*.ics") if prune else ():
-        if TOKEN_RE.match(f.stem) and f.stem not in feeds:
+    for f in out_dir.glob("*.ics") if prune and owned_hashes else ():
+        if TOKEN_RE.fullmatch(f.stem) and f.stem not in feeds and hash_token(f.stem) in owned_hashes:
             f.unlink()
             removed.append(f)
     return [final for _, final in temps], removed
@@ -418,7 +420,8 @@ def publish_to_dir(store: Store, school: School, plan: Plan, out_dir: Path | Non
     result = publish_plan(store, school, plan, now, plan_id=plan_id)
     new_tokens = ensure_default_tokens(store, school, now) if create_tokens else []
     feeds = render_token_feeds(store, school.id, now)
-    written, removed = write_feed_files(Path(out_dir), feeds) if out_dir is not None else ([], [])
+    owned = {r.columns["token_hash"] for r in store.list("token", school_id=school.id)}
+    written, removed = write_feed_files(Path(out_dir), feeds, owned_hashes=owned) if out_dir is not None else ([], [])
     return PublishOutcome(result, new_tokens, written, removed, len(feeds))
 
 

@@ -176,7 +176,7 @@ class MaxClient:
         response, attempts = self._request("POST", "/messages", {"chat_id": chat_id}, body)
         try:
             message_id = response.json().get("message", {}).get("body", {}).get("mid")
-        except ValueError:
+        except (ValueError, AttributeError, TypeError):  # delivered; only the receipt is not as documented
             message_id = None
         return SendResult(chat_id, message_id, attempts, False)
 

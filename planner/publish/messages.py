@@ -425,9 +425,11 @@ def queue_messages(store, school: School, plan: Plan, messages: list[ChatMessage
     return report
 
 
-def send_due(store, client, *, now: datetime, school_id: str | None = None) -> QueueReport:
+def send_due(store, client, *, now: datetime, school_id: str | None = None, library=None) -> QueueReport:
     """Send every queued part whose due_at has come (oldest first), each once; cron and the page call this.
-    With a dry-run client nothing is sent or changed: the report lists what would go out."""
+    With the norm library given, parts stay queued while their school's business-hours window (local act) is
+    closed, so a late cron run or a click at 22:00 sends nothing. With a dry-run client nothing is sent or
+    changed: the report lists what would go out."""
     if now.tzinfo is None:
         raise ValueError("now must be time-zone aware")
     report = QueueReport([], {})
@@ -436,8 +438,15 @@ def send_due(store, client, *, now: datetime, school_id: str | None = None) -> Q
                if r.columns["due_at"] and datetime.fromisoformat(r.columns["due_at"]) <= now]
     records.sort(key=lambda r: (r.columns["due_at"], r.id))
     caches: dict[str, dict[str, str]] = {}
+    open_now: dict[str, bool] = {}
     for r in records:
         sid = r.columns["school_id"]
+        if library is not None:
+            if sid not in open_now:
+                school = store.load_school(sid)
+                open_now[sid] = school is None or business_hours(library, school, now).is_open(now)
+            if not open_now[sid]:
+                continue  # queued until the window opens again
         if client.dry_run:
             client.send_text(r.payload.get("chat_id") or f"<{r.payload.get('invite_link')}>", r.payload["text"])
             report.deliveries.append(Delivery(r.id, r.payload["chat_key"], r.payload["part"], r.payload["parts"],

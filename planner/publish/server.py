@@ -162,7 +162,7 @@ class FeedService:
     def cached(self, secret: str) -> CachedFeed | None | object:
         """The entry if the cache can answer without a query other than the change stamp: a CachedFeed, None
         (a malformed token, or one known to be unknown/revoked since the last commit), or _MISS."""
-        if not TOKEN_RE.match(secret):
+        if not TOKEN_RE.fullmatch(secret):
             return None
         key = hash_token(secret)
         generation = self._observe(self.stamp.current())
@@ -178,7 +178,7 @@ class FeedService:
     def entry(self, secret: str) -> CachedFeed | None:
         """The response entry of an active token, or None (unknown, malformed or revoked token, nothing
         published). Checks the database (in a worker thread when called from the ASGI app)."""
-        if not TOKEN_RE.match(secret or ""):
+        if not TOKEN_RE.fullmatch(secret or ""):
             return None
         key = hash_token(secret)
         generation = self._observe(self.stamp.current())  # read before the queries below

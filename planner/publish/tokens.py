@@ -24,7 +24,7 @@ from planner.storage import Record, Store
 
 KINDS = ("teacher", "class", "family", "admin")
 KEY_FILE = "feed-tokens.key"
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")  # token_urlsafe(32)
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")  # token_urlsafe(32); always used with fullmatch  # token_urlsafe(32)
 ADMIN_SUBJECT = "admin"
 
 
@@ -58,6 +58,9 @@ class FeedToken:
 def feed_links(base_url: str, secret: str) -> dict[str, str]:
     """The https:// (or http://) and webcal:// forms of a feed URL under a public base URL."""
     parts = urlsplit(base_url.rstrip("/"))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InputError(f"the public base URL '{base_url}' needs a scheme and a host, e.g. https://school.example",
+                         f"публичный адрес «{base_url}» должен содержать схему и хост, например https://school.example")
     path = f"{parts.path}/feeds/{secret}.ics"
     http = urlunsplit((parts.scheme or "https", parts.netloc, path, "", ""))
     return {"https": http, "webcal": urlunsplit(("webcal", parts.netloc, path, "", ""))}
@@ -149,7 +152,7 @@ class TokenStore:
 
     def resolve(self, secret: str) -> FeedToken | None:
         """The active token with this value, or None (unknown, malformed or revoked)."""
-        if not TOKEN_RE.match(secret or ""):
+        if not TOKEN_RE.fullmatch(secret or ""):
             return None
         found = self.store.list("token", token_hash=hash_token(secret))
         token = self._token(found[0]) if found else None
@@ -158,7 +161,7 @@ class TokenStore:
     def lookup(self, id_or_secret: str) -> FeedToken:
         """A token by record id (tok_…) or by its value; InputError when there is none."""
         token = self.get(id_or_secret)
-        if token is None and TOKEN_RE.match(id_or_secret):
+        if token is None and TOKEN_RE.fullmatch(id_or_secret):
             found = self.store.list("token", token_hash=hash_token(id_or_secret))
             token = self._token(found[0]) if found else None
         if token is None:

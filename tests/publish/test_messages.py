@@ -362,3 +362,14 @@ def test_cli_refuses_bad_arguments(plan_file, tmp_path, monkeypatch, capsys):
     assert main(["messages", str(SOURCE / "school.xlsx"), str(plan_file), *data]) == 0  # same school from XLSX
     assert main(["messages", str(ROOT / "sample_data" / "college-ptk"), str(plan_file), *data]) == 2
     assert "another school" in capsys.readouterr().err
+
+
+def test_send_due_keeps_parts_queued_while_the_window_is_closed(school, plan, messages, library, store, fake, clock):
+    """A late cron run (Monday 22:00) sends nothing; the same parts go out when the window opens."""
+    store.save_school(school, None)
+    with _client(fake, clock) as client:
+        queue_messages(store, school, plan, messages[:1], client, now=SATURDAY_21, library=library)
+        late = send_due(store, client, now=datetime(2026, 12, 14, 22, 0, tzinfo=TZ), library=library)
+        assert late.deliveries == [] and fake.requests == []
+        morning = send_due(store, client, now=datetime(2026, 12, 15, 8, 5, tzinfo=TZ), library=library)
+    assert morning.count("sent") == len(messages[0].text_parts) and len(fake.posts()) == len(messages[0].text_parts)
