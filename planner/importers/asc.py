@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from planner.errors import InputError, Location
 from planner.importers.xmlsafe import DEFAULT_MAX_BYTES, load_xml
+from planner.school.calendar import default_school_year, first_school_monday
 from planner.school.integrity import ImportWarning, find_problems, find_warnings
 from planner.school.model import (
     BellSchedule, BellVariant, Lesson, Period, Room, School, SchoolCalendar, StudentClass, SubGroup, Subject, Teacher,
@@ -45,18 +46,6 @@ class AscImport:
     school: School
     warnings: list[ImportWarning] = field(default_factory=list)
     stats: dict[str, int] = field(default_factory=dict)
-
-
-def default_school_year(today: date) -> tuple[date, date]:
-    """Sep 1 – May 31 of the school year containing `today` (in June–August: the coming school year)."""
-    first = today.year if today.month >= 6 else today.year - 1
-    return date(first, 9, 1), date(first + 1, 5, 31)
-
-
-def first_school_monday(year_start: date) -> date:
-    """The Monday of the first school week (the next Monday when the year starts on a weekend)."""
-    wd = year_start.isoweekday()
-    return year_start + timedelta(days=8 - wd) if wd >= 6 else year_start - timedelta(days=wd - 1)
 
 
 def load_asc(path: Path | str, *, timezone: str = "Europe/Moscow", year_start: date | None = None,

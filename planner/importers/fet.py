@@ -23,6 +23,7 @@ from defusedxml import DefusedXmlException
 from pydantic import ValidationError
 
 from planner.errors import InputError, Location, input_error_from_validation
+from planner.school.calendar import default_school_year, first_school_monday
 from planner.school.integrity import ImportWarning, find_problems, find_warnings
 from planner.school.model import (
     BellSchedule, BellVariant, Lesson, Period, Room, School, SchoolCalendar, StudentClass, SubGroup, Subject,
@@ -812,9 +813,8 @@ def load_fet(path: Path, *, activities_xml: Path | None = None, bell_minutes: in
         lesson_origin.append(act.element)
 
     # calendar
-    today = date.today()
     if year_start is None:
-        year_start = date(today.year if today.month >= 8 else today.year - 1, 9, 1)
+        year_start = default_school_year(date.today())[0]
         ctx.warn("calendar", None, "year_start", f"year_start not given; {year_start} assumed",
                  f"начало учебного года не указано; принято {year_start}")
     if year_end is None:
@@ -822,7 +822,7 @@ def load_fet(path: Path, *, activities_xml: Path | None = None, bell_minutes: in
         ctx.warn("calendar", None, "year_end", f"year_end not given; {year_end} assumed",
                  f"конец учебного года не указан; принято {year_end}")
     if days.ab and a_week_monday is None:
-        a_week_monday = year_start + timedelta(days=(7 - year_start.weekday()) % 7)
+        a_week_monday = first_school_monday(year_start)  # the same default as the aSc importer
         ctx.warn("calendar", None, "a_week_monday", f"the file is an A/B two-week cycle and a_week_monday was not "
                  f"given; week A is taken to start on {a_week_monday}", f"файл — двухнедельный цикл А/Б, а "
                  f"a_week_monday не указан; неделя А считается начинающейся {a_week_monday}")

@@ -14,6 +14,18 @@ from planner.school.model import Lesson, Period, School, StudentClass, Timetable
 from planner.school.occurrence import OccurrenceKey
 
 
+def default_school_year(today: date) -> tuple[date, date]:
+    """Sep 1 – May 31 of the school year containing `today` (in June–August: the coming school year)."""
+    first = today.year if today.month >= 6 else today.year - 1
+    return date(first, 9, 1), date(first + 1, 5, 31)
+
+
+def first_school_monday(year_start: date) -> date:
+    """The Monday of the first school week (the next Monday when the year starts on a weekend)."""
+    wd = year_start.isoweekday()
+    return year_start + timedelta(days=8 - wd) if wd >= 6 else year_start - timedelta(days=wd - 1)
+
+
 def week_letter(school: School, day: date) -> WeekMask:
     """WeekMask.A or .B for a school with an A/B timetable, WeekMask.EVERY otherwise."""
     anchor = school.calendar.a_week_monday
