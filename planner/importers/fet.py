@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, time
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
 
