@@ -470,13 +470,14 @@ def cmd_tokens(args: argparse.Namespace) -> int:
             if not args.token:
                 raise InputError(f"tokens {args.action} needs the token id (tok_…) or the token itself",
                                  f"для tokens {args.action} укажите id ссылки (tok_…) или саму ссылку")
-            old = tokens.lookup(args.token)
-            t = tokens.revoke(old.id, now=now) if args.action == "revoke" else tokens.rotate(old.id, now=now)
-            if args.feeds_dir and old.secret:
-                (Path(args.feeds_dir) / f"{old.secret}.ics").unlink(missing_ok=True)
+            from planner.publish.feeds import revoke_token, rotate_token
+
+            feeds_dir = Path(args.feeds_dir) if args.feeds_dir else None
             if args.action == "revoke":
+                t = revoke_token(store, args.token, now=now, feeds_dir=feeds_dir)
                 print(f"revoked {t.id} ({t.kind} {t.subject_id})")
                 return 0
+            t = rotate_token(store, args.token, now=now, feeds_dir=feeds_dir)
         if args.feeds_dir:
             from planner.publish.feeds import write_token_feed
 

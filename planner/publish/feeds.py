@@ -435,3 +435,25 @@ def published_school(store: Store, school_id: str) -> School | None:
     head = store.get("publication", head_id(school_id))
     latest = store.get("publication", head.payload["publication_id"]) if head else None
     return School.model_validate(latest.payload["school"]) if latest else None
+
+
+def revoke_token(store: Store, token: str, *, now: datetime, feeds_dir: Path | None = None) -> FeedToken:
+    """Revoke a token (its id tok_… or the token itself); its feed file, if any, is removed."""
+    tokens = TokenStore(store)
+    old = tokens.lookup(token)
+    revoked = tokens.revoke(old.id, now=now)
+    if feeds_dir is not None and old.secret:
+        (Path(feeds_dir) / f"{old.secret}.ics").unlink(missing_ok=True)
+    return revoked
+
+
+def rotate_token(store: Store, token: str, *, now: datetime, feeds_dir: Path | None = None) -> FeedToken:
+    """Replace a token by a new one for the same selection; the old feed file goes, the new one is written."""
+    tokens = TokenStore(store)
+    old = tokens.lookup(token)
+    new = tokens.rotate(old.id, now=now)
+    if feeds_dir is not None:
+        if old.secret:
+            (Path(feeds_dir) / f"{old.secret}.ics").unlink(missing_ok=True)
+        write_token_feed(store, new, Path(feeds_dir), now)
+    return new

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from planner.plan.model import Occurrence, Plan
+from planner.publish import feeds
 from planner.publish.feeds import PublishOutcome, write_token_feed
 from planner.publish.messages import ChatMessage, QueueReport
 from planner.publish.qr import write_qr
@@ -177,24 +178,13 @@ def create_token(store: Store, school: School, kind: str, subject_id: str, *, no
 
 
 def revoke_token(store: Store, token_id: str, *, now: datetime) -> FeedToken:
-    """Revoke a token and remove its feed file."""
-    tokens = TokenStore(store)
-    old = tokens.lookup(token_id)
-    revoked = tokens.revoke(old.id, now=now)
-    if old.secret:
-        (feeds_dir(store) / f"{old.secret}.ics").unlink(missing_ok=True)
-    return revoked
+    """Revoke a token and remove its feed file from the page's feeds folder."""
+    return feeds.revoke_token(store, token_id, now=now, feeds_dir=feeds_dir(store))
 
 
 def rotate_token(store: Store, token_id: str, *, now: datetime) -> FeedToken:
-    """Replace a token by a new one for the same selection; the old file goes, the new one is written."""
-    tokens = TokenStore(store)
-    old = tokens.lookup(token_id)
-    new = tokens.rotate(old.id, now=now)
-    if old.secret:
-        (feeds_dir(store) / f"{old.secret}.ics").unlink(missing_ok=True)
-    write_token_feed(store, new, feeds_dir(store), now)
-    return new
+    """Replace a token; the page's feeds folder gets the new file instead of the old one."""
+    return feeds.rotate_token(store, token_id, now=now, feeds_dir=feeds_dir(store))
 
 
 # ---------------------------------------------------------------- messages
