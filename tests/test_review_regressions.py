@@ -111,3 +111,33 @@ def test_publishing_one_school_keeps_the_other_schools_feed_files(tmp_path):
             if name == "school-17":
                 first = set(out.glob("*.ics"))
         assert first and first <= set(out.glob("*.ics"))
+
+
+def test_a_publish_that_fails_half_way_leaves_the_previous_publication_whole(tmp_path, monkeypatch):
+    from planner.publish.feeds import load_state, publish_plan
+    from planner.scenario import scenario_from_toml
+    from planner.storage import Store
+
+    lib = NormLibrary.load()
+    school = load_school(SAMPLE).school
+    first = rebuild(school, scenario_from_toml(SAMPLE / "scenarios" / "03-class-3A-tablets.toml"), lib)
+    other = rebuild(school, scenario_from_toml(SAMPLE / "scenarios" / "04-class-8B-phones.toml"), lib)
+    now = datetime(2026, 11, 30, 6, 0, tzinfo=timezone.utc)
+    with Store.open(tmp_path) as store:
+        publish_plan(store, school, first, now)
+        before = {r.id: (r.version, r.payload) for r in store.list("feed_item", school_id=school.id)}
+        real_save, calls = store.save, []
+
+        def failing_save(*args, **kwargs):
+            calls.append(args[0])
+            if len(calls) == 5:
+                raise OSError("disk full")
+            return real_save(*args, **kwargs)
+
+        monkeypatch.setattr(store, "save", failing_save)
+        with pytest.raises(OSError):
+            publish_plan(store, school, other, now)
+        monkeypatch.setattr(store, "save", real_save)
+        after = {r.id: (r.version, r.payload) for r in store.list("feed_item", school_id=school.id)}
+        assert len(calls) == 5 and after == before
+        assert load_state(store, school.id) is not None

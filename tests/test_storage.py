@@ -281,3 +281,17 @@ def test_a_database_at_0001_upgrades_to_head_keeping_its_records(tmp_path):
         assert s.get("school", "s1").columns["name"] == "Old"
         s.save("message", "m1", {"text": "x"}, None, school_id="s1", status="queued")
         assert s.get("message", "m1").columns["status"] == "queued"
+
+
+def test_a_transaction_commits_together_or_not_at_all(tmp_path):
+    with Store.open(tmp_path) as s:
+        with s.transaction():
+            s.save("school", "a", {"n": 1}, None, name="A")
+            assert s.get("school", "a").payload == {"n": 1}  # reads see the transaction's own writes
+            s.save("school", "b", {"n": 2}, None, name="B")
+        assert {r.id for r in s.list("school")} == {"a", "b"}
+        with pytest.raises(StaleSaveError):
+            with s.transaction():
+                s.save("school", "c", {"n": 3}, None, name="C")
+                s.save("school", "a", {"n": 9}, 7, name="A")  # stale: the whole block rolls back
+        assert {r.id for r in s.list("school")} == {"a", "b"} and s.get("school", "a").payload == {"n": 1}

@@ -110,8 +110,14 @@ def _item_payload(ev: FeedEvent, sequence: int, changed_at: datetime, dropped: b
 
 
 def publish_plan(store: Store, school: School, plan: Plan, now: datetime, *, plan_id: str | None = None) -> PublishResult:
-    """Record the plan as published and bring the feed items up to date (see the module docstring)."""
+    """Record the plan as published and bring the feed items up to date (see the module docstring). Everything
+    is one transaction: a failure, or another publisher saving first, leaves the previous publication whole."""
     check_plan(school, plan)
+    with store.transaction():
+        return _publish_plan(store, school, plan, now, plan_id=plan_id)
+
+
+def _publish_plan(store: Store, school: School, plan: Plan, now: datetime, *, plan_id: str | None) -> PublishResult:
     now = _utc_seconds(now)
     today = now.astimezone(ZoneInfo(school.timezone)).date()
     plan_hash = plan.content_hash()

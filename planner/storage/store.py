@@ -8,10 +8,12 @@ than the stored one is refused with StaleSaveError, never silently applied.
 from __future__ import annotations
 
 import json
+import threading
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from sqlalchemy import Connection, Table, select
 from sqlalchemy.exc import IntegrityError
@@ -62,6 +64,7 @@ class Store:
         self.data_dir = data_dir
         self._engine = make_engine(url)
         self._writer = self._engine.execution_options(**{WRITE_LOCK: True})
+        self._local = threading.local()  # the open transaction of this thread, if any
 
     @classmethod
     def open(cls, data_dir: str | Path | None = None, url: str | None = None) -> "Store":
@@ -81,11 +84,33 @@ class Store:
     def __exit__(self, *_exc) -> None:
         self.close()
 
+    @contextmanager
+    def transaction(self) -> Iterator["Store"]:
+        """Several saves as one: inside the block this thread's saves and reads share one write transaction,
+        committed at the end or rolled back whole on any error (a nested block joins the outer one)."""
+        if getattr(self._local, "conn", None) is not None:
+            yield self
+            return
+        with self._writer.begin() as conn:
+            self._local.conn = conn
+            try:
+                yield self
+            finally:
+                self._local.conn = None
+
+    def _reading(self):
+        conn = getattr(self._local, "conn", None)
+        return nullcontext(conn) if conn is not None else self._engine.connect()
+
+    def _writing(self):
+        conn = getattr(self._local, "conn", None)
+        return nullcontext(conn) if conn is not None else self._writer.begin()
+
     # Generic records -------------------------------------------------------
     def get(self, kind: str, id: str) -> Record | None:
         """The record, or None when there is none with this id."""
         kind, table = self._table(kind)
-        with self._engine.connect() as conn:
+        with self._reading() as conn:
             return self._fetch(conn, kind, table, id)
 
     def list(self, kind: str, /, **filters: Any) -> list[Record]:
@@ -95,7 +120,7 @@ class Store:
         for name, value in self._check_columns(table, filters).items():
             column = table.c[name]
             query = query.where(column.is_(None) if value is None else column == value)
-        with self._engine.connect() as conn:
+        with self._reading() as conn:
             return [self._record(kind, table, row) for row in conn.execute(query).mappings()]
 
     def save(self, kind: str, id: str, /, payload: dict, expected_version: int | None, **columns: Any) -> Record:
@@ -111,7 +136,7 @@ class Store:
             raise TypeError(f"a {kind} payload must be a dict, not {type(payload).__name__}")
         values = {k: _column_value(v) for k, v in self._check_columns(table, columns).items()}
         now = _now()
-        with self._writer.begin() as conn:
+        with self._writing() as conn:
             values["payload"] = json.dumps(payload, ensure_ascii=False, sort_keys=True)
             values["updated_at"] = now
             if expected_version is None:
@@ -138,7 +163,7 @@ class Store:
     def delete(self, kind: str, id: str, expected_version: int) -> None:
         """Delete a record if its stored version is expected_version; else StaleSaveError (found 0 = gone)."""
         kind, table = self._table(kind)
-        with self._writer.begin() as conn:
+        with self._writing() as conn:
             result = conn.execute(table.delete().where(table.c.id == id, table.c.version == expected_version))
             if result.rowcount != 1:
                 raise StaleSaveError(kind, id, expected_version, self._version(conn, table, id) or 0)
