@@ -141,3 +141,10 @@ def test_a_publish_that_fails_half_way_leaves_the_previous_publication_whole(tmp
         after = {r.id: (r.version, r.payload) for r in store.list("feed_item", school_id=school.id)}
         assert len(calls) == 5 and after == before
         assert load_state(store, school.id) is not None
+
+
+def test_caldav_refuses_a_password_over_plain_http_off_loopback():
+    from planner.publish.caldav_push import CalDAVError, open_calendar
+
+    with pytest.raises(CalDAVError, match="plain http"):
+        open_calendar("http://calendar.example/dav/", "u", "secret", timeout=5)

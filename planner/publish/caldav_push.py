@@ -22,7 +22,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from icalendar import Calendar
 
@@ -163,6 +163,10 @@ def open_calendar(url: str, username: str | None, password: str | None, *, timeo
         import caldav
     except ImportError as err:  # pragma: no cover - a runtime dependency
         raise CalDAVError("the 'caldav' package is not installed (pip install caldav)") from err
+    parts = urlsplit(url)
+    loopback = (parts.hostname or "") in ("localhost", "127.0.0.1", "::1")
+    if password and parts.scheme != "https" and not loopback:
+        raise CalDAVError(f"refusing to send the CalDAV password over plain http to {parts.hostname}: use https")
     client = caldav.DAVClient(url=url, username=username, password=password, timeout=timeout,
                               enable_rfc6764=False, require_tls=False)
     return client, client.calendar(url=url)
