@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from planner.errors import InputError, PlannerError, StaleSaveError
+from planner.storage.paths import PUBLIC_URL_ENV
 
 
 def _load(args: argparse.Namespace):
@@ -334,7 +335,6 @@ def _add_messages_and_epos(sub) -> None:
 
 # ---------------------------------------------------------------- publish, tokens, serve (feeds)
 
-PUBLIC_URL_ENV = "PLANNER_PUBLIC_URL"
 
 
 def _feed_now(text: str | None, tz_name: str):

@@ -258,20 +258,29 @@ class _Days:
     ab: bool
 
 
-def _read_days(ctx: _Ctx, root: Element) -> _Days:
-    lst = root.find("Days_List")
+def _read_names(ctx: _Ctx, root: Element, item: str, words: tuple[str, str, str, str, str]) -> list[str]:
+    """The names of `<{item}s_List>/<{item}>` (Days or Hours): present, counted as declared, none twice.
+    words: English singular and plural, Russian plural genitive, «ни одного …», singular."""
+    en, en_pl, ru_pl, ru_none, ru_one = words
+    lst_tag, count_tag = f"{item}s_List", f"Number_of_{item}s"
+    lst = root.find(lst_tag)
     if lst is None:
-        raise ctx.error("the list of days is missing", "нет списка дней", "Days_List")
-    names = [_name(ctx, d, f"Days_List/Day[{i + 1}]") for i, d in enumerate(lst.findall("Day"))]
+        raise ctx.error(f"the list of {en_pl} is missing", f"нет списка {ru_pl}", lst_tag)
+    names = [_name(ctx, e, f"{lst_tag}/{item}[{i + 1}]") for i, e in enumerate(lst.findall(item))]
     if not names:
-        raise ctx.error("no days are defined", "не задано ни одного дня", "Days_List", "Day")
-    declared = _int(ctx, lst, "Number_of_Days", "Days_List", default=len(names))
+        raise ctx.error(f"no {en_pl} are defined", f"не задано ни одного {ru_none}", lst_tag, item)
+    declared = _int(ctx, lst, count_tag, lst_tag, default=len(names))
     if declared != len(names):
-        raise ctx.error(f"Number_of_Days says {declared}, the list has {len(names)} days",
-                        f"Number_of_Days = {declared}, а в списке {len(names)} дней", "Days_List", "Number_of_Days")
+        raise ctx.error(f"{count_tag} says {declared}, the list has {len(names)} {en_pl}",
+                        f"{count_tag} = {declared}, а в списке {len(names)} {ru_pl}", lst_tag, count_tag)
     if len(set(names)) != len(names):
         dup = next(x for x in names if names.count(x) > 1)
-        raise ctx.error(f"day '{dup}' is listed twice", f"день «{dup}» указан дважды", "Days_List", "Day")
+        raise ctx.error(f"{en} '{dup}' is listed twice", f"{ru_one} «{dup}» указан дважды", lst_tag, item)
+    return names
+
+
+def _read_days(ctx: _Ctx, root: Element) -> _Days:
+    names = _read_names(ctx, root, "Day", ("day", "days", "дней", "дня", "день"))
     ab = _ab_cycle(names)
     base, weeks = (ab[0], [WeekMask.A] * (len(names) // 2) + [WeekMask.B] * (len(names) // 2)) if ab else \
         (names, [WeekMask.EVERY] * len(names))
@@ -305,19 +314,7 @@ def _clock(minutes: int) -> time:
 
 def _read_hours(ctx: _Ctx, root: Element, bell_minutes: int | None, breaks_minutes: int,
                 first_start: str) -> tuple[list[str], list[Period]]:
-    lst = root.find("Hours_List")
-    if lst is None:
-        raise ctx.error("the list of hours is missing", "нет списка уроков (часов)", "Hours_List")
-    names = [_name(ctx, h, f"Hours_List/Hour[{i + 1}]") for i, h in enumerate(lst.findall("Hour"))]
-    if not names:
-        raise ctx.error("no hours are defined", "не задано ни одного урока (часа)", "Hours_List", "Hour")
-    declared = _int(ctx, lst, "Number_of_Hours", "Hours_List", default=len(names))
-    if declared != len(names):
-        raise ctx.error(f"Number_of_Hours says {declared}, the list has {len(names)} hours",
-                        f"Number_of_Hours = {declared}, а в списке {len(names)} часов", "Hours_List", "Number_of_Hours")
-    if len(set(names)) != len(names):
-        dup = next(x for x in names if names.count(x) > 1)
-        raise ctx.error(f"hour '{dup}' is listed twice", f"час «{dup}» указан дважды", "Hours_List", "Hour")
+    names = _read_names(ctx, root, "Hour", ("hour", "hours", "часов", "урока (часа)", "час"))
     if len(names) > MAX_PERIODS:
         raise ctx.error(f"{len(names)} hours per day; at most {MAX_PERIODS} lesson periods are supported",
                         f"{len(names)} уроков в день; поддерживается не больше {MAX_PERIODS}", "Hours_List",

@@ -14,13 +14,12 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from planner.scenario.model import ASYNC_KIND_RU
 from planner.plan.model import Mode, Occurrence, Plan
 from planner.school.model import School
 
 MODE_RU = {Mode.LIVE: "онлайн-урок", Mode.ASYNC: "самостоятельная работа (асинхронно)", Mode.IN_SCHOOL: "очно",
            Mode.REPLACED: "замена", Mode.CANCELLED: "отменён"}
-ASYNC_KIND_RU = {"paper": "задание на бумаге / по учебнику", "recording": "видеозапись урока",
-                 "online_task": "задание онлайн"}
 STATE_RU = {"sick": "болезнь учителя", "remote_only": "учитель работает только дистанционно"}
 SELF_STUDY = "самостоятельная работа под присмотром"
 

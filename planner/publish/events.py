@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from planner.scenario.model import ASYNC_KIND_RU
 from planner.plan.model import Mode, Occurrence, Plan
 from planner.school.calendar import lessons_on
 from planner.school.model import School
@@ -26,8 +27,6 @@ LINK_LINE = "Ссылка на урок: "
 NO_LINK_TEXT = "пока не назначена — смотрите чат класса"
 REGULAR = "regular"  # FeedEvent.kind of a lesson from the regular timetable (a day outside any scenario)
 
-ASYNC_KIND_RU = {"paper": "задание на бумаге или по учебнику", "recording": "видеозапись урока",
-                 "online_task": "задание онлайн"}
 GYMNASTICS_RU = {"eyes": "Гимнастика для глаз", "physical": "Физкультминутка"}
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from planner.scenario.model import ASYNC_KIND_RU
 from planner.errors import PlannerError, StaleSaveError
 from planner.plan.model import Mode, Occurrence, Plan
 from planner.scenario.model import REASON_RU
@@ -22,8 +23,6 @@ from planner.school.model import WEEKDAY_NAMES_RU, School
 from .max_api import MAX_TEXT_LENGTH
 
 TEACHERS_CHAT = "teachers"
-ASYNC_KIND_RU = {"paper": "задание на бумаге / по учебнику", "recording": "видеозапись урока",
-                 "online_task": "задание онлайн"}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from planner.school.model import DEVICE_RU
 from planner.audit import audit_class_days
 from planner.audit.plan_views import plan_class_days
 from planner.norms import NormLibrary
@@ -18,7 +19,6 @@ from planner.plan.model import Mode, Occurrence, Plan, ReasonText
 from planner.rebuild.assemble import gymnastics_offsets
 from planner.school.model import School
 
-DEVICE_RU = {"pc": "ПК", "laptop": "ноутбук", "tablet": "планшет"}
 
 
 def _finding_key(f) -> tuple:

@@ -103,6 +103,10 @@ class AsyncKind(StrEnum):
     ONLINE_TASK = "online_task"  # «Моя школа» or e-journal tasks on a screen
 
 
+ASYNC_KIND_RU = {AsyncKind.PAPER.value: "задание на бумаге или по учебнику",
+                 AsyncKind.RECORDING.value: "видеозапись урока", AsyncKind.ONLINE_TASK.value: "задание онлайн"}
+
+
 class PolicyKnobs(_Model):
     """Scenario policy; every knob left as None takes its norm-derived default."""
 

@@ -42,6 +42,9 @@ class Activity(StrEnum):
     EXTRACURRICULAR = "extracurricular"  # внеурочная деятельность
 
 
+DEVICE_RU = {"pc": "ПК", "laptop": "ноутбук", "tablet": "планшет", "phone": "телефон", "none": "нет устройства"}
+
+
 class Device(StrEnum):
     PC = "pc"
     LAPTOP = "laptop"

@@ -19,3 +19,6 @@ def resolve_data_dir(explicit: str | Path | None = None) -> Path:
     path = Path(chosen).expanduser().resolve()
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+PUBLIC_URL_ENV = "PLANNER_PUBLIC_URL"  # environment variable: the public base URL of the feed server

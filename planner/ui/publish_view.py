@@ -19,10 +19,10 @@ from planner.publish.feeds import PublishOutcome, write_token_feed
 from planner.publish.messages import ChatMessage, QueueReport
 from planner.publish.qr import write_qr
 from planner.publish.tokens import FeedToken, TokenStore, feed_links
+from planner.storage.paths import PUBLIC_URL_ENV
 from planner.school.model import School
 from planner.storage import Store
 
-PUBLIC_URL_ENV = "PLANNER_PUBLIC_URL"
 DEFAULT_PUBLIC_URL = "http://localhost:8501"
 BOT_TOKEN_ENV = "MAX_BOT_TOKEN"
 CA_BUNDLE_ENV = "MAX_CA_BUNDLE"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from planner.school.model import DEVICE_RU
 from planner.audit.checks.common import applicable, where
 from planner.audit.findings import Finding, make_finding
 from planner.audit.views import ClassDay, Slot, hhmm
@@ -19,7 +20,6 @@ from planner.scenario.model import TeacherStateKind
 from planner.scenario.policy import SCREEN_DEVICES, Valued
 
 SCENARIO_ACT = "Политика сценария"
-DEVICE_RU = {"pc": "ПК", "laptop": "ноутбук", "tablet": "планшет"}
 DEVICE_EN = {"pc": "PC", "laptop": "laptop", "tablet": "tablet"}
 
 
