@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from planner.errors import InputError, StaleSaveError
+from planner.errors import PlannerError, StaleSaveError
 from planner.norms import NormLibrary
 from planner.school.model import School
 from planner.storage import Store
@@ -72,9 +72,10 @@ def require_school() -> tuple[School, int]:
 
 
 def show_error(err: Exception, what_next: str = "") -> None:
+    """The page's one renderer of planner errors (PlannerError.text in Russian)."""
     if isinstance(err, StaleSaveError):
         st.error(err.message_ru)
-    elif isinstance(err, InputError):
+    elif isinstance(err, PlannerError):
         st.error(err.text("ru") + (f"\n\nЧто сделать: {what_next}" if what_next else ""))
     else:
         st.error(f"Ошибка: {err}" + (f"\n\nЧто сделать: {what_next}" if what_next else ""))

@@ -10,6 +10,7 @@ import streamlit as st
 
 from app_pages._shared import PAGES, jobs, norm_library, require_school, show_error, store
 from planner.scenario.model import Scenario
+from planner.plan.ownership import plan_belongs_to
 from planner.ui.jobs import start_rebuild
 from planner.ui.labels import MODE_COLOUR, MODE_ICON, MODE_RU, STATUS_RU
 from planner.ui.plan_view import (grid_styler, lesson_choices, lesson_details, mode_counts, plan_grid,
@@ -90,7 +91,7 @@ if st.session_state.get("plan_pick") not in mine:
     st.session_state.pop("plan_pick", None)
 plan_label = st.selectbox("План", list(mine), key="plan_pick")
 plan = load_plan(s, mine[plan_label])
-if plan.school_fingerprint != school.fingerprint():
+if not plan_belongs_to(plan, school):
     st.warning("План составлен для прежней версии данных школы — пересоберите его.")
 sv = plan.solver
 st.caption(f"Статус: {STATUS_RU.get(sv.status, sv.status)} · цель {sv.objective:,.0f} · граница {sv.bound:,.0f} · "

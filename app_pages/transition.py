@@ -136,6 +136,7 @@ st.subheader("Параметры политики")
 st.caption("Пустое поле — значение по умолчанию из норм (указаны источник и достоверность; ⚠ M — значение не "
            "подтверждено первичным текстом).")
 knob_values: dict = {}
+defaults: dict = {}
 try:
     preview = base.model_copy(update={"start": start, "end": max(start, end), "online": base.online.model_validate(online)})
     rep_ids = preview.online.resolve(school) or [c.id for c in school.classes]
@@ -147,7 +148,6 @@ except InputError as err:
 except ValidationError as err:
     show_error(input_error_from_validation(err, "сценарий"), "исправьте параллели или курсы: число или диапазон, "
                                                               "например 5-9")
-    defaults = {}
 cols = st.columns(3)
 for i, (knob, (label, _fld, unit)) in enumerate(KNOBS.items()):
     d = defaults.get(knob)

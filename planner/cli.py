@@ -11,7 +11,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from planner.errors import InputError, PlannerError, StaleSaveError
+from planner.errors import InputError, PlannerError
 from planner.storage.paths import PUBLIC_URL_ENV
 
 
@@ -20,9 +20,8 @@ def _load(args: argparse.Namespace):
     from planner.importers import ImportOptions, load_school
 
     return load_school(args.source, ImportOptions(
-        timezone=getattr(args, "timezone", None) or "Europe/Moscow", year_start=getattr(args, "year_start", None),
-        year_end=getattr(args, "year_end", None), a_week_monday=getattr(args, "a_week", None),
-        bell_minutes=getattr(args, "bell_minutes", None)))
+        timezone=args.timezone or "Europe/Moscow", year_start=args.year_start, year_end=args.year_end,
+        a_week_monday=args.a_week, bell_minutes=args.bell_minutes))
 
 
 def _date(text: str) -> date:
@@ -30,6 +29,21 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def _source_options() -> argparse.ArgumentParser:
+    """The options of a SOURCE without a calendar (aSc, FET), defined once: every command that takes a SOURCE
+    takes them (parents=[SOURCE_OPTIONS]) and `_load` turns them into the importer's ImportOptions."""
+    source = argparse.ArgumentParser(add_help=False)
+    source.add_argument("--timezone", default="Europe/Moscow", help="IANA time zone of an aSc/FET source")
+    source.add_argument("--year-start", type=_date, help="first day of the school year of an aSc/FET source")
+    source.add_argument("--year-end", type=_date, help="last day of the school year of an aSc/FET source")
+    source.add_argument("--a-week", type=_date, help="a Monday of week A (числитель) of an aSc/FET source")
+    source.add_argument("--bell-minutes", type=int, help="lesson length when FET hour names carry only a start")
+    return source
+
+
+SOURCE_OPTIONS = _source_options()
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -80,26 +94,15 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _load_plan(path: str):
-    from planner.errors import Location
-    from planner.plan import Plan
+    from planner.plan.ownership import read_plan_file
 
-    try:
-        return Plan.model_validate_json(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read the plan: {exc.strerror or exc}", f"не удаётся прочитать план: "
-                         f"{exc.strerror or exc}", Location(file=path)) from None
-    except ValueError as exc:
-        errors = getattr(exc, "errors", lambda: [{}])()
-        first = errors[0] if errors else {}
-        msg = first.get("msg", str(exc))
-        raise InputError(f"not a valid plan: {msg}", f"файл не является корректным планом: {msg}",
-                         Location(file=path, element=".".join(str(x) for x in first.get("loc", ())))) from None
+    return read_plan_file(path)
 
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
     """Exit 0 plan found, 2 bad input, 3 pre-checks failed, 4 no plan within the time limit."""
     from planner.norms import NormLibrary
-    from planner.rebuild import PrecheckError, rebuild
+    from planner.rebuild import rebuild
     from planner.scenario import scenario_from_toml
 
     school = _load(args).school
@@ -117,14 +120,8 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
                   f"objective {event['objective']:.0f}, bound {event['bound']:.0f}, {event['elapsed']:.2f} s",
                   file=sys.stderr)
 
-    try:
-        plan = rebuild(school, scenario, library, published=published, time_limit=args.time_limit,
-                       workers=args.workers, seed=args.seed, progress=progress, scenario_source=args.scenario)
-    except PrecheckError as err:
-        print("pre-checks failed:", file=sys.stderr)
-        for line in err.problems_en:
-            print(f"  - {line}", file=sys.stderr)
-        return 3
+    plan = rebuild(school, scenario, library, published=published, time_limit=args.time_limit,
+                   workers=args.workers, seed=args.seed, progress=progress, scenario_source=args.scenario)
     if plan.solver.status == "UNKNOWN":
         print("error: the time limit was reached with no plan", file=sys.stderr)
         return 4
@@ -215,15 +212,13 @@ def cmd_store(args: argparse.Namespace) -> int:
     return 0
 
 
-def _plan_for_school(source: str, plan_path: str):
-    """The school from SOURCE and the plan, refused when the plan was made for another school."""
-    from planner.importers import load_school
+def _plan_for_school(args: argparse.Namespace):
+    """The school from SOURCE (with the source options) and the plan, refused when made for another school."""
+    from planner.plan.ownership import require_plan_for_school
 
-    school = load_school(source).school
-    plan = _load_plan(plan_path)
-    if plan.school_fingerprint != school.fingerprint():
-        raise InputError("the plan was made for another school (or another version of it)",
-                         "план составлен для другой школы (или другой версии её данных)")
+    school = _load(args).school
+    plan = _load_plan(args.plan)
+    require_plan_for_school(plan, school)
     return school, plan
 
 
@@ -274,7 +269,7 @@ def cmd_messages(args: argparse.Namespace) -> int:
                 raise InputError("give SOURCE and PLAN.json (or --send-due)", "укажите SOURCE и PLAN.json (или --send-due)")
             from planner.norms import NormLibrary
 
-            school, plan = _plan_for_school(args.source, args.plan)
+            school, plan = _plan_for_school(args)
             feeds = json.loads(Path(args.feed_links).read_text(encoding="utf-8")) if args.feed_links else None
             messages = compose_messages(school, plan, teachers_chat_link=args.teachers_chat_link,
                                         teachers_chat_id=args.teachers_chat_id, feed_links=feeds)
@@ -301,14 +296,14 @@ def cmd_messages(args: argparse.Namespace) -> int:
 def cmd_epos(args: argparse.Namespace) -> int:
     from planner.publish.epos import write_epos_workbook
 
-    school, plan = _plan_for_school(args.source, args.plan)
+    school, plan = _plan_for_school(args)
     tables = write_epos_workbook(school, plan, args.out)
     print(f"wrote {args.out}: {len(tables.lessons)} lessons, {len(tables.replacements)} replacements")
     return 0
 
 
 def _add_messages_and_epos(sub) -> None:
-    m = sub.add_parser("messages", help="chat messages about a plan to MAX (dry run unless --send), or --send-due")
+    m = sub.add_parser("messages", parents=[SOURCE_OPTIONS], help="chat messages about a plan to MAX (dry run unless --send), or --send-due")
     m.add_argument("source", nargs="?", help="a CSV folder, an XLSX workbook or a school JSON file")
     m.add_argument("plan", nargs="?", help="the plan JSON")
     m.add_argument("--send-due", action="store_true", help="send the queued messages whose time has come (cron)")
@@ -326,7 +321,7 @@ def _add_messages_and_epos(sub) -> None:
     m.add_argument("--policy", help="a school policy TOML file (norm values, e.g. business hours)")
     m.set_defaults(func=cmd_messages)
 
-    e = sub.add_parser("epos", help="write the e-journal hand-off workbook (sheets «Уроки», «Журнал замен»)")
+    e = sub.add_parser("epos", parents=[SOURCE_OPTIONS], help="write the e-journal hand-off workbook (sheets «Уроки», «Журнал замен»)")
     e.add_argument("source")
     e.add_argument("plan")
     e.add_argument("--out", required=True, help="the .xlsx file to write")
@@ -363,8 +358,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from planner.publish.tokens import feed_links
     from planner.storage import Store
 
-    school = _load(args).school
-    plan = _load_plan(args.plan)
+    school, plan = _plan_for_school(args)
     if args.caldav:  # a bad selection or password file is refused before anything is published
         from planner.publish.caldav_push import (CalDAVError, parse_feed_selection, push_published,
                                                  read_password_file)
@@ -495,7 +489,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _add_publish_commands(sub) -> None:
-    pb = sub.add_parser("publish", help="publish a plan as calendar feeds (exit 0, 2 bad input or another school's "
+    pb = sub.add_parser("publish", parents=[SOURCE_OPTIONS], help="publish a plan as calendar feeds (exit 0, 2 bad input or another school's "
                                         "plan, 3 live lessons without a link)")
     pb.add_argument("source", help="a CSV folder, an XLSX workbook or a school JSON file")
     pb.add_argument("plan", help="the plan JSON")
@@ -544,12 +538,7 @@ def _add_publish_commands(sub) -> None:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="planner", description="Distance-lesson rebuild and SanPiN compliance planner")
     sub = p.add_subparsers(dest="command", required=True)
-    source = argparse.ArgumentParser(add_help=False)  # options for sources without a calendar (aSc, FET)
-    source.add_argument("--timezone", default="Europe/Moscow", help="IANA time zone of an aSc/FET source")
-    source.add_argument("--year-start", type=_date, help="first day of the school year of an aSc/FET source")
-    source.add_argument("--year-end", type=_date, help="last day of the school year of an aSc/FET source")
-    source.add_argument("--a-week", type=_date, help="a Monday of week A (числитель) of an aSc/FET source")
-    source.add_argument("--bell-minutes", type=int, help="lesson length when FET hour names carry only a start")
+    source = SOURCE_OPTIONS
 
     a = sub.add_parser("audit", parents=[source], help="check a timetable against the norm sets in force")
     a.add_argument("source", help="a CSV folder, an XLSX workbook or a school JSON file")
@@ -610,15 +599,15 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except StaleSaveError as err:
-        print(f"error: {err.message_en}", file=sys.stderr)
-        return 2
-    except InputError as err:
-        print(f"error: {err.text('en')}", file=sys.stderr)
-        return 2
-    except PlannerError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+    except PlannerError as err:  # one protocol: English text with its location, the error's own exit code
+        details = err.details("en")
+        if details:
+            print(f"error: {err.title('en')}:", file=sys.stderr)
+            for line in details:
+                print(f"  - {line}", file=sys.stderr)
+        else:
+            print(f"error: {err.text('en')}", file=sys.stderr)
+        return err.exit_code
     except OSError as err:  # a file that cannot be read or written
         print(f"error: {err.filename or ''}: {err.strerror or err}", file=sys.stderr)
         return 2

@@ -31,11 +31,14 @@ class Location:
 
 
 class PlannerError(Exception):
-    """Base of the planner's own errors."""
+    """Base of the planner's own errors: one protocol for every module.
 
+    Each error has an English message (CLI, logs), a Russian one (the page), an optional location (file, row or
+    element, field) and `text(lang)` joining them; `exit_code` is the CLI's exit status for it. The CLI has one
+    handler and the page one renderer for all of them.
+    """
 
-class InputError(PlannerError):
-    """Bad input: a clear message naming where it is. Nothing saved is touched when it is raised."""
+    exit_code = 2
 
     def __init__(self, message_en: str, message_ru: str | None = None, location: Location | None = None):
         self.message_en = message_en
@@ -47,6 +50,18 @@ class InputError(PlannerError):
         where = self.location.describe(lang)
         msg = self.message_ru if lang == "ru" else self.message_en
         return f"{where}: {msg}" if where else msg
+
+    def details(self, lang: str = "en") -> list[str]:
+        """Further lines (e.g. one per failed pre-check) listed under `title`; none by default."""
+        return []
+
+    def title(self, lang: str = "en") -> str:
+        """The headline shown above `details` (the whole text when there are none)."""
+        return self.text(lang)
+
+
+class InputError(PlannerError):
+    """Bad input: a clear message naming where it is. Nothing saved is touched when it is raised."""
 
     def at(self, **changes) -> "InputError":
         """The same error with its location completed (file, row, ...)."""
@@ -65,19 +80,28 @@ class StaleSaveError(PlannerError):
 
     def __init__(self, kind: str, record_id: str, expected: int, found: int):
         self.kind, self.record_id, self.expected, self.found = kind, record_id, expected, found
-        self.message_en = (
+        message_en = (
             f"{kind} '{record_id}' was changed by someone else (stored version {found}, "
             f"your copy is version {expected}); reload it and apply your edit again"
         )
-        self.message_ru = (
+        message_ru = (
             f"{kind} «{record_id}» уже изменён в другом окне или другим пользователем "
             f"(сохранена версия {found}, у вас версия {expected}); загрузите свежую версию и повторите правку"
         )
-        super().__init__(self.message_en)
+        super().__init__(message_en, message_ru)
 
 
 class NormSetError(InputError):
     """A norm file is malformed, or no norm set is valid on the requested dates."""
+
+
+class UnknownIdError(InputError, LookupError):
+    """A reference to an id that does not exist (a class, a teacher, ...): the message names the id."""
+
+    def __init__(self, kind_en: str, kind_ru: str, record_id: str, where: str = ""):
+        self.record_id = record_id
+        super().__init__(f"no {kind_en} '{record_id}'" + (f" in {where}" if where else ""),
+                         f"нет {kind_ru} «{record_id}»" + (f" в «{where}»" if where else ""))
 
 
 def input_error_from_validation(err, file: str = "", row: int | None = None, field: str | None = None) -> InputError:

@@ -18,6 +18,7 @@ from planner.audit.views import ClassDay, audited_norms, regular_class_day
 from planner.errors import InputError, NormSetError
 from planner.norms import NormLibrary
 from planner.plan.model import Plan
+from planner.plan.ownership import require_plan_for_school
 from planner.school.calendar import dates_between
 from planner.school.model import School
 
@@ -129,11 +130,7 @@ def audit_plan(school: School, plan: Plan, library: NormLibrary) -> AuditReport:
     has the same norm key, class, teacher, timetable weekday, lesson and bell period on one of its dates
     (Finding.match_keys: groups and the measured numbers are left out). The report's exit code counts only new
     violations."""
-    if plan.school_fingerprint != school.fingerprint():
-        raise InputError(
-            f"plan '{plan.scenario.name}' (school '{plan.school_id}'): the plan was made for another school or an "
-            f"older version of it", f"план «{plan.scenario.name}» (школа «{plan.school_id}») составлен для другой "
-            f"школы или для её прежней версии")
+    require_plan_for_school(plan, school)
     start, end = plan.scenario.start, plan.scenario.end
     regular_days, uncovered, used_sets = _regular_days(school, library, start, end)
     before = {k for f in run_checks(regular_days) for k in f.match_keys()}

@@ -36,6 +36,8 @@ from .feeds import FeedSpec, FeedState, feed_items, feed_window
 class CalDAVError(PlannerError):
     """The CalDAV server could not be reached or refused a request (the publication itself is recorded)."""
 
+    exit_code = 4
+
 
 @dataclass
 class PushResult:

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from planner.errors import InputError
 from planner.plan.model import Mode, Occurrence, Plan
+from planner.plan.ownership import require_plan_for_school
 from planner.school.calendar import dates_between
 from planner.school.model import School
 from planner.storage import Store
@@ -48,10 +49,7 @@ def feed_window(today: date) -> tuple[date, date]:
 
 def check_plan(school: School, plan: Plan) -> None:
     """Refuse a plan made for another school (or another version of this one)."""
-    if plan.school_id != school.id or plan.school_fingerprint != school.fingerprint():
-        raise InputError(f"the plan was made for another school or another version of it (plan: '{plan.school_id}' "
-                         f"{plan.school_fingerprint[:12]}, school: '{school.id}' {school.fingerprint()[:12]}); "
-                         "rebuild it", "план составлен для другой школы или другой версии её данных; перестройте план")
+    require_plan_for_school(plan, school)
 
 
 def live_without_link(plan: Plan) -> list[Occurrence]:

@@ -25,9 +25,11 @@ RETRY_STATUSES = (429, 503)
 
 
 class MaxApiError(PlannerError):
-    def __init__(self, message: str, status: int | None = None):
+    """The MAX Bot API refused or could not be reached (`status`: the HTTP status, when there was one)."""
+
+    def __init__(self, message: str, status: int | None = None, message_ru: str | None = None):
         self.status = status
-        super().__init__(message)
+        super().__init__(message, message_ru or f"ошибка MAX: {message}")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from planner.norms import NormLibrary
 from planner.plan.model import Plan, SolverInfo
+from planner.plan.ownership import plan_belongs_to
 from planner.rebuild.assemble import assemble_day, summarise
 from planner.rebuild.day_model import CallSpec, CoverSpec, floor_key, solve_component
 from planner.rebuild.parts import DayInput, expand_day, in_cell
@@ -49,7 +50,7 @@ def rebuild(school: School, scenario: Scenario, library: NormLibrary, *, publish
     started = _time.monotonic()
     online_ids = scenario.online.resolve(school)
     run_prechecks(school, scenario, library, online_ids, scenario_source)
-    if published is not None and published.school_fingerprint != school.fingerprint():
+    if published is not None and not plan_belongs_to(published, school):
         raise PrecheckError(["the published plan was made for another school or another version of it"],
                             ["опубликованный план составлен для другой школы или другой версии её данных"])
     frozen_before = scenario.replan_from if published is not None else None

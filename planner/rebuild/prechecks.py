@@ -13,9 +13,18 @@ from planner.school.model import School
 class PrecheckError(PlannerError):
     """The school or the scenario cannot be planned; the messages say why (exit code 3)."""
 
+    exit_code = 3
+
     def __init__(self, problems_en: list[str], problems_ru: list[str]):
         self.problems_en, self.problems_ru = problems_en, problems_ru
-        super().__init__("pre-checks failed: " + "; ".join(problems_en))
+        super().__init__("pre-checks failed: " + "; ".join(problems_en),
+                         "предварительные проверки не пройдены: " + "; ".join(problems_ru))
+
+    def details(self, lang: str = "en") -> list[str]:
+        return list(self.problems_ru if lang == "ru" else self.problems_en)
+
+    def title(self, lang: str = "en") -> str:
+        return "предварительные проверки не пройдены" if lang == "ru" else "pre-checks failed"
 
 
 def run_prechecks(school: School, scenario: Scenario, library: NormLibrary, online_ids: list[str],

@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from planner.errors import UnknownIdError
+
 SCHEMA_VERSION = 1
 
 WEEKDAY_NAMES_RU = {1: "Пн", 2: "Вт", 3: "Ср", 4: "Чт", 5: "Пт", 6: "Сб", 7: "Вс"}
@@ -347,17 +349,18 @@ class School(_Model):
         return v
 
     # Lookups -------------------------------------------------------------
+    # An unknown id raises UnknownIdError naming it (a LookupError), never a bare StopIteration.
     def class_by_id(self, class_id: str) -> StudentClass:
-        return next(c for c in self.classes if c.id == class_id)
+        return _find(self.classes, class_id, "class", "класса", self.id)
 
     def subject_by_id(self, subject_id: str) -> Subject:
-        return next(s for s in self.subjects if s.id == subject_id)
+        return _find(self.subjects, subject_id, "subject", "предмета", self.id)
 
     def teacher_by_id(self, teacher_id: str) -> Teacher:
-        return next(t for t in self.teachers if t.id == teacher_id)
+        return _find(self.teachers, teacher_id, "teacher", "учителя", self.id)
 
     def bells_by_id(self, bell_id: str) -> BellSchedule:
-        return next(b for b in self.bell_schedules if b.id == bell_id)
+        return _find(self.bell_schedules, bell_id, "bell schedule", "расписания звонков", self.id)
 
     # Serialisation -------------------------------------------------------
     def to_json(self) -> str:
@@ -371,6 +374,13 @@ class School(_Model):
         """A stable hash of the school's content: a plan made for another school is refused."""
         canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _find(items, record_id: str, kind_en: str, kind_ru: str, school_id: str):
+    for item in items:
+        if item.id == record_id:
+            return item
+    raise UnknownIdError(kind_en, kind_ru, record_id, school_id)
 
 
 def school_json_schema() -> dict:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from planner.plan.ownership import plan_belongs_to
 from planner.plan.model import Occurrence, Plan
 from planner.publish import feeds
 from planner.publish.feeds import PublishOutcome, write_token_feed
@@ -253,4 +254,4 @@ def history_frame(school: School, pubs: list[dict]) -> pd.DataFrame:
 
 
 def plan_is_current(school: School, plan: Plan) -> bool:
-    return plan.school_fingerprint == school.fingerprint() and plan.school_id == school.id
+    return plan_belongs_to(plan, school)
