@@ -432,34 +432,23 @@ def cmd_tokens(args: argparse.Namespace) -> int:
                 print(f"wrote {len(files)} QR codes to {args.qr}")
             return 0
         if args.action == "create":
+            from planner.publish.feeds import create_feed_token
+
             school_id = _token_school(store, args.school)
-            school = published_school(store, school_id)
             if args.family:
-                kind, subject, class_id = "family", args.family, args.class_id
+                kind, subject = "family", args.family
             elif args.teacher:
-                kind, subject, class_id = "teacher", args.teacher, None
+                kind, subject = "teacher", args.teacher
             elif args.class_id:
-                kind, subject, class_id = "class", args.class_id, args.class_id
+                kind, subject = "class", args.class_id
             elif args.admin:
-                kind, subject, class_id = "admin", "admin", None
+                kind, subject = "admin", "admin"
             else:
                 raise InputError("say which feed: --teacher, --class, --family NAME --class, or --admin",
                                  "укажите календарь: --teacher, --class, --family или --admin")
-            label = subject
-            if school is not None:
-                if args.teacher and args.teacher not in {t.id for t in school.teachers}:
-                    raise InputError(f"no teacher '{args.teacher}' in {school_id}", f"нет учителя «{args.teacher}»")
-                if class_id and class_id not in {c.id for c in school.classes}:
-                    raise InputError(f"no class '{class_id}' in {school_id}", f"нет класса «{class_id}»")
-                known = {g.id for c in school.classes if c.id == class_id for g in c.groups}
-                bad = [g for g in args.group or [] if g not in known]
-                if bad:
-                    raise InputError(f"class '{class_id}' has no group(s) {', '.join(bad)}",
-                                     f"в классе «{class_id}» нет групп {', '.join(bad)}")
-                names = {t.id: t.name for t in school.teachers} | {c.id: c.name for c in school.classes}
-                label = names.get(subject, subject)
-            t = tokens.create(school_id, kind, subject, now=now, label=label, class_id=class_id,
-                              groups=args.group or [], include_regular=args.include_regular)
+            t = create_feed_token(store, school_id, kind, subject, now=now, school=published_school(store, school_id),
+                                  class_id=args.class_id if kind == "family" else None, groups=args.group or [],
+                                  include_regular=args.include_regular)
         else:
             if not args.token:
                 raise InputError(f"tokens {args.action} needs the token id (tok_…) or the token itself",

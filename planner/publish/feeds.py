@@ -374,10 +374,53 @@ def write_token_feed(store: Store, token: FeedToken, out_dir: Path, now: datetim
     return Path(out_dir) / f"{token.secret}.ics"
 
 
+ADMIN_FEED_LABEL = "Администрация"
+
+
+def token_label(school: School | None, kind: str, subject_id: str) -> str:
+    """The human label of a feed: the teacher's or class's name, «Администрация», or the family's own name."""
+    if kind == "admin":
+        return ADMIN_FEED_LABEL
+    if school is not None and kind == "teacher":
+        return next((t.name for t in school.teachers if t.id == subject_id), subject_id)
+    if school is not None and kind == "class":
+        return next((c.name for c in school.classes if c.id == subject_id), subject_id)
+    return subject_id
+
+
+def create_feed_token(store: Store, school_id: str, kind: str, subject_id: str, *, now: datetime,
+                      school: School | None = None, class_id: str | None = None,
+                      groups: list[str] | tuple[str, ...] = (), include_regular: bool = False,
+                      feeds_dir: Path | None = None) -> FeedToken:
+    """Issue a feed token (teacher, class, family or administration), the one workflow of the CLI and the page.
+
+    With the school at hand its teacher, class and groups are checked (unknown ones refused, naming them); a class
+    feed's class is its subject; the label comes from `token_label`. With `feeds_dir` the feed file is written
+    when the school has a publication."""
+    if kind == "class":
+        class_id = subject_id
+    if kind == "admin":
+        subject_id = "admin"
+    if school is not None:
+        if kind == "teacher":
+            school.teacher_by_id(subject_id)
+        if class_id is not None:
+            klass = school.class_by_id(class_id)
+            bad = [g for g in groups if g not in {grp.id for grp in klass.groups}]
+            if bad:
+                raise InputError(f"class '{class_id}' has no group(s) {', '.join(bad)}",
+                                 f"в классе «{klass.name}» нет групп {', '.join(bad)}")
+    token = TokenStore(store).create(school_id, kind, subject_id, now=now, label=token_label(school, kind, subject_id),
+                                     class_id=class_id, groups=list(groups), include_regular=include_regular)
+    if feeds_dir is not None:
+        write_token_feed(store, token, Path(feeds_dir), now)
+    return token
+
+
 def ensure_default_tokens(store: Store, school: School, now: datetime) -> list[FeedToken]:
     """Create the missing tokens of every teacher, every class and the administration; returns the new ones."""
     tokens = TokenStore(store)
-    wanted = [("admin", "admin", "Администрация", None)]
+    wanted = [("admin", "admin", ADMIN_FEED_LABEL, None)]
     wanted += [("teacher", t.id, t.name, None) for t in school.teachers]
     wanted += [("class", c.id, c.name, c.id) for c in school.classes]
     created = []

@@ -167,15 +167,8 @@ def create_token(store: Store, school: School, kind: str, subject_id: str, *, no
                  class_id: str | None = None, groups: list[str] | tuple[str, ...] = (),
                  include_regular: bool = False) -> FeedToken:
     """Issue a token (teacher, class, family or administration) and write its feed file if published."""
-    _, teachers, classes, _ = _names(school)
-    if kind == "class":
-        class_id = subject_id
-    label = {"teacher": teachers.get(subject_id, subject_id), "class": classes.get(subject_id, subject_id),
-             "admin": "Администрация"}.get(kind, subject_id)
-    token = TokenStore(store).create(school.id, kind, subject_id, now=now, label=label, class_id=class_id,
-                                     groups=groups, include_regular=include_regular)
-    write_token_feed(store, token, feeds_dir(store), now)
-    return token
+    return feeds.create_feed_token(store, school.id, kind, subject_id, now=now, school=school, class_id=class_id,
+                                   groups=groups, include_regular=include_regular, feeds_dir=feeds_dir(store))
 
 
 def revoke_token(store: Store, token_id: str, *, now: datetime) -> FeedToken:
