@@ -9,7 +9,7 @@ from pathlib import Path
 from planner.importers import load_school
 from planner.plan.model import Plan
 from planner.scenario.model import Scenario
-from planner.storage.store import Record, Store
+from planner.storage import Record, Store
 
 
 def new_id(prefix: str) -> str:
