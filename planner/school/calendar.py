@@ -5,6 +5,8 @@ Every part of the planner that turns the weekly timetable into dated lessons goe
 
 from __future__ import annotations
 
+import threading
+
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -89,20 +91,23 @@ class DatedLesson:
 
 
 _INDEX: dict[int, tuple[School, dict[tuple[str, str, int], list[Lesson]]]] = {}
+_INDEX_LOCK = threading.Lock()  # the page's rebuild thread and its main thread share the cache
 
 
 def _lessons_by_version_class_day(school: School) -> dict[tuple[str, str, int], list[Lesson]]:
     """Lessons indexed by (version, class, weekday), built once per school object (schools are immutable)."""
-    hit = _INDEX.get(id(school))
+    with _INDEX_LOCK:
+        hit = _INDEX.get(id(school))
     if hit is not None and hit[0] is school:
         return hit[1]
     index: dict[tuple[str, str, int], list[Lesson]] = {}
     for le in school.lessons:
         for cid in le.classes:
             index.setdefault((le.version, cid, le.day), []).append(le)
-    if len(_INDEX) >= 8:
-        _INDEX.pop(next(iter(_INDEX)))
-    _INDEX[id(school)] = (school, index)
+    with _INDEX_LOCK:
+        while len(_INDEX) >= 8:
+            _INDEX.pop(next(iter(_INDEX)))
+        _INDEX[id(school)] = (school, index)
     return index
 
 
