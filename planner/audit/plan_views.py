@@ -19,6 +19,7 @@ part's at least the screen time the scenario's policy gives its kind.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -64,9 +65,10 @@ class _Lookup:
         return list(lesson.periods)
 
 
-def plan_class_days(school: School, plan: Plan, library: NormLibrary) -> list[ClassDay]:
+def plan_class_days(school: School, plan: Plan, library: NormLibrary,
+                    norms_by_day: Mapping[date, NormsInForce] | None = None) -> list[ClassDay]:
     """The plan's class days (in-school days per class, online days per pupil cell) on the scenario's dates
-    covered by a federal norm set."""
+    covered by a federal norm set. norms_by_day: the norms in force per date, when the caller has them."""
     look = _Lookup(school, plan, ZoneInfo(school.timezone), {le.id: le for le in school.lessons})
     class_ids = {c.id for c in school.classes}
     by_day: dict[tuple[date, str], list[Occurrence]] = defaultdict(list)
@@ -81,7 +83,7 @@ def plan_class_days(school: School, plan: Plan, library: NormLibrary) -> list[Cl
             by_day[(occ.date, occ.class_id)].append(occ)
     days: list[ClassDay] = []
     for day in dates_between(plan.scenario.start, plan.scenario.end):
-        norms = audited_norms(library, day)
+        norms = audited_norms(library, day, norms_by_day.get(day) if norms_by_day else None)
         if norms is None:
             continue
         for klass in school.classes:

@@ -95,9 +95,10 @@ class ClassDay:
         return {i.norm_key for s in self.counted for i in s.items if i.norm_key}
 
 
-def audited_norms(library: NormLibrary, day: date) -> NormsInForce | None:
-    """The norms in force on the date, or None when no federal act is in force (nothing to audit against)."""
-    norms = library.in_force(day)
+def audited_norms(library: NormLibrary, day: date, known: NormsInForce | None = None) -> NormsInForce | None:
+    """The norms in force on the date (known: already looked up by the caller), or None when no federal act is
+    in force (nothing to audit against)."""
+    norms = known if known is not None else library.in_force(day)
     return None if len(norms.missing_families) == len(REQUIRED_FAMILIES) else norms
 
 

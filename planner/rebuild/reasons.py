@@ -10,11 +10,13 @@ lessons of higher priority.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
+from datetime import date
 
 from planner.school.model import DEVICE_RU
 from planner.audit import audit_class_days
 from planner.audit.plan_views import plan_class_days
-from planner.norms import NormLibrary
+from planner.norms import NormLibrary, NormsInForce
 from planner.plan.model import Mode, Occurrence, Plan, ReasonText
 from planner.rebuild.assemble import gymnastics_offsets
 from planner.school.model import School
@@ -25,12 +27,15 @@ def _finding_key(f) -> tuple:
     return (f.norm_key, f.class_id, f.teacher_id, f.groups if hasattr(f, "groups") else (), f.message_en)
 
 
-def explain_async(school: School, plan: Plan, library: NormLibrary) -> Plan:
+def explain_async(school: School, plan: Plan, library: NormLibrary,
+                  norms_by_day: Mapping[date, NormsInForce] | None = None) -> Plan:
+    """Give each asynchronous part without a reason its reason (see the module's docstring). norms_by_day: the
+    norms in force per date the rebuild already looked up, handed to the auditor."""
     by_date: dict = defaultdict(list)
     for i, o in enumerate(plan.occurrences):
         by_date[o.date].append(i)
     occurrences = list(plan.occurrences)
-    ctx = _Context(school, plan, library)
+    ctx = _Context(school, plan, library, norms_by_day)
     for day, idxs in by_date.items():
         todo = [i for i in idxs if occurrences[i].mode == Mode.ASYNC and not occurrences[i].reasons]
         if not todo:
@@ -71,8 +76,9 @@ class _Context:
     """Audits small slices of the plan: one date, the classes and lessons involved (the auditor's cost grows with
     the school it is given, so each trial hands it only what the trial touches)."""
 
-    def __init__(self, school: School, plan: Plan, library: NormLibrary):
-        self.school, self.plan, self.library = school, plan, library
+    def __init__(self, school: School, plan: Plan, library: NormLibrary,
+                 norms_by_day: Mapping[date, NormsInForce] | None):
+        self.school, self.plan, self.library, self.norms_by_day = school, plan, library, norms_by_day
         self.lessons = {le.id: le for le in school.lessons}
         self.classes = {c.id: c for c in school.classes}
 
@@ -82,7 +88,7 @@ class _Context:
             "classes": [self.classes[c] for c in sorted({o.class_id for o in occs})]})
         mini = self.plan.model_copy(update={"occurrences": occs, "scenario": self.plan.scenario.model_copy(
             update={"start": day, "end": day})})
-        found = audit_class_days(plan_class_days(small, mini, self.library))
+        found = audit_class_days(plan_class_days(small, mini, self.library, norms_by_day=self.norms_by_day))
         return {_finding_key(f): f for f in found if f.severity == "violation"}
 
 
