@@ -13,7 +13,10 @@ For each date of the plan's scenario and each class with (not cancelled) occurre
 
 Times are minutes of the day in the school's time zone. Nothing here trusts the plan's numbers where the auditor
 can recompute them: a live part's screen time is at least its length less its eye gymnastics, and an asynchronous
-part's at least the screen time the scenario's policy gives its kind.
+part's at least the screen time the scenario's policy gives its kind. The scenario's choices are resolved by the
+auditor itself from the plan's scenario knobs and the norms (planner/audit/limits.py, never the rebuild's
+resolver); the policy the plan records rides along as `declared`, checked against the law
+(planner/audit/checks/declared.py).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from planner.audit.views import AsyncPart, ClassDay, Item, Slot, audited_norms
 from planner.errors import InputError
 from planner.norms import NormLibrary, NormsInForce
 from planner.plan.model import Mode, Occurrence, Plan
-from planner.scenario.policy import ClassPolicy, class_policy
+from planner.audit.limits import AuditPolicy, audit_policy
 from planner.school.calendar import dates_between, timetable_weekday
 from planner.school.model import Lesson, School, StudentClass
 
@@ -92,8 +95,9 @@ def plan_class_days(school: School, plan: Plan, library: NormLibrary,
                 continue
             weekday = timetable_weekday(school, klass, day) or day.isoweekday()
             if any(o.mode in ONLINE_MODES for o in occs):
-                policy = class_policy(plan.scenario, klass, norms)
-                days.extend(_online_day(look, klass, day, weekday, occs, norms, policy, cell)
+                policy = audit_policy(plan.scenario, klass, norms)
+                declared = plan.policies.get(day.isoformat(), {}).get(klass.id)
+                days.extend(_online_day(look, klass, day, weekday, occs, norms, policy, cell, declared)
                             for cell in klass.pupil_cells())
             else:
                 days.append(ClassDay(school, klass, day, weekday, _school_slots(look, klass, day, occs), norms,
@@ -129,7 +133,7 @@ def _school_slots(look: _Lookup, klass: StudentClass, day: date, occs: list[Occu
 
 
 def _online_day(look: _Lookup, klass: StudentClass, day: date, weekday: int, occs: list[Occurrence],
-                norms: NormsInForce, policy: ClassPolicy, cell: tuple[str, ...]) -> ClassDay:
+                norms: NormsInForce, policy: AuditPolicy, cell: tuple[str, ...], declared=None) -> ClassDay:
     mine = [o for o in occs if _in_cell(o, klass, cell)]
     live: list[Slot] = []
     parts: list[AsyncPart] = []
@@ -149,7 +153,7 @@ def _online_day(look: _Lookup, klass: StudentClass, day: date, weekday: int, occ
     slots = [Slot(n, s.period, s.start, s.end, s.items, s.gymnastics, s.screen_minutes, s.live)
              for n, s in enumerate(slots, start=1)]
     return ClassDay(look.school, klass, day, weekday, tuple(slots), norms, day_type="online_day",
-                    async_parts=tuple(parts), load_units=_load_units(look, mine), policy=policy,
+                    async_parts=tuple(parts), load_units=_load_units(look, mine), policy=policy, declared=declared,
                     scenario=look.plan.scenario, cell=cell)
 
 

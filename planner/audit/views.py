@@ -70,7 +70,8 @@ class ClassDay:
     day_type: str = "regular_day"  # regular_day | in_school_day | online_day (a norm's applies_to)
     async_parts: tuple[AsyncPart, ...] = ()
     load_units: tuple[Slot, ...] | None = None  # lessons counted by the load caps, when not the slots
-    policy: object | None = None  # the scenario's ClassPolicy on plan days
+    policy: object | None = None  # plan days: the scenario's choices as the auditor resolves them (AuditPolicy)
+    declared: object | None = None  # plan days: the ClassPolicy the plan records, checked against the law
     scenario: object | None = None  # the plan's Scenario on plan days
     cell: tuple[str, ...] = ()  # online days: the pupil cell (one group per division); () = the whole class
 

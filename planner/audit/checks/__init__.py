@@ -5,6 +5,7 @@ all class days of one date (cross-class rules). On a plan, online days are one c
 (planner/audit/plan_views.py); each check's norm decides by its applies_to whether it runs on a day type.
 """
 
+from planner.audit.checks.declared import check_declared_limits
 from planner.audit.checks.day import (
     check_big_break, check_earliest_start, check_grade1_dynamic_pause, check_latest_end, check_lesson_length,
     check_min_break, check_pair_length,
@@ -44,6 +45,7 @@ DAILY_CHECKS = (
     check_online_latest_end,  # distance.latest_end — recommendation; scenario.latest_end
     check_not_ready_class_live,  # scenario.class_not_ready — scenario rule
     check_homework_time,  # homework.max_hours_per_day — СанПиН табл. 6.6 (warning)
+    check_declared_limits,  # eso.table_6_8, day.*, breaks.min_minutes, eso.continuous_minutes — the recorded policy
 )
 
 WEEKLY_CHECKS = (

@@ -17,7 +17,7 @@ from planner.audit.findings import Finding, make_finding
 from planner.audit.views import ClassDay, Slot, hhmm
 from planner.norms import Norm, Row, severity_of
 from planner.scenario.model import TeacherStateKind
-from planner.scenario.policy import SCREEN_DEVICES, Valued
+from planner.scenario.resolved import SCREEN_DEVICES, Valued
 
 SCENARIO_ACT = "Политика сценария"
 DEVICE_EN = {"pc": "PC", "laptop": "laptop", "tablet": "tablet"}
