@@ -56,7 +56,7 @@ class _Lookup:
         subject = next((s for s in self.school.subjects if s.id == occ.subject_id), None) or \
             self.school.subject_by_id(self.lessons[occ.lesson_id].subject)
         return Item(occ.lesson_id, subject.id, subject.name, subject.norm_key, subject.activity,
-                    tuple(occ.teachers), tuple(occ.groups))
+                    tuple(occ.teachers), tuple(occ.groups), occ.link if occ.mode == Mode.LIVE else None)
 
     def periods(self, occ: Occurrence) -> list[int]:
         """The regular bell periods of one part: a lesson split into a whole number of parts per period (a double

@@ -22,6 +22,7 @@ class Item:
     activity: Activity
     teachers: tuple[str, ...]
     groups: tuple[str, ...]
+    link: str | None = None  # plan days: the chat a live call takes place in (the published invite link)
 
 
 @dataclass(frozen=True)

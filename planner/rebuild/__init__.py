@@ -267,7 +267,7 @@ def _cover_specs(school: School, scenario: Scenario, ctx: DayContext) -> list[Co
 
 
 def _components(calls: list[CallSpec], covers: list[CoverSpec]) -> list[tuple[list[int], list[int]]]:
-    """Independent components, largest first: calls and covers linked through classes and teachers (the
+    """Independent components, largest first: calls and covers linked through classes, chats and teachers (the
     regular teachers of calls, the candidates of covers)."""
     parent: dict[str, str] = {}
 
@@ -286,6 +286,8 @@ def _components(calls: list[CallSpec], covers: list[CoverSpec]) -> list[tuple[li
             union(f"c{ci}", f"class:{p.class_id}")
             for t in p.teachers:
                 union(f"c{ci}", f"t:{t}")
+        for chat in c.chats:
+            union(f"c{ci}", f"chat:{chat}")
     for vi, cv in enumerate(covers):
         find(f"v{vi}")
         for t in cv.candidates:

@@ -48,11 +48,6 @@ def school_days_after(school: School, class_id: str, day: date, count: int) -> d
     return d
 
 
-def _link(school: School, class_id: str, subject_id: str) -> str | None:
-    exact = next((c.invite_link for c in school.chats if c.class_id == class_id and c.subject_id == subject_id), None)
-    return exact or next((c.invite_link for c in school.chats if c.class_id == class_id and c.subject_id is None), None)
-
-
 def _hand_in_days(day: DayContext) -> int:
     norm = day.norms.get("async.hand_in_school_days")
     if norm is None or norm.row() is None:
@@ -114,7 +109,7 @@ def _online_occurrence(school: School, scenario: Scenario, day: DayContext, p, l
     common = dict(key=p.key, part=p.part, parts=p.parts, date=tz_day, class_id=p.class_id, groups=list(p.groups),
                   lesson_id=p.lesson_id, subject_id=p.subject_id, regular_start=regular_start,
                   regular_end=local_datetime(school, tz_day, p.regular_end), regular_teachers=list(p.teachers),
-                  pupils=p.pupils, link=_link(school, p.class_id, p.subject_id))
+                  pupils=p.pupils, link=p.chat)
     if p.uid in live:
         length, start = call_len[(p.lesson_id, p.part)], live[p.uid]
         return Occurrence(**common, mode=Mode.LIVE, start=local_datetime(school, tz_day, start),

@@ -14,7 +14,8 @@ from ortools.sat.python import cp_model
 
 from planner.rebuild.parts import in_cell
 from planner.rebuild.rules import (
-    GRID, CallModel, CallSpec, Cell, CoverSpec, add_cell_order_and_breaks, add_cover, add_screen_cap,
+    GRID, CallModel, CallSpec, Cell, CoverSpec, add_cell_order_and_breaks, add_chat_no_overlap, add_cover,
+    add_screen_cap,
     add_teacher_no_overlap, cover_terms, floor_key, keep_published_terms, live_value_terms, new_call_model,
     regular_time_terms, subject_floor_terms,
 )
@@ -53,6 +54,7 @@ def solve_component(calls: list[CallSpec], cells: list[Cell], covers: list[Cover
     add_cell_order_and_breaks(v, cells)
     add_screen_cap(v, cells)
     add_teacher_no_overlap(v)
+    add_chat_no_overlap(v)
     add_cover(v, covers, buffer)
     v.model.maximize(sum([
         *subject_floor_terms(v, floors),

@@ -36,6 +36,7 @@ class Part:
     regular_start: int  # minutes of the day
     regular_end: int
     order: int  # position in the class's regular day
+    chat: str | None = None  # the invite link of the chat its call takes place in (`chat_link`)
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,14 @@ class DayContext:
 
 
 DayInput = DayContext  # the earlier name
+
+
+def chat_link(school: School, class_id: str, subject_id: str, groups: tuple[str, ...]) -> str | None:
+    """The chat a lesson's call takes place in: the most specific registry entry of the class that serves it
+    (subject and group, subject, group, the class's chat), or None without one."""
+    best = max(((rank, c.invite_link) for c in school.chats
+                if (rank := c.serves(class_id, subject_id, groups)) is not None), default=None)
+    return best[1] if best else None
 
 
 def in_cell(groups: tuple[str, ...], cell: tuple[str, ...]) -> bool:
@@ -143,6 +152,7 @@ def _class_parts(school: School, klass: StudentClass, day: date, dated: list[Dat
     for order, d in enumerate(dated):
         n = d.lesson.duration * per
         groups = klass.own_groups(d.lesson.groups)
+        chat = chat_link(school, klass.id, d.lesson.subject, groups)
         for k in range(n):
             # each bell period of a double lesson is one part; a pair is split into its academic hours
             period = bells.period(d.lesson.period + k // per)
@@ -152,6 +162,6 @@ def _class_parts(school: School, klass: StudentClass, day: date, dated: list[Dat
             end = p_start + span * (k % per + 1) // per
             parts.append(Part(uid, day, klass.id, d.lesson.id, str(d.key), k + 1, n, d.lesson.subject,
                               subjects[d.lesson.subject].norm_key, groups, tuple(d.lesson.teachers),
-                              pupils_of(klass, groups), start, end, order))
+                              pupils_of(klass, groups), start, end, order, chat))
             uid += 1
     return parts

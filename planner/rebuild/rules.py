@@ -41,6 +41,11 @@ class CallSpec:
     def name(self) -> str:
         return f"{self.parts[0].key}#{self.parts[0].part}"
 
+    @property
+    def chats(self) -> list[str]:
+        """The chats the call takes place in (a combined lesson: each class's chat)."""
+        return sorted({p.chat for p in self.parts if p.chat})
+
 
 @dataclass
 class CoverSpec:
@@ -138,6 +143,19 @@ def add_teacher_no_overlap(v: CallModel) -> None:
     """Teacher no-overlap (a teacher gives one lesson at a time; the auditor's check_teacher_overlap): the calls
     of one teacher never overlap."""
     for cis in v.teachers_calls().values():
+        if len(cis) > 1:
+            v.model.add_no_overlap([v.interval[ci] for ci in cis])
+
+
+def add_chat_no_overlap(v: CallModel) -> None:
+    """One call per chat (a MAX/Sferum chat holds one call at a time; the chat registry, planner.school
+    ChatLink): two calls in the same chat never overlap — groups meeting at the same time need chats of their
+    own, else their calls are sequenced or one stays asynchronous."""
+    by_chat: dict[str, list[int]] = {}
+    for ci in v.live:
+        for chat in v.calls[ci].chats:
+            by_chat.setdefault(chat, []).append(ci)
+    for cis in by_chat.values():
         if len(cis) > 1:
             v.model.add_no_overlap([v.interval[ci] for ci in cis])
 

@@ -4,6 +4,7 @@ threshold constraint for that purpose)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from ortools.sat.python import cp_model
@@ -11,7 +12,7 @@ from ortools.sat.python import cp_model
 from planner.rebuild.parts import CoverNeed, Part
 from planner.rebuild.rules import (
     W_COVER, W_FLOOR, W_KEEP, W_KEEP_TIME, W_LIVE, CallModel, CallSpec, Cell, CoverSpec, add_cell_order_and_breaks,
-    add_cover, add_screen_cap, add_teacher_no_overlap, allowed_starts, cover_terms, floor_key, keep_published_terms,
+    add_chat_no_overlap, add_cover, add_screen_cap, add_teacher_no_overlap, allowed_starts, cover_terms, floor_key, keep_published_terms,
     live_value_terms, new_call_model, regular_time_terms, subject_floor_terms,
 )
 
@@ -201,3 +202,23 @@ def test_regular_time_term():
         return v
     assert solvable(build, start_0=NINE + 5)
     assert not solvable(build, start_0=NINE + 10)
+
+
+def test_one_call_per_chat():
+    # two language groups of one class (different pupils, different teachers) in the class's only chat
+    en1 = part(0, subject="english", teachers=("T1",), groups=("en1",))
+    en2 = part(1, subject="english", teachers=("T2",), groups=("en2",))
+
+    def build(chat1: str, chat2: str):
+        def make():
+            v = model_of([call(replace(en1, chat=chat1)), call(replace(en2, chat=chat2))])
+            add_chat_no_overlap(v)
+            v.model.add(v.live[0] == 1)
+            v.model.add(v.live[1] == 1)
+            v.model.add(v.start[0] == NINE)
+            return v
+        return make
+    shared = build("https://max.ru/join/7a", "https://max.ru/join/7a")
+    assert solvable(shared, start_1=NINE + 30)
+    assert not solvable(shared, start_1=NINE + 15)
+    assert solvable(build("https://max.ru/join/7a-en1", "https://max.ru/join/7a-en2"), start_1=NINE)

@@ -17,9 +17,9 @@ from planner.audit.checks.load import (
     check_lessons_per_day, check_weekly_load,
 )
 from planner.audit.checks.online import (
-    check_call_breaks, check_call_length, check_daily_screen_budget, check_eye_gymnastics, check_homework_time,
-    check_not_ready_class_live, check_online_latest_end, check_remote_teacher_not_in_school, check_screen_reserve,
-    check_sick_teacher_idle, check_transition_buffer,
+    check_call_breaks, check_call_length, check_chat_overlap, check_daily_screen_budget, check_eye_gymnastics,
+    check_homework_time, check_not_ready_class_live, check_online_latest_end, check_remote_teacher_not_in_school,
+    check_screen_reserve, check_sick_teacher_idle, check_transition_buffer,
 )
 from planner.audit.checks.regime import check_first_shift_only, check_grade1_five_day_week
 from planner.audit.checks.teachers import check_teacher_availability, check_teacher_overlap
@@ -64,6 +64,7 @@ DATE_CHECKS = (
     check_sick_teacher_idle,  # scenario.teacher_sick — scenario rule
     check_remote_teacher_not_in_school,  # scenario.teacher_remote_only — scenario rule
     check_transition_buffer,  # scenario.transition_buffer — the scenario's policy
+    check_chat_overlap,  # integrity: one call per chat at a time
 )
 
 __all__ = ["DAILY_CHECKS", "DATE_CHECKS", "WEEKLY_CHECKS"]
