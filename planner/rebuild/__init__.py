@@ -20,6 +20,7 @@ from planner.rebuild.assemble import assemble_day, summarise
 from planner.rebuild.day_model import CallSpec, Cell, CoverSpec, floor_key, solve_component
 from planner.rebuild.parts import DayContext, DayInput, Part, expand_day
 from planner.rebuild.prechecks import PrecheckError, run_prechecks
+from planner.rebuild.priority import difficulty_points, hardness, subject_weight
 from planner.rebuild.reasons import explain_async
 from planner.scenario.model import Scenario, TeacherStateKind
 from planner.scenario.policy import ClassPolicy, class_policy
@@ -238,11 +239,12 @@ def _call_specs(run: _Run, ctx: DayContext, forced: dict[int, str]) -> list[Call
                 spec.window = (max(spec.window[0], window[0]), min(spec.window[1], window[1]))
                 continue
             pub = run.published_by_key.get((p.key, p.part))
+            points = difficulty_points(ctx.norms, p.norm_key, run.school.class_by_id(cid).norm_grade)
             spec = CallSpec(
                 parts=[p], length=length, window=window,
                 forbidden=[(a - buffer - length, b + buffer) for t in p.teachers for a, b in ctx.in_school_busy.get(t, [])],
-                priority=_priority(run.scenario, p.subject_id, p.norm_key),
-                difficulty=_difficulty(ctx, run.school, cid, p.norm_key),
+                priority=max(0, int(round(subject_weight(run.scenario, ctx.norms, p.subject_id, p.norm_key) * 100))),
+                difficulty=points or 0, hardness=hardness(ctx.norms, points),
                 published_live=(pub.mode == "live") if pub else None,
                 published_start=_minute(pub.start, run.school.timezone)
                 if pub and pub.mode == "live" and pub.start else None)
@@ -323,20 +325,6 @@ def _component_share(remaining: float, calls: int, calls_left: int, comps_left: 
 
 def _buffer(ctx: DayContext) -> int:
     return max((p.transition_buffer.value for p in ctx.policies.values()), default=0)
-
-
-def _priority(scenario: Scenario, subject_id: str, norm_key: str | None) -> int:
-    prio = scenario.policy.subject_priority
-    weight = prio.get(subject_id, prio.get(norm_key or "", 1.0))
-    return max(0, int(round(weight * 100)))
-
-
-def _difficulty(ctx: DayContext, school: School, class_id: str, norm_key: str | None) -> int:
-    if norm_key is None:
-        return 0
-    scale = ctx.norms.get("difficulty.scale")
-    row = scale.row(subject=norm_key, grade=school.class_by_id(class_id).norm_grade) if scale else None
-    return int(row.value()) if row else 0
 
 
 def _minute(dt: datetime, zone: str) -> int:

@@ -22,6 +22,7 @@ W_KEEP = 50_000  # per call of the published plan kept live (re-planning)
 W_KEEP_TIME = 5_000  # per call kept at its published start
 W_DIFFICULTY = 10  # per difficulty point of a live part
 W_FLOOR_EARLY = 1_000  # per live part of a subject whose floor is still open (outweighs difficulty, not priority)
+W_INVERSION = 400  # per hard lesson asynchronous beside a live light one of the same pupils (below any call's value)
 
 
 @dataclass
@@ -36,6 +37,7 @@ class CallSpec:
     difficulty: int
     published_live: bool | None = None
     published_start: int | None = None
+    hardness: str | None = None  # "hard" / "light" on the difficulty scale (planner.rebuild.priority)
 
     @property
     def name(self) -> str:
@@ -73,6 +75,7 @@ class CallModel:
     interval: dict[int, cp_model.IntervalVar] = field(default_factory=dict)
     call_of: dict[int, int] = field(default_factory=dict)  # part uid -> call index
     substitute: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)  # (cover uid, teacher)
+    inversion: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # (hard, light) call indices
 
     def teachers_calls(self) -> dict[str, list[int]]:
         """Call indices per teacher of the calls that can be live."""
@@ -199,8 +202,9 @@ def floor_key(class_id: str, groups, subject_id: str) -> tuple[str, tuple[str, .
 
 def subject_floor_terms(v: CallModel, floors: dict[tuple, int]) -> list:
     """Subject floors (the scenario's knob subject_floor: at least N live calls per subject over the scenario,
-    where possible): per student set and subject, up to the
-    floor's remaining need of live calls count W_FLOOR each."""
+    where possible): per student set and subject, up to the floor's remaining need of live calls count W_FLOOR
+    each. A light call that leaves a hard call of the same pupils asynchronous (`add_priority_inversions`)
+    does not count: fairness never outranks the hard subjects."""
     terms = []
     for fk, need in floors.items():
         cis = sorted({v.call_of[p.uid] for c in v.calls for p in c.parts if p.uid in v.call_of
@@ -208,9 +212,47 @@ def subject_floor_terms(v: CallModel, floors: dict[tuple, int]) -> list:
         if need <= 0 or not cis:
             continue
         met = v.model.new_int_var(0, need, f"floor[{fk}]")
-        v.model.add(met <= sum(v.live[ci] for ci in cis))
+        v.model.add(met <= sum(_clean_live(v, ci) for ci in cis))
         terms.append(met * W_FLOOR)
     return terms
+
+
+def add_priority_inversions(v: CallModel, cells: list[Cell]) -> None:
+    """Hard subjects first (СанПиН 1.2.3685-21, табл. 6.9–6.11 — norm "difficulty.scale"; thresholds of the
+    planner's norm "priority.hard_light_points"): a literal per pair of a hard and a light call of the same
+    pupils that day, true when the light one is live and the hard one is not (stored in `v.inversion`). The
+    objective penalises it (`priority_inversion_terms`) and a subject floor never counts a light call that
+    makes one (`subject_floor_terms`)."""
+    for cell in cells:
+        idx = _cell_calls(v, cell)
+        hard = [ci for ci in idx if v.calls[ci].hardness == "hard"]
+        light = [ci for ci in idx if v.calls[ci].hardness == "light"]
+        for h in hard:
+            for lt in light:
+                if (h, lt) not in v.inversion:
+                    inverted = v.model.new_bool_var(f"inversion[{v.calls[h].name}|{v.calls[lt].name}]")
+                    v.model.add(inverted >= v.live[lt] - v.live[h])
+                    v.inversion[(h, lt)] = inverted
+
+
+def priority_inversion_terms(v: CallModel) -> list:
+    """Minus W_INVERSION per hard call asynchronous beside a live light call of the same pupils. The weight is
+    below any call's value: a live light call is never dropped for it (where a hard rule keeps the hard lesson
+    out, the light one stays live), but a swap that the hard rules allow is always taken."""
+    return [-W_INVERSION * inverted for inverted in v.inversion.values()]
+
+
+def _clean_live(v: CallModel, ci: int):
+    """The call's live literal, or for a light call in inversion pairs a literal true when it is live and makes
+    no inversion."""
+    pairs = [inv for (h, lt), inv in v.inversion.items() if lt == ci]
+    if not pairs:
+        return v.live[ci]
+    clean = v.model.new_bool_var(f"clean[{v.calls[ci].name}]")
+    v.model.add_implication(clean, v.live[ci])
+    for inv in pairs:
+        v.model.add_implication(clean, ~inv)
+    return clean
 
 
 def cover_terms(v: CallModel) -> list:

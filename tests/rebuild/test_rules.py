@@ -12,8 +12,8 @@ from ortools.sat.python import cp_model
 from planner.rebuild.parts import CoverNeed, Part
 from planner.rebuild.rules import (
     W_COVER, W_FLOOR, W_KEEP, W_KEEP_TIME, W_LIVE, CallModel, CallSpec, Cell, CoverSpec, add_cell_order_and_breaks,
-    add_chat_no_overlap, add_cover, add_screen_cap, add_teacher_no_overlap, allowed_starts, cover_terms, floor_key, keep_published_terms,
-    live_value_terms, new_call_model, regular_time_terms, subject_floor_terms,
+    add_chat_no_overlap, add_cover, add_priority_inversions, add_screen_cap, add_teacher_no_overlap, allowed_starts, cover_terms, floor_key, keep_published_terms,
+    live_value_terms, new_call_model, priority_inversion_terms, regular_time_terms, subject_floor_terms,
 )
 
 DAY = date(2026, 11, 30)
@@ -222,3 +222,32 @@ def test_one_call_per_chat():
     assert solvable(shared, start_1=NINE + 30)
     assert not solvable(shared, start_1=NINE + 15)
     assert solvable(build("https://max.ru/join/7a-en1", "https://max.ru/join/7a-en2"), start_1=NINE)
+
+
+def test_priority_inversion_term():
+    # one call's room for the cell: the hard lesson must have it before the light one
+    light = part(0, subject="music")
+    hard = part(1, subject="algebra", start=NINE + 55)
+
+    def build():
+        v = model_of([call(light, priority=300, hardness="light"), call(hard, priority=50, hardness="hard")])
+        add_screen_cap(v, [Cell([light, hard], screen_cap=30, min_break=10)])
+        add_priority_inversions(v, [Cell([light, hard], 30, 10)])
+        v.model.add(sum(priority_inversion_terms(v)) >= 0)  # no inversion
+        return v
+    assert solvable(build, live_0=0, live_1=1)
+    assert not solvable(build, live_0=1)  # the light lesson live, so the hard one async: an inversion
+
+
+def test_a_subject_floor_never_counts_a_light_call_that_displaces_a_hard_one():
+    light, hard = part(0, subject="music"), part(1, subject="algebra", start=NINE + 55)
+    cell = Cell([light, hard], screen_cap=60, min_break=10)
+
+    def build():
+        v = model_of([call(light, hardness="light"), call(hard, hardness="hard")])
+        add_screen_cap(v, [cell])
+        add_priority_inversions(v, [cell])
+        v.model.add(sum(subject_floor_terms(v, {floor_key(light.class_id, (), "music"): 1})) >= W_FLOOR)
+        return v
+    assert solvable(build, live_1=1)  # the hard call live too: the light one meets its floor
+    assert not solvable(build, live_1=0)  # the light call beside an asynchronous hard one earns no floor credit
