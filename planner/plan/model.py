@@ -11,7 +11,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from planner.scenario.model import Scenario
-from planner.scenario.policy import ClassPolicy
+from planner.scenario.resolved import ClassPolicy
 
 PLAN_SCHEMA_VERSION = 1
 

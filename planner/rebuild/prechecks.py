@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
+
 from planner.errors import InputError, PlannerError
-from planner.norms import NormLibrary
+from planner.norms import NormLibrary, NormsInForce
 from planner.scenario.model import Scenario, check_scenario_references
 from planner.school.calendar import dates_between, lessons_on
 from planner.school.model import School
@@ -28,13 +31,17 @@ class PrecheckError(PlannerError):
 
 
 def run_prechecks(school: School, scenario: Scenario, library: NormLibrary, online_ids: list[str],
-                  scenario_source: str = "") -> None:
+                  scenario_source: str = "", norms_by_day: Mapping[date, NormsInForce] | None = None) -> None:
+    """Raise PrecheckError listing what stops the scenario from being planned. norms_by_day: the norms in force
+    per date when the caller has them (the rebuild looks them up once per date)."""
     check_scenario_references(scenario, school, scenario_source)
     en: list[str] = []
     ru: list[str] = []
     days = dates_between(scenario.start, scenario.end)
+    if norms_by_day is None:
+        norms_by_day = {day: library.in_force(day) for day in days}
     for day in days:
-        norms = library.in_force(day)
+        norms = norms_by_day[day]
         if norms.missing_families:
             missing = ", ".join(norms.missing_families)
             en.append(f"{day}: no norm set of {missing} is in force")
@@ -55,7 +62,7 @@ def run_prechecks(school: School, scenario: Scenario, library: NormLibrary, onli
         for day in days:
             if en:
                 break
-            norms = library.in_force(day)
+            norms = norms_by_day[day]
             cds = [cd for c in school.classes if (cd := regular_class_day(school, c, day, norms)) is not None]
             for f in check_teacher_overlap(cds):
                 en.append(f"{day}: teacher {f.teacher_id}: {f.message_en} in the regular timetable")

@@ -78,6 +78,10 @@ def find_problems(school: School) -> list[Problem]:
             unknown("chats", i, "class_id", "class", "класс", ch.class_id)
         if ch.subject_id is not None and ch.subject_id not in subject_ids:
             unknown("chats", i, "subject_id", "subject", "предмет", ch.subject_id)
+        if ch.group_id is not None and ch.class_id in class_ids and \
+                ch.group_id not in {g.id for g in school.class_by_id(ch.class_id).groups}:
+            problems.append(Problem("chats", i, "group_id", f"unknown group '{ch.group_id}' of class '{ch.class_id}'",
+                                    f"у класса «{ch.class_id}» нет группы «{ch.group_id}»"))
     for i, v in enumerate(school.versions):
         for cid in v.classes:
             if cid not in class_ids:

@@ -12,7 +12,7 @@ from datetime import date, time
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_serializer, model_validator
 
 from planner.errors import UnknownIdError
 
@@ -271,12 +271,31 @@ class Room(_Model):
 
 
 class ChatLink(_Model):
-    """A MAX/Sferum chat of a class (subject None) or of a class × subject."""
+    """A MAX/Sferum chat of a class (subject None), of a class × subject, or of one group of the class (× subject).
+    A chat holds one call at a time, so groups meeting at the same time need chats of their own."""
 
     class_id: str
     subject_id: str | None = None
     invite_link: str
     chat_id: str | None = None  # known once the bot has joined
+    group_id: str | None = None  # a group of the class (groups.csv id)
+
+    @model_serializer(mode="wrap")
+    def _omit_no_group(self, handler):
+        """Entries without a group serialise as before (school files and fingerprints stay unchanged)."""
+        data = handler(self)
+        if isinstance(data, dict) and data.get("group_id") is None:
+            data.pop("group_id", None)
+        return data
+
+    def serves(self, class_id: str, subject_id: str, groups: tuple[str, ...] | list[str]) -> int | None:
+        """How specifically this chat serves a lesson of the class's subject and groups (3: subject and group,
+        2: subject, 1: group, 0: the class's chat), or None when it does not serve it."""
+        if self.class_id != class_id or (self.subject_id is not None and self.subject_id != subject_id):
+            return None
+        if self.group_id is not None and self.group_id not in groups:
+            return None
+        return 2 * (self.subject_id is not None) + (self.group_id is not None)
 
 
 # ---------------------------------------------------------------- timetable
