@@ -47,7 +47,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     loaded = _load(args)
     school = loaded.school
     library = NormLibrary.load(Path(args.constraints) if args.constraints else None,
-                               Path(args.policy) if args.policy else None)
+                               Path(args.policy) if args.policy else None, strict=args.strict_norms)
     if plan is not None:
         report = audit_plan(school, plan, library)
         start, end = report.start, report.end
@@ -61,21 +61,30 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         lang = args.lang
-        print(f"{school.name}: {start} … {end}; norm sets: {', '.join(report.norm_sets)}"
-              + (f"; policy: {report.policy}" if report.policy else "")
-              + (f"; plan: {plan.scenario.name}" if plan is not None else ""))
+        ru = lang == "ru"
+        if ru:
+            print(f"{school.name}: {start:%d.%m.%Y} – {end:%d.%m.%Y}"
+                  + (f"; политика: {report.policy}" if report.policy else "")
+                  + (f"; план: {plan.scenario.name}" if plan is not None else ""))
+        else:
+            print(f"{school.name}: {start} … {end}; norm sets: {', '.join(report.norm_sets)}"
+                  + (f"; policy: {report.policy}" if report.policy else "")
+                  + (f"; plan: {plan.scenario.name}" if plan is not None else ""))
+        print("Действующие нормы по датам:" if ru else "Norms by date range:")
+        for r in report.norm_ranges:
+            for line in r.lines(lang):
+                print(f"  {line}")
         for w in loaded.warnings:
-            print(f"import warning: {w.message_ru if lang == 'ru' else w.message_en}")
-        for n in (report.notices_ru if lang == "ru" else report.notices_en):
-            print(f"NOTE: {n}")
+            print(f"{'предупреждение импорта' if ru else 'import warning'}: {w.message_ru if ru else w.message_en}")
+        for n in (report.interpretations_ru if ru else report.interpretations_en):
+            print(f"{'ТОЛКОВАНИЕ ШКОЛЫ' if ru else 'SCHOOL INTERPRETATION'}: {n}")
+        for n in (report.notices_ru if ru else report.notices_en):
+            print(f"{'ПРИМЕЧАНИЕ' if ru else 'NOTE'}: {n}")
         marker = {True: ("[было и раньше] ", "[pre-existing] "), False: ("[новое] ", "[new] ")}
         for f in report.findings:
-            prefix = marker[f.preexisting][0 if lang == "ru" else 1] if plan is not None else ""
+            prefix = marker[f.preexisting][0 if ru else 1] if plan is not None else ""
             print(prefix + f.text(lang))
-        summary = f"{len(report.violations)} violations, {len(report.warnings)} warnings"
-        if plan is not None:
-            summary += f" ({len(report.new_violations)} new violations)"
-        print(summary)
+        print(report.summary(lang))
     return report.exit_code
 
 
@@ -105,7 +114,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     school = _load(args).school
     scenario = scenario_from_toml(Path(args.scenario))
     library = NormLibrary.load(Path(args.constraints) if args.constraints else None,
-                               Path(args.policy) if args.policy else None)
+                               Path(args.policy) if args.policy else None, strict=args.strict_norms)
     published = _load_plan(args.published) if args.published else None
     if scenario.replan_from and published is None:
         raise InputError("the scenario re-plans (replan_from) but no --published plan was given",
@@ -560,6 +569,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--to", dest="date_to", type=_date, help="last date (default: a week after --from, else the end of the school year)")
     a.add_argument("--format", choices=("text", "json"), default="text")
     a.add_argument("--lang", choices=("en", "ru"), default="en")
+    a.add_argument("--strict-norms", action="store_true",
+                   help="refuse dates on which a binding act has lapsed without a successor (else its values are "
+                        "carried over as school policy and findings against them are warnings)")
     a.set_defaults(func=cmd_audit)
 
     r = sub.add_parser("rebuild", parents=[source], help="plan the scenario's online days (exit 0 plan, 2 bad input, 3 pre-checks "
@@ -570,6 +582,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--published", help="the published plan to re-plan against (freezes dates before replan_from)")
     r.add_argument("--policy", help="a school policy TOML file (norm values)")
     r.add_argument("--constraints", help="the folder of norm files (default: the repository's constraints/)")
+    r.add_argument("--strict-norms", action="store_true",
+                   help="refuse dates on which a binding act has lapsed without a successor")
     r.add_argument("--time-limit", type=float, default=10.0, help="seconds for the whole solve (default 10)")
     r.add_argument("--workers", type=int, default=1, help="CP-SAT workers (default 1)")
     r.add_argument("--seed", type=int, default=0)
@@ -603,7 +617,48 @@ def build_parser() -> argparse.ArgumentParser:
     st.set_defaults(func=cmd_store)
     _add_messages_and_epos(sub)
     _add_publish_commands(sub)
+
+    n = sub.add_parser("norms", help="the norm sets: validity and what is in force on a date; lapse check for cron")
+    nsub = n.add_subparsers(dest="norms_command", required=True)
+    nl = nsub.add_parser("list", help="every norm set, its validity and its status on a date")
+    nl.add_argument("--date", type=_date, help="the date (default: today)")
+    nl.add_argument("--constraints", help="the folder of norm files (default: the packaged norm data)")
+    nl.add_argument("--policy", help="a school policy TOML file")
+    nl.add_argument("--lang", choices=("en", "ru"), default="en")
+    nl.set_defaults(func=cmd_norms_list)
+    nc = nsub.add_parser("check", help="exit 1 when a binding set lapses within N days (or has lapsed without a "
+                                       "successor); for an administrator's cron")
+    nc.add_argument("--days", type=int, default=60, help="warning window in days (default 60)")
+    nc.add_argument("--date", type=_date, help="check as of this date (default: today)")
+    nc.add_argument("--constraints", help="the folder of norm files (default: the packaged norm data)")
+    nc.add_argument("--lang", choices=("en", "ru"), default="en")
+    nc.set_defaults(func=cmd_norms_check)
     return p
+
+
+def cmd_norms_list(args: argparse.Namespace) -> int:
+    from planner.norms import NormLibrary
+    from planner.norms.status import norm_set_table
+
+    library = NormLibrary.load(Path(args.constraints) if args.constraints else None,
+                               Path(args.policy) if args.policy else None)
+    for line in norm_set_table(library, args.date or date.today(), args.lang):
+        print(line)
+    return 0
+
+
+def cmd_norms_check(args: argparse.Namespace) -> int:
+    from planner.norms import NormLibrary
+    from planner.norms.status import lapse_alerts
+
+    library = NormLibrary.load(Path(args.constraints) if args.constraints else None)
+    alerts = lapse_alerts(library, args.date or date.today(), args.days)
+    for a in alerts:
+        print(a.text(args.lang))
+    if not alerts:
+        print("нет актов, утрачивающих силу в ближайшие " + str(args.days) + " дн." if args.lang == "ru"
+              else f"no binding act lapses within {args.days} days")
+    return 1 if alerts else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -614,7 +669,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err.message_en}", file=sys.stderr)
         return 2
     except InputError as err:
-        print(f"error: {err.text('en')}", file=sys.stderr)
+        if getattr(args, "lang", "en") == "ru":
+            print(f"ошибка: {err.text('ru')}", file=sys.stderr)
+        else:
+            print(f"error: {err.text('en')}", file=sys.stderr)
         return 2
     except PlannerError as err:
         print(f"error: {err}", file=sys.stderr)
