@@ -11,7 +11,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from planner.errors import InputError, PlannerError, StaleSaveError
+from planner.errors import InputError, Location, PlannerError, StaleSaveError
 from planner.storage.paths import PUBLIC_URL_ENV
 
 
@@ -32,6 +32,25 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
 
 
+def _school_library(args: argparse.Namespace, school, store=None):
+    """The norm library for the school: a --policy file wins for this run; else, with a data directory, the
+    school's stored policy (planner policy set); else the norms alone."""
+    from planner.norms import NormLibrary
+    from planner.norms.school_policy import library_for_school
+
+    library = NormLibrary.load(Path(args.constraints) if getattr(args, "constraints", None) else None,
+                               Path(args.policy) if getattr(args, "policy", None) else None,
+                               strict=getattr(args, "strict_norms", False))
+    if getattr(args, "policy", None):
+        return library
+    if store is None and getattr(args, "data_dir", None):
+        from planner.storage import Store
+
+        with Store.open(args.data_dir) as st:
+            return library_for_school(st, school.id, library)
+    return library_for_school(store, school.id, library) if store is not None else library
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     from planner.audit import audit_plan, audit_school
     from planner.norms import NormLibrary
@@ -46,8 +65,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
             print("warning: a plan is audited on its scenario's dates; --from/--to are ignored", file=sys.stderr)
     loaded = _load(args)
     school = loaded.school
-    library = NormLibrary.load(Path(args.constraints) if args.constraints else None,
-                               Path(args.policy) if args.policy else None, strict=args.strict_norms)
+    library = _school_library(args, school)
     if plan is not None:
         report = audit_plan(school, plan, library)
         start, end = report.start, report.end
@@ -113,8 +131,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
     school = _load(args).school
     scenario = scenario_from_toml(Path(args.scenario))
-    library = NormLibrary.load(Path(args.constraints) if args.constraints else None,
-                               Path(args.policy) if args.policy else None, strict=args.strict_norms)
+    library = _school_library(args, school)
     published = _load_plan(args.published) if args.published else None
     if scenario.replan_from and published is None:
         raise InputError("the scenario re-plans (replan_from) but no --published plan was given",
@@ -291,7 +308,7 @@ def cmd_messages(args: argparse.Namespace) -> int:
                 for m in messages:
                     for i, part in enumerate(m.text_parts, 1):
                         print(f"===== {m.chat_key} {i}/{len(m.text_parts)} ({len(part)} chars) =====\n{part}")
-            library = NormLibrary.load(None, Path(args.policy) if args.policy else None)
+            library = _school_library(args, school, store)
             report = queue_messages(store, school, plan, messages, client, now=_moment(args.now, school.timezone),
                                     library=library, urgent=args.urgent)
     for d in report.deliveries:
@@ -569,6 +586,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--to", dest="date_to", type=_date, help="last date (default: a week after --from, else the end of the school year)")
     a.add_argument("--format", choices=("text", "json"), default="text")
     a.add_argument("--lang", choices=("en", "ru"), default="en")
+    a.add_argument("--data-dir", help="use the school's stored policy from this data directory (--policy wins)")
     a.add_argument("--strict-norms", action="store_true",
                    help="refuse dates on which a binding act has lapsed without a successor (else its values are "
                         "carried over as school policy and findings against them are warnings)")
@@ -582,6 +600,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--published", help="the published plan to re-plan against (freezes dates before replan_from)")
     r.add_argument("--policy", help="a school policy TOML file (norm values)")
     r.add_argument("--constraints", help="the folder of norm files (default: the repository's constraints/)")
+    r.add_argument("--data-dir", help="use the school's stored policy from this data directory (--policy wins)")
     r.add_argument("--strict-norms", action="store_true",
                    help="refuse dates on which a binding act has lapsed without a successor")
     r.add_argument("--time-limit", type=float, default=10.0, help="seconds for the whole solve (default 10)")
@@ -633,7 +652,54 @@ def build_parser() -> argparse.ArgumentParser:
     nc.add_argument("--constraints", help="the folder of norm files (default: the packaged norm data)")
     nc.add_argument("--lang", choices=("en", "ru"), default="en")
     nc.set_defaults(func=cmd_norms_check)
+
+    po = sub.add_parser("policy", help="the school's own policy (local act values) stored with its history")
+    psub = po.add_subparsers(dest="policy_command", required=True)
+    ps = psub.add_parser("set", help="store a policy TOML file as the school's current policy")
+    ps.add_argument("school_id")
+    ps.add_argument("file")
+    ps.add_argument("--by", required=True, help="who changes it (a name, stored in the history)")
+    ps.add_argument("--reason", required=True, help="why (stored in the history)")
+    ps.add_argument("--data-dir", help="data directory (default: $PLANNER_DATA_DIR or ./data)")
+    ps.set_defaults(func=cmd_policy_set)
+    ph = psub.add_parser("history", help="every stored version of the school's policy: who, when, why")
+    ph.add_argument("school_id")
+    ph.add_argument("--data-dir", help="data directory (default: $PLANNER_DATA_DIR or ./data)")
+    ph.set_defaults(func=cmd_policy_history)
     return p
+
+
+def cmd_policy_set(args: argparse.Namespace) -> int:
+    from planner.norms.school_policy import save_school_policy
+    from planner.storage import Store
+
+    path = Path(args.file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read the policy: {exc.strerror or exc}", f"не удаётся прочитать политику: "
+                         f"{exc.strerror or exc}", Location(file=str(path))) from None
+    with Store.open(args.data_dir) as store:
+        if store.get("school", args.school_id) is None:
+            raise InputError(f"no school '{args.school_id}' is stored", f"школа «{args.school_id}» не сохранена",
+                             Location(field="school_id"))
+        v = save_school_policy(store, args.school_id, text, created_by=args.by, reason=args.reason,
+                               source=str(path))
+    print(f"policy version {v.number} of {args.school_id} saved ({v.name}; by {v.created_by}: {v.reason})")
+    return 0
+
+
+def cmd_policy_history(args: argparse.Namespace) -> int:
+    from planner.norms.school_policy import policy_history
+    from planner.storage import Store
+
+    with Store.open(args.data_dir) as store:
+        history = policy_history(store, args.school_id)
+    for v in history:
+        print(f"{v.number}\t{v.created_at}\t{v.created_by}\t{v.reason}\t{v.name}")
+    if not history:
+        print(f"no stored policy for {args.school_id}: the norms apply as they are")
+    return 0
 
 
 def cmd_norms_list(args: argparse.Namespace) -> int:
