@@ -57,11 +57,16 @@ class Device(StrEnum):
 
 
 class Holiday(_Model):
-    """Каникулы or a public holiday: no lessons from start to end inclusive."""
+    """Каникулы or a public holiday: no lessons from start to end inclusive.
+
+    `kind` tells the two apart for working-day rules (official messages): "public" is a non-working public holiday
+    (Labour Code art. 112) or a day off moved there by the government's yearly transfer decree — closed;
+    "vacation" is a school vacation (каникулы) — no lessons, but staff work, so weekdays stay working days."""
 
     start: date
     end: date
     name: str = ""
+    kind: Literal["vacation", "public"] = "vacation"
 
     @model_validator(mode="after")
     def _ordered(self) -> "Holiday":
