@@ -114,10 +114,12 @@ def norm_ranges(per_day: list[NormsInForce], library: NormLibrary) -> list[NormR
 def _add_notices(report: AuditReport, school: School, days: list[ClassDay],
                  uncovered: dict[str, list[date]]) -> None:
     if any(c.is_college for c in school.classes):
-        report.notices_en.append("colleges: no verified federal cap on pairs per day or week exists; the local act's "
-                                 "values (college.* norms, settable in the policy file) were applied")
+        report.notices_en.append("colleges: no verified federal cap on pairs per day or week exists; the planner's "
+                                 "defaults (college.* norms, unverified, confidence M) were applied unless the "
+                                 "school's policy sets them")
         report.notices_ru.append("колледж: проверенного федерального предела пар в день и в неделю нет; применены "
-                                 "значения локального акта (нормы college.*, задаются в файле политики)")
+                                 "значения планировщика по умолчанию (нормы college.*, не подтверждены), если "
+                                 "политика школы их не задаёт")
     for fam, missing in uncovered.items():
         name_en, name_ru = FAMILY_NAMES.get(fam, (fam, fam))
         report.notices_en.append(f"{name_en} is not in force on {len(missing)} of the dates ({missing[0]} … "

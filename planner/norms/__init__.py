@@ -49,6 +49,7 @@ class NormsInForce:
     missing_families: tuple[str, ...]
     policy_name: str = ""
     carried_over: tuple[NormSet, ...] = ()  # lapsed acts whose values apply as the school's norms
+    policy: Policy | None = None  # the school policy applied (its settings, e.g. hand_in_count)
 
     def get(self, key: str) -> Norm | None:
         return self.norms.get(key)
@@ -177,7 +178,7 @@ class NormLibrary:
         covered = {s.family for s in chosen} | {s.family for s in carried}
         missing = tuple(f for f in REQUIRED_FAMILIES if f not in covered)
         return NormsInForce(day, chosen, self._cache[key][0], missing, self.policy.name if self.policy else "",
-                            carried)
+                            carried, self.policy)
 
 
 def severity_of(norm: Norm, row: Row | None, field_name: str = "value") -> str:

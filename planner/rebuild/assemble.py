@@ -4,13 +4,12 @@ and deadline, in-school lessons and the replacements journal; then the per-class
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
 
-from planner.errors import InputError
+from planner.norms.hand_in import hand_in_days, hand_in_deadline
 from planner.plan.model import AsyncWork, ClassSummary, Gymnastics, Mode, Occurrence, Plan, ReasonText
 from planner.rebuild.parts import DayInput, in_cell, pupils_of
 from planner.scenario.model import AsyncKind, Scenario, TeacherStateKind
-from planner.school.calendar import local_datetime, timetable_weekday
+from planner.school.calendar import local_datetime
 from planner.school.model import School
 
 FORCED_TEXT = {
@@ -36,36 +35,16 @@ def gymnastics_offsets(length: int, interval: int, minutes: int) -> list[Gymnast
     return out
 
 
-def school_days_after(school: School, class_id: str, day: date, count: int) -> date:
-    klass = school.class_by_id(class_id)
-    d, found = day, 0
-    for _ in range(60):
-        d += timedelta(days=1)
-        if timetable_weekday(school, klass, d) is not None:
-            found += 1
-            if found >= count:
-                return d
-    return d
-
-
 def _link(school: School, class_id: str, subject_id: str) -> str | None:
     exact = next((c.invite_link for c in school.chats if c.class_id == class_id and c.subject_id == subject_id), None)
     return exact or next((c.invite_link for c in school.chats if c.class_id == class_id and c.subject_id is None), None)
-
-
-def _hand_in_days(day: DayInput) -> int:
-    norm = day.norms.get("async.hand_in_school_days")
-    if norm is None or norm.row() is None:
-        raise InputError(f"norm 'async.hand_in_school_days' is not in force on {day.date}",
-                         f"норма «async.hand_in_school_days» не действует на {day.date:%d.%m.%Y}")
-    return int(norm.row().value())
 
 
 def assemble_day(school: School, scenario: Scenario, day: DayInput, live: dict[int, int], covers: dict[int, str],
                  forced: dict[int, str], published_by_key: dict) -> list[Occurrence]:
     tz_day = day.date
     occ: list[Occurrence] = []
-    hand_in = _hand_in_days(day)
+    hand_in_days(day.norms)  # the rule must be in force on the date (else a clear error)
     knobs = scenario.policy
     # a combined lesson's call is as short as its strictest class needs
     call_len: dict[tuple[str, int], int] = {}
@@ -122,7 +101,7 @@ def assemble_day(school: School, scenario: Scenario, day: DayInput, live: dict[i
                     teacher_changed=sick,
                     async_work=AsyncWork(kind=kind, window_start=regular_start,
                                          window_end=local_datetime(school, tz_day, day_end),
-                                         deadline=school_days_after(school, cid, tz_day, hand_in),
+                                         deadline=hand_in_deadline(school, cid, tz_day, day.norms),
                                          work_minutes=pol.async_work_minutes.value),
                     screen_minutes=pol.async_screen[kind], reasons=reasons))
 
