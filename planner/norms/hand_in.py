@@ -8,7 +8,9 @@ Norm "async.hand_in_days" (template local act: regulation on Sferum use, 004, п
   five-day class), the deadline moves to the class's next school day — as a term ending on a non-working day ends
   on the next working day (Civil Code art. 193, applied by analogy);
 * school days (the school's policy `hand_in_count = "school_days"`): the N-th school day of the class after the
-  lesson.
+  lesson;
+* first-graders get no homework (norm "grade1.no_homework", СП 2.4.3648-20 step mode): their asynchronous work is
+  done in the day's window and handed in on the day of the lesson.
 """
 
 from __future__ import annotations
@@ -46,6 +48,11 @@ def hand_in_deadline(school: School, class_id: str, lesson_day: date, norms: Nor
     """The last day to hand in work given on `lesson_day` (see the module docstring for the rule)."""
     klass = school.class_by_id(class_id)
     n = hand_in_days(norms)
+    no_homework = norms.get("grade1.no_homework")
+    if klass.grade is not None and no_homework is not None:
+        row = no_homework.row(grade=klass.grade)
+        if row is not None and float(row.value()) == 0:
+            return lesson_day
     if hand_in_count(norms) == "school_days":
         d, found = lesson_day, 0
         for _ in range(HORIZON_DAYS):

@@ -27,9 +27,10 @@ def run_prechecks(school: School, scenario: Scenario, library: NormLibrary, onli
     for day in days:
         norms = library.in_force(day)
         if norms.missing_families:
-            missing = ", ".join(norms.missing_families)
-            en.append(f"{day}: no norm set of {missing} is in force")
-            ru.append(f"{day:%d.%m.%Y}: не действует набор норм {missing}")
+            acts = {"sanpin": "СанПиН 1.2.3685-21", "sp": "СП 2.4.3648-20"}
+            missing = ", ".join(acts.get(f, f) for f in norms.missing_families)
+            en.append(f"{day}: no norm data for {missing} (neither in force nor carried over)")
+            ru.append(f"{day:%d.%m.%Y}: нет данных норм {missing} (не действует и не продлено как норматив школы)")
             break
     for klass in school.classes:
         for day in days:

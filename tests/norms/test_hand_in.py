@@ -65,3 +65,18 @@ def test_plan_feeds_messages_and_epos_show_the_schools_deadline(school, count, f
     assert any(text in part for m in messages for part in m.text_parts)
     rows = [r for r in epos_tables(school, plan).lessons if r[0] == FRIDAY and r[-1] is not None]
     assert rows and {r[-1] for r in rows} == {friday_due}
+
+
+def test_first_graders_get_no_homework(school):
+    first = next(c for c in school.classes if c.grade == 1)
+    monday = date(2026, 11, 30)
+    norms = NormLibrary.load().in_force(monday)
+    assert norms.get("grade1.no_homework").row(grade=1).value() == 0
+    assert hand_in_deadline(school, first.id, monday, norms) == monday  # done in the day's window
+    plan = rebuild(school, scenario_from_dict({"name": "Морозы", "reason": "weather", "start": monday,
+                                              "end": FRIDAY, "created_by": "тест", "online": {"classes": [first.id]},
+                                              "overrides": [{"class": first.id, "ready": False, "by": "тест"}]}),
+                   NormLibrary.load(), time_limit=20, workers=1)
+    parts = [o for o in plan.occurrences if o.mode == Mode.ASYNC and o.class_id == first.id]
+    assert parts, "no asynchronous part of the first grade to check"
+    assert all(o.async_work.deadline == o.date for o in parts)
