@@ -17,6 +17,7 @@ from planner.audit.plan_views import plan_class_days
 from planner.audit.views import ClassDay, audited_norms, regular_class_day
 from planner.errors import InputError, NormSetError
 from planner.norms import NormLibrary, NormsInForce
+from planner.norms.status import budget_column_text
 from planner.plan.model import Plan
 from planner.school.calendar import dates_between
 from planner.school.model import School
@@ -171,15 +172,9 @@ def audit_plan(school: School, plan: Plan, library: NormLibrary) -> AuditReport:
                 for f in run_checks(plan_class_days(school, plan, library))]
     report = AuditReport(findings=merge(findings), start=start, end=end, norm_sets=sorted(used_sets),
                          policy=library.policy.name if library.policy else "", plan=True, norm_ranges=ranges)
-    column = plan.scenario.policy.budget_column
-    col_ru = {"home_day": "«суммарно в день дома, включая досуговую деятельность»",
-              "school_day": "«суммарно в день в школе»"}.get(column, column)
-    report.interpretations_ru.append(
-        f"суточный лимит экранного времени онлайн-дня берётся из столбца {col_ru} табл. 6.8 СанПиН 1.2.3685-21 — "
-        f"это толкование школы: ни один источник не говорит, какой столбец относится к уроку дома")
-    report.interpretations_en.append(
-        f"the online day's screen budget is the '{column}' column of СанПиН 1.2.3685-21 table 6.8 — the school's "
-        f"interpretation: no source says which column an online lesson at home counts against")
+    ru, en = budget_column_text(plan.scenario.policy.budget_column)
+    report.interpretations_ru.append(ru)
+    report.interpretations_en.append(en)
     report.notices_en.append(f"plan for scenario '{plan.scenario.name}': findings marked pre-existing were already "
                              f"in the regular timetable on the same dates; only new violations fail the audit")
     report.notices_ru.append(f"план сценария «{plan.scenario.name}»: отмеченные как прежние нарушения были и в "

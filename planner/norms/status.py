@@ -4,7 +4,7 @@ without a successor (the `planner norms` commands and the page banner share thes
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from planner.norms import NormLibrary, NormSet, ru_date
 
@@ -108,6 +108,19 @@ def norm_set_table(library: NormLibrary, day: date, lang: str = "en") -> list[st
     return lines
 
 
+BUDGET_COLUMNS_RU = {"home_day": "«суммарно в день дома, включая досуговую деятельность»",
+                     "school_day": "«суммарно в день в школе»"}
+
+
+def budget_column_text(column: str) -> tuple[str, str]:
+    """The daily screen-budget column chosen (табл. 6.8), stated as the school's interpretation (ru, en)."""
+    col_ru = BUDGET_COLUMNS_RU.get(column, column)
+    return (f"суточный лимит экранного времени онлайн-дня берётся из столбца {col_ru} табл. 6.8 СанПиН 1.2.3685-21 — "
+            f"это толкование школы: ни один источник не говорит, какой столбец относится к уроку дома",
+            f"the online day's screen budget is the '{column}' column of СанПиН 1.2.3685-21 table 6.8 — the school's "
+            f"interpretation: no source says which column an online lesson at home counts against")
+
+
 def banner(library: NormLibrary, day: date, lang: str = "ru") -> str | None:
     """The page banner: names the act and the date from 60 days before a lapse and on every date after it."""
     alerts = lapse_alerts(library, day)
@@ -116,4 +129,4 @@ def banner(library: NormLibrary, day: date, lang: str = "ru") -> str | None:
     return " ".join(a.text(lang)[0].upper() + a.text(lang)[1:] + "." for a in alerts)
 
 
-__all__ = ["LAPSE_WINDOW_DAYS", "LapseAlert", "banner", "lapse_alerts", "norm_set_table", "timedelta"]
+__all__ = ["LAPSE_WINDOW_DAYS", "LapseAlert", "banner", "budget_column_text", "lapse_alerts", "norm_set_table"]

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from planner.errors import InputError, PlannerError
-from planner.norms import NormLibrary
+from planner.norms import NormLibrary, NormsLapsedError
 from planner.scenario.model import Scenario, check_scenario_references
 from planner.school.calendar import dates_between, lessons_on
 from planner.school.model import School
@@ -25,7 +25,12 @@ def run_prechecks(school: School, scenario: Scenario, library: NormLibrary, onli
     ru: list[str] = []
     days = dates_between(scenario.start, scenario.end)
     for day in days:
-        norms = library.in_force(day)
+        try:
+            norms = library.in_force(day)
+        except NormsLapsedError as err:  # strict mode: a lapsed act without a successor
+            en.append(err.message_en)
+            ru.append(err.message_ru)
+            break
         if norms.missing_families:
             acts = {"sanpin": "СанПиН 1.2.3685-21", "sp": "СП 2.4.3648-20"}
             missing = ", ".join(acts.get(f, f) for f in norms.missing_families)
