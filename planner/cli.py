@@ -85,7 +85,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
                   + (f"; политика: {report.policy}" if report.policy else "")
                   + (f"; план: {plan.scenario.name}" if plan is not None else ""))
         else:
-            print(f"{school.name}: {start} … {end}; norm sets: {', '.join(report.norm_sets)}"
+            acts = dict.fromkeys(a for r in report.norm_ranges for a in r.in_force)
+            print(f"{school.name}: {start} … {end}; acts in force: {', '.join(acts)}"
                   + (f"; policy: {report.policy}" if report.policy else "")
                   + (f"; plan: {plan.scenario.name}" if plan is not None else ""))
         print("Действующие нормы по датам:" if ru else "Norms by date range:")
