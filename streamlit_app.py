@@ -7,9 +7,12 @@ here. Run with `bash scripts/run-page.sh` (localhost only).
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
-from app_pages._shared import PAGES, SAMPLES, store
+from app_pages._shared import PAGES, SAMPLES, norm_library, store
+from planner.norms.status import banner
 from planner.ui.access import configured_password, password_ok
 from planner.ui.records import ensure_samples, school_labels
 
@@ -47,6 +50,11 @@ if labels:
 else:
     st.session_state["school_id"] = None
 st.sidebar.caption(f"Данные: {s.data_dir}")
+
+# An act lapses within 60 days, or has lapsed without a successor: say so on every page.
+lapse = banner(norm_library(), date.today())
+if lapse:
+    st.warning(lapse, icon="⚖️")
 
 pages = [
     st.Page(PAGES["school"], title="Школа", icon=":material/school:", url_path="school", default=True),

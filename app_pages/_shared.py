@@ -32,8 +32,24 @@ def store() -> Store:
 
 
 @st.cache_resource
-def norm_library() -> NormLibrary:
+def base_norm_library() -> NormLibrary:
     return NormLibrary.load()
+
+
+def norm_library() -> NormLibrary:
+    """The norms with the chosen school's stored policy (its local act values); the template values otherwise."""
+    from planner.norms.school_policy import library_for_school
+
+    return library_for_school(store(), st.session_state.get("school_id"), base_norm_library())
+
+
+def policy_key() -> str:
+    """Changes whenever the chosen school's policy changes (for cached audits)."""
+    from planner.norms.school_policy import current_policy_version
+
+    school_id = st.session_state.get("school_id")
+    v = current_policy_version(store(), school_id) if school_id else None
+    return v.id if v else ""
 
 
 @st.cache_resource

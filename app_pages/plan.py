@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages._shared import PAGES, jobs, norm_library, require_school, show_error, store
+from planner.norms.status import budget_column_text
 from planner.scenario.model import Scenario
 from planner.plan.ownership import plan_belongs_to
 from planner.ui.jobs import start_rebuild
@@ -154,6 +155,7 @@ with tab_screen:
     caps = alt.Chart(one).mark_tick(color="#d62828", thickness=3, size=28).encode(
         x=alt.X("Класс:N", sort=list(one["Класс"])), y="Предел, мин:Q")
     st.altair_chart(bars + caps, width="stretch")
+    st.caption("Толкование школы: " + budget_column_text(plan.scenario.policy.budget_column)[0] + ".")
     st.caption("Столбцы — наибольшее экранное время ученика класса за день (звонки и экранные задания); красная "
                "черта — предел плана (табл. 6.8 минус резерв).")
     over = one[one["Экран, мин"] > one["Предел, мин"]]

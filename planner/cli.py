@@ -11,7 +11,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from planner.errors import InputError, PlannerError
+from planner.errors import InputError, Location, PlannerError
 from planner.storage.paths import PUBLIC_URL_ENV
 
 
@@ -46,6 +46,25 @@ def _source_options() -> argparse.ArgumentParser:
 SOURCE_OPTIONS = _source_options()
 
 
+def _school_library(args: argparse.Namespace, school, store=None):
+    """The norm library for the school: a --policy file wins for this run; else, with a data directory, the
+    school's stored policy (planner policy set); else the norms alone."""
+    from planner.norms import NormLibrary
+    from planner.norms.school_policy import library_for_school
+
+    library = NormLibrary.load(Path(args.constraints) if getattr(args, "constraints", None) else None,
+                               Path(args.policy) if getattr(args, "policy", None) else None,
+                               strict=getattr(args, "strict_norms", False))
+    if getattr(args, "policy", None):
+        return library
+    if store is None and getattr(args, "data_dir", None):
+        from planner.storage import Store
+
+        with Store.open(args.data_dir) as st:
+            return library_for_school(st, school.id, library)
+    return library_for_school(store, school.id, library) if store is not None else library
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     from planner.audit import audit_plan, audit_school
     from planner.norms import NormLibrary
@@ -60,8 +79,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
             print("warning: a plan is audited on its scenario's dates; --from/--to are ignored", file=sys.stderr)
     loaded = _load(args)
     school = loaded.school
-    library = NormLibrary.load(Path(args.constraints) if args.constraints else None,
-                               Path(args.policy) if args.policy else None)
+    library = _school_library(args, school)
     if plan is not None:
         report = audit_plan(school, plan, library)
         start, end = report.start, report.end
@@ -75,21 +93,31 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         lang = args.lang
-        print(f"{school.name}: {start} … {end}; norm sets: {', '.join(report.norm_sets)}"
-              + (f"; policy: {report.policy}" if report.policy else "")
-              + (f"; plan: {plan.scenario.name}" if plan is not None else ""))
+        ru = lang == "ru"
+        if ru:
+            print(f"{school.name}: {start:%d.%m.%Y} – {end:%d.%m.%Y}"
+                  + (f"; политика: {report.policy}" if report.policy else "")
+                  + (f"; план: {plan.scenario.name}" if plan is not None else ""))
+        else:
+            acts = dict.fromkeys(a for r in report.norm_ranges for a in r.in_force)
+            print(f"{school.name}: {start} … {end}; acts in force: {', '.join(acts)}"
+                  + (f"; policy: {report.policy}" if report.policy else "")
+                  + (f"; plan: {plan.scenario.name}" if plan is not None else ""))
+        print("Действующие нормы по датам:" if ru else "Norms by date range:")
+        for r in report.norm_ranges:
+            for line in r.lines(lang):
+                print(f"  {line}")
         for w in loaded.warnings:
-            print(f"import warning: {w.message_ru if lang == 'ru' else w.message_en}")
-        for n in (report.notices_ru if lang == "ru" else report.notices_en):
-            print(f"NOTE: {n}")
+            print(f"{'предупреждение импорта' if ru else 'import warning'}: {w.message_ru if ru else w.message_en}")
+        for n in (report.interpretations_ru if ru else report.interpretations_en):
+            print(f"{'ТОЛКОВАНИЕ ШКОЛЫ' if ru else 'SCHOOL INTERPRETATION'}: {n}")
+        for n in (report.notices_ru if ru else report.notices_en):
+            print(f"{'ПРИМЕЧАНИЕ' if ru else 'NOTE'}: {n}")
         marker = {True: ("[было и раньше] ", "[pre-existing] "), False: ("[новое] ", "[new] ")}
         for f in report.findings:
-            prefix = marker[f.preexisting][0 if lang == "ru" else 1] if plan is not None else ""
+            prefix = marker[f.preexisting][0 if ru else 1] if plan is not None else ""
             print(prefix + f.text(lang))
-        summary = f"{len(report.violations)} violations, {len(report.warnings)} warnings"
-        if plan is not None:
-            summary += f" ({len(report.new_violations)} new violations)"
-        print(summary)
+        print(report.summary(lang))
     return report.exit_code
 
 
@@ -107,8 +135,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
     school = _load(args).school
     scenario = scenario_from_toml(Path(args.scenario))
-    library = NormLibrary.load(Path(args.constraints) if args.constraints else None,
-                               Path(args.policy) if args.policy else None)
+    library = _school_library(args, school)
     published = _load_plan(args.published) if args.published else None
     if scenario.replan_from and published is None:
         raise InputError("the scenario re-plans (replan_from) but no --published plan was given",
@@ -277,7 +304,7 @@ def cmd_messages(args: argparse.Namespace) -> int:
                 for m in messages:
                     for i, part in enumerate(m.text_parts, 1):
                         print(f"===== {m.chat_key} {i}/{len(m.text_parts)} ({len(part)} chars) =====\n{part}")
-            library = NormLibrary.load(None, Path(args.policy) if args.policy else None)
+            library = _school_library(args, school, store)
             report = queue_messages(store, school, plan, messages, client, now=_moment(args.now, school.timezone),
                                     library=library, urgent=args.urgent)
     for d in report.deliveries:
@@ -538,6 +565,10 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--to", dest="date_to", type=_date, help="last date (default: a week after --from, else the end of the school year)")
     a.add_argument("--format", choices=("text", "json"), default="text")
     a.add_argument("--lang", choices=("en", "ru"), default="en")
+    a.add_argument("--data-dir", help="use the school's stored policy from this data directory (--policy wins)")
+    a.add_argument("--strict-norms", action="store_true",
+                   help="refuse dates on which a binding act has lapsed without a successor (else its values are "
+                        "carried over as school policy and findings against them are warnings)")
     a.set_defaults(func=cmd_audit)
 
     r = sub.add_parser("rebuild", parents=[source], help="plan the scenario's online days (exit 0 plan, 2 bad input, 3 pre-checks "
@@ -548,6 +579,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--published", help="the published plan to re-plan against (freezes dates before replan_from)")
     r.add_argument("--policy", help="a school policy TOML file (norm values)")
     r.add_argument("--constraints", help="the folder of norm files (default: the repository's constraints/)")
+    r.add_argument("--data-dir", help="use the school's stored policy from this data directory (--policy wins)")
+    r.add_argument("--strict-norms", action="store_true",
+                   help="refuse dates on which a binding act has lapsed without a successor")
     r.add_argument("--time-limit", type=float, default=10.0, help="seconds for the whole solve (default 10)")
     r.add_argument("--workers", type=int, default=1, help="CP-SAT workers (default 1)")
     r.add_argument("--seed", type=int, default=0)
@@ -581,7 +615,95 @@ def build_parser() -> argparse.ArgumentParser:
     st.set_defaults(func=cmd_store)
     _add_messages_and_epos(sub)
     _add_publish_commands(sub)
+
+    n = sub.add_parser("norms", help="the norm sets: validity and what is in force on a date; lapse check for cron")
+    nsub = n.add_subparsers(dest="norms_command", required=True)
+    nl = nsub.add_parser("list", help="every norm set, its validity and its status on a date")
+    nl.add_argument("--date", type=_date, help="the date (default: today)")
+    nl.add_argument("--constraints", help="the folder of norm files (default: the packaged norm data)")
+    nl.add_argument("--policy", help="a school policy TOML file")
+    nl.add_argument("--lang", choices=("en", "ru"), default="en")
+    nl.set_defaults(func=cmd_norms_list)
+    nc = nsub.add_parser("check", help="exit 1 when a binding set lapses within N days (or has lapsed without a "
+                                       "successor); for an administrator's cron")
+    nc.add_argument("--days", type=int, default=60, help="warning window in days (default 60)")
+    nc.add_argument("--date", type=_date, help="check as of this date (default: today)")
+    nc.add_argument("--constraints", help="the folder of norm files (default: the packaged norm data)")
+    nc.add_argument("--lang", choices=("en", "ru"), default="en")
+    nc.set_defaults(func=cmd_norms_check)
+
+    po = sub.add_parser("policy", help="the school's own policy (local act values) stored with its history")
+    psub = po.add_subparsers(dest="policy_command", required=True)
+    ps = psub.add_parser("set", help="store a policy TOML file as the school's current policy")
+    ps.add_argument("school_id")
+    ps.add_argument("file")
+    ps.add_argument("--by", required=True, help="who changes it (a name, stored in the history)")
+    ps.add_argument("--reason", required=True, help="why (stored in the history)")
+    ps.add_argument("--data-dir", help="data directory (default: $PLANNER_DATA_DIR or ./data)")
+    ps.set_defaults(func=cmd_policy_set)
+    ph = psub.add_parser("history", help="every stored version of the school's policy: who, when, why")
+    ph.add_argument("school_id")
+    ph.add_argument("--data-dir", help="data directory (default: $PLANNER_DATA_DIR or ./data)")
+    ph.set_defaults(func=cmd_policy_history)
     return p
+
+
+def cmd_policy_set(args: argparse.Namespace) -> int:
+    from planner.norms.school_policy import save_school_policy
+    from planner.storage import Store
+
+    path = Path(args.file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read the policy: {exc.strerror or exc}", f"не удаётся прочитать политику: "
+                         f"{exc.strerror or exc}", Location(file=str(path))) from None
+    with Store.open(args.data_dir) as store:
+        if store.get("school", args.school_id) is None:
+            raise InputError(f"no school '{args.school_id}' is stored", f"школа «{args.school_id}» не сохранена",
+                             Location(field="school_id"))
+        v = save_school_policy(store, args.school_id, text, created_by=args.by, reason=args.reason,
+                               source=str(path))
+    print(f"policy version {v.number} of {args.school_id} saved ({v.name}; by {v.created_by}: {v.reason})")
+    return 0
+
+
+def cmd_policy_history(args: argparse.Namespace) -> int:
+    from planner.norms.school_policy import policy_history
+    from planner.storage import Store
+
+    with Store.open(args.data_dir) as store:
+        history = policy_history(store, args.school_id)
+    for v in history:
+        print(f"{v.number}\t{v.created_at}\t{v.created_by}\t{v.reason}\t{v.name}")
+    if not history:
+        print(f"no stored policy for {args.school_id}: the norms apply as they are")
+    return 0
+
+
+def cmd_norms_list(args: argparse.Namespace) -> int:
+    from planner.norms import NormLibrary
+    from planner.norms.status import norm_set_table
+
+    library = NormLibrary.load(Path(args.constraints) if args.constraints else None,
+                               Path(args.policy) if args.policy else None)
+    for line in norm_set_table(library, args.date or date.today(), args.lang):
+        print(line)
+    return 0
+
+
+def cmd_norms_check(args: argparse.Namespace) -> int:
+    from planner.norms import NormLibrary
+    from planner.norms.status import lapse_alerts
+
+    library = NormLibrary.load(Path(args.constraints) if args.constraints else None)
+    alerts = lapse_alerts(library, args.date or date.today(), args.days)
+    for a in alerts:
+        print(a.text(args.lang))
+    if not alerts:
+        print("нет актов, утрачивающих силу в ближайшие " + str(args.days) + " дн." if args.lang == "ru"
+              else f"no binding act lapses within {args.days} days")
+    return 1 if alerts else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -589,13 +711,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except PlannerError as err:  # one protocol: English text with its location, the error's own exit code
-        details = err.details("en")
+        lang = "ru" if getattr(args, "lang", "en") == "ru" else "en"
+        word = "ошибка" if lang == "ru" else "error"
+        details = err.details(lang)
         if details:
-            print(f"error: {err.title('en')}:", file=sys.stderr)
+            print(f"{word}: {err.title(lang)}:", file=sys.stderr)
             for line in details:
                 print(f"  - {line}", file=sys.stderr)
         else:
-            print(f"error: {err.text('en')}", file=sys.stderr)
+            print(f"{word}: {err.text(lang)}", file=sys.stderr)
         return err.exit_code
     except OSError as err:  # a file that cannot be read or written
         print(f"error: {err.filename or ''}: {err.strerror or err}", file=sys.stderr)

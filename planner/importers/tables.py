@@ -27,8 +27,10 @@ TABLES: tuple[Table, ...] = (
           ("id", "name", "timezone", "year_start", "year_end"),
           description="One row: the institution, its IANA time zone, its school year and (A/B timetables) "
                       "the Monday of a week A."),
-    Table("holidays", ("start", "end", "name"), ("start", "end"), optional_file=True,
-          description="Каникулы and public holidays, inclusive date ranges."),
+    Table("holidays", ("start", "end", "name", "kind"), ("start", "end"), optional_file=True,
+          description="Каникулы and public holidays, inclusive date ranges; kind: vacation (каникулы, staff work; "
+                      "the default) or public (a non-working public holiday, Labour Code art. 112, or a day off "
+                      "by the government's transfer decree)."),
     Table("transferred_days", ("date", "as_weekday", "name"), ("date", "as_weekday"), optional_file=True,
           description="Transferred working days: the date is taught by the timetable of weekday as_weekday (1–6)."),
     Table("bells", ("schedule_id", "name", "valid_from", "valid_to", "period", "start", "end"),

@@ -213,7 +213,8 @@ def school_from_frames(frames: Frames, where: Callable[[str], str], source: str)
                          Location(file=rows["school"].file))
     _, s = head[0]
 
-    holidays = [r.build(Holiday, start=r.get("start", p_date), end=r.get("end", p_date), name=r.get("name"))
+    holidays = [r.build(Holiday, start=r.get("start", p_date), end=r.get("end", p_date), name=r.get("name"),
+                        kind=r.get("kind") or "vacation")
                 for _, r in rows["holidays"]]
     transfers = [r.build(TransferredDay, date=r.get("date", p_date), as_weekday=r.get("as_weekday", p_int),
                          name=r.get("name")) for _, r in rows["transferred_days"]]
@@ -322,7 +323,8 @@ def frames_from_school(school: School) -> Frames:
         "school": [{"id": school.id, "name": school.name, "kind": school.kind.value, "timezone": school.timezone,
                     "year_start": _d(cal.year_start), "year_end": _d(cal.year_end),
                     "a_week_monday": _d(cal.a_week_monday)}],
-        "holidays": [{"start": _d(h.start), "end": _d(h.end), "name": h.name} for h in cal.holidays],
+        "holidays": [{"start": _d(h.start), "end": _d(h.end), "name": h.name, "kind": h.kind}
+                     for h in cal.holidays],
         "transferred_days": [{"date": _d(t.date), "as_weekday": str(t.as_weekday), "name": t.name}
                              for t in cal.transferred_days],
         "bells": [{"schedule_id": b.id, "name": b.name, "valid_from": _d(v.valid_from), "valid_to": _d(v.valid_to),

@@ -48,7 +48,7 @@ class AsyncWork(_Model):
     kind: str  # paper | recording | online_task
     window_start: datetime
     window_end: datetime
-    deadline: date  # hand-in date (local act: within N school days)
+    deadline: date  # hand-in date (norm async.hand_in_days, counted by planner.norms.hand_in)
     work_minutes: int
 
 

@@ -14,7 +14,7 @@ from datetime import date, datetime, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from planner.norms import NormLibrary, NormsInForce
+from planner.norms import NormLibrary, NormsInForce, NormsLapsedError
 from planner.plan.model import Occurrence, Plan, SolverInfo
 from planner.plan.ownership import plan_belongs_to
 from planner.rebuild.assemble import assemble_day, summarise
@@ -79,7 +79,10 @@ def rebuild(school: School, scenario: Scenario, library: NormLibrary, *, publish
     started = _time.monotonic()
     online_ids = scenario.online.resolve(school)
     days = dates_between(scenario.start, scenario.end)
-    norms_by_day = {day: library.in_force(day) for day in days}
+    try:
+        norms_by_day = {day: library.in_force(day) for day in days}
+    except NormsLapsedError as err:  # strict mode: a lapsed act without a successor stops the rebuild (exit 3)
+        raise PrecheckError([err.message_en], [err.message_ru]) from None
     run_prechecks(school, scenario, library, online_ids, scenario_source, norms_by_day=norms_by_day)
     if published is not None and not plan_belongs_to(published, school):
         raise PrecheckError(["the published plan was made for another school or another version of it"],

@@ -4,13 +4,12 @@ and deadline, in-school lessons and the replacements journal; then the per-class
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
 
-from planner.errors import InputError
+from planner.norms.hand_in import hand_in_days, hand_in_deadline
 from planner.plan.model import AsyncWork, ClassSummary, Gymnastics, Mode, Occurrence, Plan, ReasonText
 from planner.rebuild.parts import DayContext, in_cell, pupils_of
 from planner.scenario.model import AsyncKind, Scenario, TeacherStateKind
-from planner.school.calendar import local_datetime, timetable_weekday
+from planner.school.calendar import local_datetime
 from planner.school.model import School
 
 FORCED_TEXT = {
@@ -36,26 +35,6 @@ def gymnastics_offsets(length: int, interval: int, minutes: int) -> list[Gymnast
     return out
 
 
-def school_days_after(school: School, class_id: str, day: date, count: int) -> date:
-    klass = school.class_by_id(class_id)
-    d, found = day, 0
-    for _ in range(60):
-        d += timedelta(days=1)
-        if timetable_weekday(school, klass, d) is not None:
-            found += 1
-            if found >= count:
-                return d
-    return d
-
-
-def _hand_in_days(day: DayContext) -> int:
-    norm = day.norms.get("async.hand_in_school_days")
-    if norm is None or norm.row() is None:
-        raise InputError(f"norm 'async.hand_in_school_days' is not in force on {day.date}",
-                         f"норма «async.hand_in_school_days» не действует на {day.date:%d.%m.%Y}")
-    return int(norm.row().value())
-
-
 def assemble_day(school: School, scenario: Scenario, day: DayContext, live: dict[int, int], covers: dict[int, str],
                  forced: dict[int, str], published_by_key: dict) -> list[Occurrence]:
     """The date's occurrences: the online classes' calls and tasks, then the in-school lessons and their cover."""
@@ -66,11 +45,11 @@ def assemble_day(school: School, scenario: Scenario, day: DayContext, live: dict
             if p.uid in live:
                 key = (p.lesson_id, p.part)
                 call_len[key] = min(call_len.get(key, 10_000), day.policies[cid].call_minutes.value)
-    hand_in = _hand_in_days(day)
+    hand_in_days(day.norms)  # the rule must be in force on the date (else a clear error)
     occ: list[Occurrence] = []
     for cid in day.online:
         kinds = _async_kinds(scenario, day, cid, live, call_len)
-        occ.extend(_online_occurrence(school, scenario, day, p, live, call_len, kinds, forced, hand_in)
+        occ.extend(_online_occurrence(school, scenario, day, p, live, call_len, kinds, forced)
                    for p in day.online[cid])
     occ.extend(_in_school_occurrences(school, day, covers))
     return occ
@@ -100,7 +79,7 @@ def _async_kinds(scenario: Scenario, day: DayContext, cid: str, live: dict[int, 
 
 
 def _online_occurrence(school: School, scenario: Scenario, day: DayContext, p, live: dict[int, int],
-                       call_len: dict, kinds: dict[int, str], forced: dict[int, str], hand_in: int) -> Occurrence:
+                       call_len: dict, kinds: dict[int, str], forced: dict[int, str]) -> Occurrence:
     """One part of an online class: a live call with its eye gymnastics, or asynchronous work with its window
     (to the class's regular end of day) and deadline."""
     pol = day.policies[p.class_id]
@@ -127,7 +106,7 @@ def _online_occurrence(school: School, scenario: Scenario, day: DayContext, p, l
     return Occurrence(**common, mode=Mode.ASYNC, teachers=[] if sick else list(p.teachers), teacher_changed=sick,
                       async_work=AsyncWork(kind=kind, window_start=regular_start,
                                            window_end=local_datetime(school, tz_day, day_end),
-                                           deadline=school_days_after(school, p.class_id, tz_day, hand_in),
+                                           deadline=hand_in_deadline(school, p.class_id, tz_day, day.norms),
                                            work_minutes=pol.async_work_minutes.value),
                       screen_minutes=pol.async_screen[kind], reasons=reasons)
 

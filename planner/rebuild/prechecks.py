@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from planner.errors import InputError, PlannerError
-from planner.norms import NormLibrary, NormsInForce
+from planner.norms import NormLibrary, NormsInForce, NormsLapsedError
 from planner.scenario.model import Scenario, check_scenario_references
 from planner.school.calendar import dates_between, lessons_on
 from planner.school.model import School
@@ -38,14 +38,18 @@ def run_prechecks(school: School, scenario: Scenario, library: NormLibrary, onli
     en: list[str] = []
     ru: list[str] = []
     days = dates_between(scenario.start, scenario.end)
-    if norms_by_day is None:
-        norms_by_day = {day: library.in_force(day) for day in days}
     for day in days:
-        norms = norms_by_day[day]
+        try:
+            norms = norms_by_day[day] if norms_by_day is not None else library.in_force(day)
+        except NormsLapsedError as err:  # strict mode: a lapsed act without a successor
+            en.append(err.message_en)
+            ru.append(err.message_ru)
+            break
         if norms.missing_families:
-            missing = ", ".join(norms.missing_families)
-            en.append(f"{day}: no norm set of {missing} is in force")
-            ru.append(f"{day:%d.%m.%Y}: не действует набор норм {missing}")
+            acts = {"sanpin": "СанПиН 1.2.3685-21", "sp": "СП 2.4.3648-20"}
+            missing = ", ".join(acts.get(f, f) for f in norms.missing_families)
+            en.append(f"{day}: no norm data for {missing} (neither in force nor carried over)")
+            ru.append(f"{day:%d.%m.%Y}: нет данных норм {missing} (не действует и не продлено как норматив школы)")
             break
     for klass in school.classes:
         for day in days:

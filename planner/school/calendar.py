@@ -42,6 +42,22 @@ def is_holiday(school: School, day: date) -> bool:
     return any(h.start <= day <= h.end for h in school.calendar.holidays)
 
 
+def is_public_day_off(school: School, day: date) -> bool:
+    """A non-working public holiday (Labour Code art. 112) or a day off by the government's transfer decree, as the
+    school calendar marks them (holiday kind "public"); school vacations (каникулы) are not days off."""
+    return any(h.kind == "public" and h.start <= day <= h.end for h in school.calendar.holidays)
+
+
+def is_working_day(school: School, day: date, last_weekday: int = 5) -> bool:
+    """Whether staff work on the date: weekdays 1..last_weekday, unless a public non-working day; a transferred
+    working day (a Saturday worked by the transfer decree) is a working day; vacation weekdays stay working days."""
+    if is_public_day_off(school, day):
+        return False
+    if any(t.date == day for t in school.calendar.transferred_days):
+        return True
+    return day.isoweekday() <= last_weekday
+
+
 def timetable_weekday(school: School, klass: StudentClass, day: date) -> int | None:
     """The weekday (1–6) whose timetable the class follows on this date, or None when it is not a school day."""
     cal = school.calendar

@@ -59,11 +59,16 @@ class Device(StrEnum):
 
 
 class Holiday(_Model):
-    """Каникулы or a public holiday: no lessons from start to end inclusive."""
+    """Каникулы or a public holiday: no lessons from start to end inclusive.
+
+    `kind` tells the two apart for working-day rules (official messages): "public" is a non-working public holiday
+    (Labour Code art. 112) or a day off moved there by the government's yearly transfer decree — closed;
+    "vacation" is a school vacation (каникулы) — no lessons, but staff work, so weekdays stay working days."""
 
     start: date
     end: date
     name: str = ""
+    kind: Literal["vacation", "public"] = "vacation"
 
     @model_validator(mode="after")
     def _ordered(self) -> "Holiday":
@@ -233,10 +238,14 @@ class StudentClass(_Model):
 
     @property
     def norm_grade(self) -> int:
-        """The grade whose norm bands apply: the grade itself, or for a college group the school grade of
-        its youngest pupils' age (age − 6, capped at 11), so the strictest band binds."""
+        """The grade whose norm bands apply: the grade itself; for a 1st- or 2nd-course college group the band
+        «10–11 классы, 1–2 курс ПОО» that the norm data carries (табл. 6.8, norms.md §1.4: S1 for board and panel,
+        unverified for the other devices), i.e. grade 10; for a later course the school grade of its youngest
+        pupils' age (age − 6, capped at 11)."""
         if self.grade is not None:
             return self.grade
+        if self.course is not None and self.course <= 2:
+            return 10
         return max(1, min(11, self.age_min - 6))
 
 

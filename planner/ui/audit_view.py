@@ -34,7 +34,7 @@ def findings_frame(school: School, report: AuditReport, *, classes: list[str] | 
         rows.append({
             "Уровень": SEVERITY_RU[f.severity],
             "Статус": ("прежнее" if f.preexisting else "новое") if report.plan else "",
-            "Норма": f"{f.act}, {f.clause}",
+            "Норма": f"{f.act}, {f.clause}" + (f" ({f.status_ru})" if f.status_ru else ""),
             "Достоверность": f.confidence + (" ⚠ не подтверждено" if f.confidence == "M" else ""),
             "Класс": cname, "Группы": ", ".join(gnames.get(g, g) for g in f.groups), "Учитель": tname,
             "День": WEEKDAY_NAMES_RU.get(f.weekday, "") if f.weekday else "",
@@ -50,6 +50,8 @@ def findings_frame(school: School, report: AuditReport, *, classes: list[str] | 
 
 def counts(report: AuditReport) -> dict[str, int]:
     out = {"Нарушения": len(report.violations), "Предупреждения": len(report.warnings)}
+    if report.carried_findings:
+        out["По нормам, утратившим силу"] = len(report.carried_findings)
     if report.plan:
         out["Новые нарушения"] = sum(1 for f in report.violations if not f.preexisting)
         out["Прежние нарушения"] = sum(1 for f in report.violations if f.preexisting)
@@ -62,7 +64,10 @@ def report_xlsx(school: School, report: AuditReport, title: str, extra: dict[str
     summary = pd.DataFrame([{"Показатель": "Организация", "Значение": school.name},
                             {"Показатель": "Что проверено", "Значение": title},
                             {"Показатель": "Период", "Значение": f"{report.start:%d.%m.%Y}–{report.end:%d.%m.%Y}"},
-                            {"Показатель": "Наборы норм", "Значение": ", ".join(report.norm_sets)},
+                            {"Показатель": "Итог", "Значение": report.summary("ru")},
+                            *({"Показатель": "Нормы по датам", "Значение": line}
+                              for r in report.norm_ranges for line in r.lines("ru")),
+                            *({"Показатель": "Толкование школы", "Значение": n} for n in report.interpretations_ru),
                             *({"Показатель": k, "Значение": str(v)} for k, v in counts(report).items()),
                             *({"Показатель": "Примечание", "Значение": n} for n in report.notices_ru)])
     buf = io.BytesIO()
