@@ -18,6 +18,7 @@ from planner.norms import NormLibrary
 from planner.plan.model import Plan, SolverInfo
 from planner.rebuild.assemble import assemble_day, summarise
 from planner.rebuild.day_model import CallSpec, CoverSpec, floor_key, solve_component
+from planner.rebuild.paper import mark_all_paper
 from planner.rebuild.parts import DayInput, expand_day, in_cell
 from planner.rebuild.prechecks import PrecheckError, run_prechecks
 from planner.rebuild.reasons import explain_async
@@ -44,11 +45,13 @@ class _Totals:
 
 def rebuild(school: School, scenario: Scenario, library: NormLibrary, *, published: Plan | None = None,
             time_limit: float = 10.0, workers: int = 1, seed: int = 0, progress: Progress | None = None,
-            cancel: threading.Event | None = None, explain: bool = True, scenario_source: str = "") -> Plan:
-    """Plan every date of the scenario. Raises PrecheckError for a school or scenario that cannot be planned."""
+            cancel: threading.Event | None = None, explain: bool = True, scenario_source: str = "",
+            accept_partial: bool = False) -> Plan:
+    """Plan every date of the scenario. Raises PrecheckError for a school or scenario that cannot be planned
+    (a partial source timetable too, unless accept_partial)."""
     started = _time.monotonic()
     online_ids = scenario.online.resolve(school)
-    run_prechecks(school, scenario, library, online_ids, scenario_source)
+    run_prechecks(school, scenario, library, online_ids, scenario_source, accept_partial=accept_partial)
     if published is not None and published.school_fingerprint != school.fingerprint():
         raise PrecheckError(["the published plan was made for another school or another version of it"],
                             ["опубликованный план составлен для другой школы или другой версии её данных"])
@@ -98,7 +101,7 @@ def rebuild(school: School, scenario: Scenario, library: NormLibrary, *, publish
                 baseline="published" if published is not None else "regular", occurrences=occurrences)
     if explain:
         plan = explain_async(school, plan, library)
-    return summarise(school, plan, published)
+    return mark_all_paper(school, summarise(school, plan, published))
 
 
 def _overall_status(t: _Totals, online_ids: list[str]) -> str:
