@@ -120,6 +120,17 @@ def _chain(path: Path, options: ImportOptions) -> dict:
     # no class is ready after an import: the plan says so (no silent all-paper plan)
     assert {c.class_id for c in plan.all_paper} == {c.class_id for c in plan.summary if c.parts}
     assert all("readiness" in c.missing and "devices" in c.missing for c in plan.all_paper)
+    # the same day once the school has said which classes are ready and what devices their pupils have
+    known = [c for c in school.classes if c.students > 0]
+    ready = scenario_from_dict({"name": "t", "reason": "weather", "start": MONDAY, "end": MONDAY,
+                                "online": {"all": True}, "overrides": [
+                                    {"class": c.id, "devices": {"laptop": c.students}, "ready": True, "by": "завуч"}
+                                    for c in known]})
+    live_plan = rebuild(school, ready, library, time_limit=3, explain=False)  # explanations: tests/rebuild
+    audit_plan(school, live_plan, library)
+    assert not {c.class_id for c in live_plan.all_paper} & {c.id for c in known}
+    if known:
+        assert any(o.mode == "live" for o in live_plan.occurrences), "no live lesson once classes are ready"
     return {"school": school, "warnings": loaded.warnings, "report": report, "plan": plan, "plan_report": plan_report}
 
 
