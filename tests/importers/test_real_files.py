@@ -337,3 +337,67 @@ def test_cli_rebuild_says_all_paper_first(solved, tmp_path, capsys):
 
     plan = Plan.model_validate_json((tmp_path / "p.json").read_text(encoding="utf-8"))
     assert len(plan.all_paper) == 6
+
+
+def test_ab_cycle_partial_timetable_accepted_explicitly(tmp_path):
+    """The Russian medical college (A/B two-week cycle, 6 days, college groups) does not solve in seconds: fet-cl's
+    best partial timetable after a fixed 8 s is imported, refused, then audited and rebuilt once accepted."""
+    from planner.audit import audit_plan, audit_school
+    from planner.importers.fet import load_fet
+    from planner.rebuild import PrecheckError, rebuild
+    from planner.scenario import scenario_from_dict
+    from planner.school.model import WeekMask
+
+    src = _example("Russia/Russian-Medical-College/timetable-ru.fet")
+    flags = [f"--inputfile={src}", f"--outputdir={tmp_path}", "--timelimitseconds=8", "--htmllevel=0"]
+    flags += [f"--randomseeds{k}={1 + i}" for i, k in enumerate((10, 11, 12, 20, 21, 22))]
+    subprocess.run([_fet_cl(), *flags], capture_output=True, text=True, timeout=90)
+    highest = tmp_path / "timetables" / "timetable-ru-highest" / "timetable-ru_activities.xml"
+    assert highest.is_file(), "fet-cl wrote no partial timetable"
+    placed = sum(1 for a in ET.parse(highest).getroot().findall("Activity") if (a.findtext("Day") or "").strip())
+    got = load_fet(src, activities_xml=highest, bell_minutes=90, **YEAR)
+    school = got.school
+    assert school.incomplete is not None and school.incomplete.placed == placed == len(school.lessons)
+    assert school.incomplete.total == 562 and {le.weeks for le in school.lessons} == {WeekMask.A, WeekMask.B}
+    assert {c.week_days for c in school.classes} == {6} and all(c.course for c in school.classes)
+    library = NormLibrary.load()
+    with pytest.raises(InputError) as err:
+        audit_school(school, library, MONDAY, MONDAY)
+    assert err.value.message_ru.startswith(f"расписание не составлено: размещено {placed} из 562 уроков")
+    report = audit_school(school, library, MONDAY, MONDAY, accept_partial=True)
+    assert f"{placed} of 562" in report.notices_en[0]
+    scenario = scenario_from_dict({"name": "t", "reason": "weather", "start": MONDAY, "end": MONDAY,
+                                   "online": {"all": True}})
+    with pytest.raises(PrecheckError):
+        rebuild(school, scenario, library, time_limit=2)
+    plan = rebuild(school, scenario, library, time_limit=2, accept_partial=True)
+    assert plan.partial_timetable.placed == placed and plan.occurrences
+    plan_report = audit_plan(school, plan, library)  # the plan carries the acceptance
+    assert plan_report.notices_en[0].startswith("PARTIAL TIMETABLE (accepted)")
+
+
+def test_cli_import_then_audit_refuses_partial_until_accepted(tmp_path, capsys):
+    from planner.cli import main
+
+    src = _example("Russia/Russian-Medical-College/timetable-ru.fet")
+    out = tmp_path / "college.json"
+    grades = tmp_path / "grades.csv"
+    grades.write_text("class,grade\nЛД101,1к\nСД21,2к\n", encoding="utf-8")
+    rc = main(["import", str(src), "--out", str(out), "--bell-minutes", "90", "--year-start", "2026-09-01",
+               "--year-end", "2027-05-31", "--grades-file", str(grades), "--grades", "СД22=2к", "--pupils", "*=25"])
+    captured = capsys.readouterr()
+    assert rc == 0 and "WARNING: the timetable is not finished: 1 of 562 lessons are placed" in captured.out
+    assert captured.err.count("lessons are placed") == 1  # one warning, not one per activity
+    import json
+
+    classes = {c["name"]: c for c in json.loads(out.read_text(encoding="utf-8"))["classes"]}
+    assert classes["ЛД101"]["course"] == 1 and classes["СД22"]["course"] == 2
+    assert all(c["students"] > 0 for c in classes.values())  # '*=25' filled the classes the file gave no count
+    rc = main(["audit", str(out), "--from", "2026-12-07", "--to", "2026-12-07"])
+    captured = capsys.readouterr()
+    assert rc == 2 and "1 of 562 lessons are placed" in captured.err and "0 violations" not in captured.out
+    rc = main(["audit", str(out), "--from", "2026-12-07", "--to", "2026-12-07", "--accept-partial", "--lang", "ru"])
+    captured = capsys.readouterr()
+    assert rc in (0, 1) and "ЧАСТИЧНОЕ РАСПИСАНИЕ (принято): размещено только 1 из 562" in captured.out
+    rc = main(["import", str(src), "--out", str(out), "--bells", "08:30-09:15"])
+    assert rc == 2 and "1 periods" in capsys.readouterr().err
