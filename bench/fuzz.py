@@ -1,9 +1,9 @@
 """Fuzz every importer with mutated copies of real files: only the importer's own error (InputError) may escape.
 
-    .venv/bin/python bench/fuzz.py [--cases 10000] [--seed 1] [--only asc,fet,csv,xlsx,json]
+    .venv/bin/python bench/fuzz.py [--cases 10000] [--seed 1] [--only asc,fet,fet-real,csv,xlsx,json]
 
-Sources: the shared aSc export, a small FET file written by tests/importers/fet_small.py (and, when fet-data is
-installed, a real school's .fet), the sample school's CSV tables, workbook and JSON. Mutations: byte flips,
+Sources: the shared aSc export, a small FET file written by tests/importers/fet_small.py, a real school's .fet from
+fet-data (the Russian medical college: A/B weeks, college groups, an unsolved timetable; `fet-real`), the sample school's CSV tables, workbook and JSON. Mutations: byte flips,
 insertions and deletions, truncation, duplicating or removing a line / element, swapping values. Prints one JSON
 line per importer (cases, accepted, refused with InputError, escaped) and exits 1 if anything escaped.
 """
@@ -27,11 +27,16 @@ sys.path.insert(0, str(ROOT / "tests" / "importers"))
 
 from planner.errors import InputError  # noqa: E402
 from planner.importers import ImportOptions, load_school  # noqa: E402
+from planner.importers.hints import Level  # noqa: E402
 from planner.importers.tabular import write_csv_folder  # noqa: E402
 from mutations import mutate  # noqa: E402  (tests/importers/mutations.py)
 
 ASC = ROOT.parent / "shared" / "datasets" / "asc" / "ukrainian-school-2019-01.xml"
-OPTIONS = ImportOptions(year_start=date(2026, 9, 1), year_end=date(2027, 5, 31), bell_minutes=45)
+FET_REAL = Path("/usr/share/doc/fet-data/examples/FET-5-official/Russia/Russian-Medical-College/timetable-ru.fet")
+# what a school adds to its file (issue 15): the importers' mapping paths are fuzzed too
+OPTIONS = ImportOptions(year_start=date(2026, 9, 1), year_end=date(2027, 5, 31), bell_minutes=45,
+                        grades={"ЛД101": Level(course=1), "5-А": Level(grade=5)}, pupils={"*": 25},
+                        subject_keys={"Основи здоров’я": "world_around"})
 
 
 def run(name: str, cases: int, rng: random.Random, make_case) -> dict:
@@ -57,7 +62,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cases", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--only", default="asc,fet,csv,xlsx,json")
+    ap.add_argument("--only", default="asc,fet,fet-real,csv,xlsx,json")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     sample = load_school(ROOT / "sample_data" / "school-17").school
@@ -71,6 +76,7 @@ def main() -> int:
         sources = {
             "asc": ASC.read_bytes() if ASC.exists() else None,
             "fet": fet.read_bytes(),
+            "fet-real": FET_REAL.read_bytes() if FET_REAL.exists() else None,
             "xlsx": (ROOT / "sample_data" / "school-17" / "school.xlsx").read_bytes(),
             "json": sample.to_json().encode("utf-8"),
         }
@@ -89,12 +95,13 @@ def main() -> int:
             victim.write_bytes(mutate(victim.read_bytes(), r))
             return folder
 
-        makers = {"asc": file_case("asc", ".xml"), "fet": file_case("fet", ".fet"), "csv": csv_case,
+        makers = {"asc": file_case("asc", ".xml"), "fet": file_case("fet", ".fet"),
+                  "fet-real": file_case("fet-real", ".fet"), "csv": csv_case,
                   "xlsx": file_case("xlsx", ".xlsx"), "json": file_case("json", ".json")}
         failed = False
         for name in args.only.split(","):
-            if name == "asc" and sources["asc"] is None:
-                print(json.dumps({"importer": "asc", "error": f"missing {ASC}"}))
+            if name in ("asc", "fet-real") and sources[name] is None:
+                print(json.dumps({"importer": name, "error": f"missing {ASC if name == 'asc' else FET_REAL}"}))
                 failed = True
                 continue
             row = run(name, args.cases, rng, makers[name])

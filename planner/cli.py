@@ -18,10 +18,23 @@ from planner.storage.paths import PUBLIC_URL_ENV
 def _load(args: argparse.Namespace):
     """The school named by SOURCE, with the import options for formats without a calendar (aSc, FET)."""
     from planner.importers import ImportOptions, load_school
+    from planner.importers import hints
 
+    def opt(name: str):
+        return getattr(args, name, None)
+
+    bells = hints.parse_bells(opt("bells")) if opt("bells") else \
+        hints.read_bells_csv(Path(opt("bells_file"))) if opt("bells_file") else None
+    grades = {**(hints.read_grades_csv(Path(opt("grades_file"))) if opt("grades_file") else {}),
+              **(hints.parse_grades(opt("grades")) if opt("grades") else {})}
+    pupils = {**(hints.read_pupils_csv(Path(opt("pupils_file"))) if opt("pupils_file") else {}),
+              **(hints.parse_pupils(opt("pupils")) if opt("pupils") else {})}
+    subject_keys = hints.read_subject_map(Path(opt("subject_keys"))) if opt("subject_keys") else {}
+    split = {"yes": True, "no": False}.get(opt("fet_years_as_classes") or "auto")
     return load_school(args.source, ImportOptions(
         timezone=args.timezone or "Europe/Moscow", year_start=args.year_start, year_end=args.year_end,
-        a_week_monday=args.a_week, bell_minutes=args.bell_minutes))
+        a_week_monday=args.a_week, bell_minutes=args.bell_minutes, bells=bells, grades=grades, pupils=pupils,
+        subject_keys=subject_keys, years_as_classes=split))
 
 
 def _date(text: str) -> date:
@@ -40,6 +53,17 @@ def _source_options() -> argparse.ArgumentParser:
     source.add_argument("--year-end", type=_date, help="last day of the school year of an aSc/FET source")
     source.add_argument("--a-week", type=_date, help="a Monday of week A (числитель) of an aSc/FET source")
     source.add_argument("--bell-minutes", type=int, help="lesson length when FET hour names carry only a start")
+    source.add_argument("--bells", help="bell schedule for FET hours without times: \"08:30-09:15,09:25-10:10,…\"")
+    source.add_argument("--bells-file", help="bell schedule as a CSV file: period,start,end")
+    source.add_argument("--grades", help="grade or course per class: \"101=10,201=2к\" (к = college course)")
+    source.add_argument("--grades-file", help="grades as a CSV file: class,grade")
+    source.add_argument("--pupils", help="pupils per class: \"7А=25,7Б=27\" ('*=25' = every class without a count)")
+    source.add_argument("--pupils-file", help="pupils as a CSV file: class,pupils")
+    source.add_argument("--subject-keys", help="the school's subject map, a CSV file: subject,norm key")
+    source.add_argument("--fet-years-as-classes", choices=("auto", "yes", "no"), default="auto",
+                        help="FET years whose groups are the classes become one class per group (default: detect)")
+    source.add_argument("--accept-partial", action="store_true", help="audit or rebuild a timetable whose source "
+                        "left lessons without a place (shown in every report)")
     return source
 
 
@@ -81,12 +105,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
     school = loaded.school
     library = _school_library(args, school)
     if plan is not None:
-        report = audit_plan(school, plan, library)
+        report = audit_plan(school, plan, library, accept_partial=args.accept_partial)
         start, end = report.start, report.end
     else:
         start = args.date_from or school.calendar.year_start
         end = args.date_to or (start + timedelta(days=6) if args.date_from else school.calendar.year_end)
-        report = audit_school(school, library, start, end)
+        report = audit_school(school, library, start, end, accept_partial=args.accept_partial)
     if args.format == "json":
         out = report.to_dict()
         out["import_warnings"] = [w.message_en for w in loaded.warnings]
@@ -148,7 +172,8 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
                   file=sys.stderr)
 
     plan = rebuild(school, scenario, library, published=published, time_limit=args.time_limit,
-                   workers=args.workers, seed=args.seed, progress=progress, scenario_source=args.scenario)
+                   workers=args.workers, seed=args.seed, progress=progress, scenario_source=args.scenario,
+                   accept_partial=args.accept_partial)
     if plan.solver.status == "UNKNOWN":
         print("error: the time limit was reached with no plan", file=sys.stderr)
         return 4
@@ -157,6 +182,10 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     tmp = out.with_name(f".{out.name}.tmp")
     tmp.write_text(plan.to_json(), encoding="utf-8")
     tmp.replace(out)
+    from planner.rebuild.paper import all_paper_lines
+
+    for line in all_paper_lines(plan):
+        print(line)
     live = sum(o.mode == "live" for o in plan.occurrences)
     online = sum(o.mode in ("live", "async") for o in plan.occurrences)
     print(f"{scenario.name}: {plan.solver.status} in {plan.solver.wall_seconds:.2f} s (gap {plan.solver.gap:.1%}); "
@@ -207,6 +236,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     s = loaded.school
     print(f"{s.name}: {len(s.classes)} classes, {len(s.teachers)} teachers, {len(s.subjects)} subjects, "
           f"{len(s.lessons)} lessons, {len(loaded.warnings)} warnings; wrote {out}")
+    if s.incomplete is not None:
+        print(f"WARNING: {s.incomplete.text('en')} (audit and rebuild need --accept-partial)")
     return 0
 
 

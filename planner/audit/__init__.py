@@ -137,9 +137,29 @@ def _add_notices(report: AuditReport, school: School, days: list[ClassDay],
         report.notices_ru.append(f"обязательная норма «{key}» ОСЛАБЛЕНА политикой школы: {note}")
 
 
-def audit_school(school: School, library: NormLibrary, start: date, end: date) -> AuditReport:
+def _require_complete(school: School, accept_partial: bool) -> None:
+    """An unfinished source timetable is never audited as if it were whole («0 нарушений» on 1 of 562 lessons)."""
+    if school.incomplete is not None and not accept_partial:
+        raise InputError(f"{school.incomplete.text('en')}; solve it first, or accept a partial timetable explicitly "
+                         "(--accept-partial)", f"{school.incomplete.text('ru')}; сначала составьте его или явно "
+                         "примите частичное расписание (--accept-partial)")
+
+
+def _partial_notice(report: AuditReport, school: School) -> None:
+    if school.incomplete is not None:
+        inc = school.incomplete
+        report.notices_en.insert(0, f"PARTIAL TIMETABLE (accepted): only {inc.placed} of {inc.total} lessons are "
+                                    "placed; the findings cover only those")
+        report.notices_ru.insert(0, f"ЧАСТИЧНОЕ РАСПИСАНИЕ (принято): размещено только {inc.placed} из {inc.total} "
+                                    "уроков; проверены только они")
+
+
+def audit_school(school: School, library: NormLibrary, start: date, end: date, *,
+                 accept_partial: bool = False) -> AuditReport:
     """Audit the regular timetable of the school from start to end, widened to whole calendar weeks (Monday to
-    Sunday) so that weekly limits and the once-a-week allowances are never judged on part of a week."""
+    Sunday) so that weekly limits and the once-a-week allowances are never judged on part of a week. A school whose
+    source timetable left lessons without a place is refused unless accept_partial."""
+    _require_complete(school, accept_partial)
     week_start = start - timedelta(days=start.isoweekday() - 1)
     week_end = end + timedelta(days=7 - end.isoweekday())
     days, uncovered, used_sets, ranges = _regular_days(school, library, week_start, week_end)
@@ -151,10 +171,11 @@ def audit_school(school: School, library: NormLibrary, start: date, end: date) -
         report.notices_ru.append(f"проверены целые недели: {week_start:%d.%m.%Y} … {week_end:%d.%m.%Y} "
                                  f"(запрошено {start:%d.%m.%Y} … {end:%d.%m.%Y})")
     _add_notices(report, school, days, uncovered)
+    _partial_notice(report, school)
     return report
 
 
-def audit_plan(school: School, plan: Plan, library: NormLibrary) -> AuditReport:
+def audit_plan(school: School, plan: Plan, library: NormLibrary, *, accept_partial: bool = False) -> AuditReport:
     """Audit a plan on its scenario's dates, separating new breaches from those of the regular timetable.
 
     The regular timetable is audited over the same dates; a plan finding is pre-existing when a regular finding
@@ -162,6 +183,7 @@ def audit_plan(school: School, plan: Plan, library: NormLibrary) -> AuditReport:
     (Finding.match_keys: groups and the measured numbers are left out). The report's exit code counts only new
     violations."""
     require_plan_for_school(plan, school)
+    _require_complete(school, accept_partial or plan.partial_timetable is not None)
     start, end = plan.scenario.start, plan.scenario.end
     regular_days, uncovered, used_sets, ranges = _regular_days(school, library, start, end)
     before = {k for f in run_checks(regular_days) for k in f.match_keys()}
@@ -177,6 +199,10 @@ def audit_plan(school: School, plan: Plan, library: NormLibrary) -> AuditReport:
     report.notices_ru.append(f"план сценария «{plan.scenario.name}»: отмеченные как прежние нарушения были и в "
                              f"обычном расписании в те же даты; проверку проваливают только новые нарушения")
     _add_notices(report, school, regular_days, uncovered)
+    _partial_notice(report, school)
+    for c in plan.all_paper:
+        report.notices_en.append(f"all paper: {c.text_en}")
+        report.notices_ru.append(f"всё на бумаге: {c.text_ru}")
     return report
 
 

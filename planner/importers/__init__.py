@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import re
 import zipfile
-from datetime import date
+from datetime import date, time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from planner.errors import InputError, Location, input_error_from_validation
+from planner.importers.hints import Level
 from planner.importers.tabular import read_csv_folder, read_xlsx, school_from_frames
 from planner.school.integrity import ImportWarning, check_school
 from planner.school.model import School
@@ -32,13 +33,19 @@ class Loaded:
 
 @dataclass(frozen=True)
 class ImportOptions:
-    """What the timetable formats without a calendar or time zone (aSc, FET) need to be told."""
+    """What the timetable formats without a calendar or time zone (aSc, FET) need to be told, and what a school
+    adds to a file as it is (planner.importers.hints parses the CLI texts and CSV files; the page fills the same)."""
 
     timezone: str = "Europe/Moscow"
     year_start: date | None = None
     year_end: date | None = None
     a_week_monday: date | None = None
     bell_minutes: int | None = None  # FET files whose hour names carry only a start time
+    bells: tuple[tuple[time, time], ...] | None = None  # FET hours without times: one (start, end) per hour
+    grades: dict[str, Level] = field(default_factory=dict)  # class name -> grade or course
+    pupils: dict[str, int] = field(default_factory=dict)  # class name ('*' = every class without one) -> pupils
+    subject_keys: dict[str, str] = field(default_factory=dict)  # the school's subject name -> norm key map
+    years_as_classes: bool | None = None  # FET years whose groups are the classes (None = detect)
 
 
 _XML_ROOT = re.compile(rb"<(timetable|fet)[\s>]")
@@ -94,20 +101,47 @@ def load_school(path: str | Path, options: ImportOptions | None = None) -> Loade
         from planner.importers.asc import load_asc
 
         imported = load_asc(p, timezone=options.timezone, year_start=options.year_start, year_end=options.year_end,
-                            a_week_monday=options.a_week_monday, max_bytes=MAX_SOURCE_BYTES)
+                            a_week_monday=options.a_week_monday, max_bytes=MAX_SOURCE_BYTES, grades=options.grades,
+                            pupils=options.pupils, subject_keys=options.subject_keys)
         return Loaded(imported.school, imported.warnings, str(p))
     if kind == "fet":
         from planner.importers.fet import load_fet
 
         solved = p.with_name(f"{p.stem}_activities.xml")  # what fet-cl writes beside its output
         imported = load_fet(p, activities_xml=solved if solved.exists() else None, bell_minutes=options.bell_minutes,
+                            bells=options.bells, grades=options.grades, pupils=options.pupils,
+                            subject_keys=options.subject_keys, years_as_classes=options.years_as_classes,
                             timezone=options.timezone, year_start=options.year_start, year_end=options.year_end,
                             a_week_monday=options.a_week_monday, max_bytes=MAX_SOURCE_BYTES)
         return Loaded(imported.school, imported.warnings, str(p))
-    raise InputError("unrecognised format: expected a CSV folder, an XLSX workbook, a school JSON file, an aSc "
-                     "Timetables XML export or a FET file",
-                     "формат не распознан: ожидается папка CSV, книга XLSX, файл школы JSON, выгрузка aSc "
-                     "Timetables (XML) или файл FET", Location(file=str(p)))
+    root = _root_element(p)
+    what_en = f"the file's root element is <{root}>" + (f" ({_KNOWN_ROOTS[root][0]})" if root in _KNOWN_ROOTS else "") \
+        if root else "the file is not XML, JSON or a workbook"
+    what_ru = f"корневой элемент файла — <{root}>" + (f" ({_KNOWN_ROOTS[root][1]})" if root in _KNOWN_ROOTS else "") \
+        if root else "файл — не XML, не JSON и не книга Excel"
+    raise InputError(f"unrecognised format: {what_en}; expected a CSV folder, an XLSX workbook, a school JSON file, "
+                     "an aSc Timetables XML export (<timetable>) or a FET file (<fet>)",
+                     f"формат не распознан: {what_ru}; ожидается папка CSV, книга XLSX, файл школы JSON, выгрузка aSc "
+                     "Timetables (<timetable>) или файл FET (<fet>)", Location(file=str(p), element=root or ""))
+
+
+_KNOWN_ROOTS = {
+    "HighSchoolTimetableArchive": ("an XHSTT / ITC 2011 benchmark archive, not supported",
+                                   "архив XHSTT / ITC 2011, не поддерживается"),
+    "Activities_Timetable": ("FET's solved activities; import the .fet file beside it",
+                             "решённые занятия FET; импортируйте файл .fet рядом с ним"),
+    "Students_Timetable": ("a FET timetable view; import the .fet file", "вид расписания FET; импортируйте файл .fet"),
+    "Teachers_Timetable": ("a FET timetable view; import the .fet file", "вид расписания FET; импортируйте файл .fet"),
+}
+
+
+def _root_element(p: Path) -> str:
+    """The name of the first element of an XML-looking file, read from its first 64 KiB ('' when none)."""
+    with open(p, "rb") as fh:
+        head = fh.read(65536)
+    text = head.decode("utf-8", "replace")
+    m = re.search(r"<([A-Za-z_][\w.\-]*)[\s/>]", re.sub(r"<\?.*?\?>|<!--.*?-->|<!.*?>", "", text, flags=re.S))
+    return m.group(1)[:80] if m else ""
 
 
 def _load_json(p: Path) -> Loaded:

@@ -27,13 +27,13 @@ from planner.school.model import (
     BellSchedule, BellVariant, Lesson, Period, Room, School, SchoolCalendar, StudentClass, SubGroup, Subject, Teacher,
     TimetableVersion, WeekMask,
 )
+from planner.importers.hints import Level, age_band, grades_warning, guess_level, level_from_name, one_subject_warning
 from planner.school.subject_keys import guess_norm_key
 
 BELLS_ID = "asc"
 VERSION_ID = "asc"
 DEFAULT_STUDENTS = 25
 FALLBACK_GRADE = 1  # the strictest norm band: a class whose grade is unknown hides no breach
-_GRADE = re.compile(r"^(\d{1,2})(?:\s*[-–—.]?\s*[^\W\d_]{1,3})?$")
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})(?::\d{2})?\s*$")
 _ASC_FIELD = {"classes": "period", "teachers": "teacherids", "groups": "groupids", "rooms": "classroomids",
               "subject": "subjectid"}  # a lesson problem's model field -> the card/lesson attribute to fix
@@ -50,13 +50,18 @@ class AscImport:
 
 def load_asc(path: Path | str, *, timezone: str = "Europe/Moscow", year_start: date | None = None,
              year_end: date | None = None, a_week_monday: date | None = None,
-             max_bytes: int = DEFAULT_MAX_BYTES) -> AscImport:
-    """Import an aSc Timetables XML export; raises InputError (file, element, field) for any bad input."""
+             max_bytes: int = DEFAULT_MAX_BYTES, grades: dict[str, Level] | None = None,
+             pupils: dict[str, int] | None = None, subject_keys: dict[str, str] | None = None) -> AscImport:
+    """Import an aSc Timetables XML export; raises InputError (file, element, field) for any bad input.
+    grades and pupils are per class name (pupils '*' = every class without a count); subject_keys is the school's
+    subject name → norm key map."""
     p = Path(path)
     file = str(p)
     try:
         root = load_xml(p, max_bytes, forbid_dtd=True)
-        return _Importer(root, file).run(timezone, year_start, year_end, a_week_monday)
+        importer = _Importer(root, file)
+        importer.grades, importer.pupils, importer.subject_keys = grades or {}, pupils or {}, subject_keys or {}
+        return importer.run(timezone, year_start, year_end, a_week_monday)
     except InputError:
         raise
     except (ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError) as exc:
@@ -99,6 +104,10 @@ class _Importer:
     def __init__(self, root: Element, file: str):
         self.root, self.file = root, file
         self.warnings: list[ImportWarning] = []
+        self.grades: dict[str, Level] = {}
+        self.pupils: dict[str, int] = {}
+        self.subject_keys: dict[str, str] = {}
+        self.guessed: list[tuple[str, Level, str, str]] = []
 
     # -------------------------------------------------------------- errors, warnings, attributes
 
@@ -236,6 +245,7 @@ class _Importer:
                                        valid_to=calendar.year_end)],
             lessons=school_lessons)
         self.check(school, [origin for _, origin in placed])
+        school = _readable_ids(school)
         self.warn("classes", None, "devices", "the export has no device survey or readiness: every class starts with "
                   "zero device counts and is not ready; fill them in before a distance rebuild",
                   "в выгрузке нет опроса об устройствах и готовности: у всех классов нули в опросе и «не готов»; "
@@ -244,7 +254,7 @@ class _Importer:
                  "classrooms": len(rooms), "groups": len(groups), "lessons": len(lessons), "cards": len(cards_rows),
                  "days": day_count, "periods": len(periods),
                  "double_cards": sum(1 for le in school_lessons if le.duration > 1)}
-        return AscImport(school, self.warnings + find_warnings(school), stats)
+        return AscImport(school, one_subject_warning(self.warnings + find_warnings(school)), stats)
 
     # -------------------------------------------------------------- calendar, bells, days
 
@@ -359,22 +369,23 @@ class _Importer:
         if not name:
             self.warn(collection, row.index, "name", f"{row.label} has no name; its id is shown instead",
                       f"у {row.label} нет названия; вместо него показан идентификатор")
-            return row.elem.get("id", "").strip()
+            return row.elem.get("id", "").strip().lstrip("*")
         return name
 
     def subject(self, ident: str, row: _Row) -> Subject:
         name = self.name_of(row, "subjects")
-        return self.build(Subject, row.label, id=ident, name=name, norm_key=guess_norm_key(name))
+        return self.build(Subject, row.label, id=ident, name=name, norm_key=guess_norm_key(name, self.subject_keys))
 
     # -------------------------------------------------------------- classes and groups
 
     def classes(self, classes: dict[str, _Row], groups: dict[str, _Row], students: dict[str, _Row],
                 lessons: dict[str, _Row], week_days: int) -> list[StudentClass]:
         grades: dict[str, int | None] = {}
+        levels: dict[str, Level | None] = {}
         for ident, row in classes.items():
-            m = _GRADE.match(_clean(row.elem.get("name")))
-            grade = int(m.group(1)) if m else None
-            grades[ident] = grade if grade is not None and 1 <= grade <= 11 else None
+            name = _clean(row.elem.get("name"))
+            levels[ident] = self.grades.get(name) or level_from_name(name)
+            grades[ident] = levels[ident].grade if levels[ident] else None  # type: ignore[union-attr]
         by_class: dict[str, list[_Row]] = defaultdict(list)
         for row in groups.values():
             by_class[row.elem.get("classid", "").strip()].append(row)
@@ -383,26 +394,35 @@ class _Importer:
         out = []
         for ident, row in classes.items():
             name = self.name_of(row, "classes")
-            grade = grades[ident] or self.guess_grade(ident, row, name, grades, students, lessons)
+            level = levels[ident] or self.guess_grade(ident, row, name, grades, students, lessons)
+            age_min, age_max = age_band(level)
             count = self.class_size(by_class[ident], members[ident])
+            if count is None:
+                count = self.pupils.get(name) or self.pupils.get("*")
             if count is None:
                 count = DEFAULT_STUDENTS
                 defaulted.append(name)
             sub = self.subgroups(by_class[ident], count)
-            out.append(self.build(StudentClass, row.label, id=ident, name=name, grade=grade, age_min=grade + 6,
-                                  age_max=grade + 7, students=count, week_days=week_days, bell_schedule=BELLS_ID,
-                                  groups=sub))
+            out.append(self.build(StudentClass, row.label, id=ident, name=name, grade=level.grade,
+                                  course=level.course, age_min=age_min, age_max=age_max, students=count,
+                                  week_days=week_days, bell_schedule=BELLS_ID, groups=sub))
+        said = grades_warning(self.guessed)
+        if said:
+            self.warn("classes", None, "grade", *said)
         if defaulted:
             shown = ", ".join(defaulted[:10]) + (f" … (+{len(defaulted) - 10})" if len(defaulted) > 10 else "")
             self.warn("classes", None, "students", f"{len(defaulted)} classes have no pupil count in the export "
-                      f"({shown}); {DEFAULT_STUDENTS} is assumed and groups split it evenly; set the real numbers",
+                      f"({shown}); {DEFAULT_STUDENTS} is assumed and groups split it evenly; set the real numbers with "
+                      "--pupils \"CLASS=N,…\" or a CSV file class,pupils (--pupils-file), or on the page",
                       f"у {len(defaulted)} классов в выгрузке нет числа учеников ({shown}); принято {DEFAULT_STUDENTS}, "
-                      "группы делят его поровну; укажите настоящие числа")
+                      "группы делят его поровну; укажите настоящие числа: --pupils \"КЛАСС=N,…\", файл CSV "
+                      "«класс,учеников» (--pupils-file) или на странице школы")
         return out
 
     def guess_grade(self, ident: str, row: _Row, name: str, grades: dict[str, int | None],
-                    students: dict[str, _Row], lessons: dict[str, _Row]) -> int:
-        """A class whose name carries no grade: the youngest grade of its pupils' home classes, else the fallback."""
+                    students: dict[str, _Row], lessons: dict[str, _Row]) -> Level:
+        """A class whose name carries no grade: the youngest grade of its pupils' home classes, else a guess from
+        the name (planner.importers.hints.guess_level); either is listed in the one grades warning."""
         pupils = set()
         for le in lessons.values():
             if ident in _ids(le.elem.get("classids")):
@@ -410,18 +430,12 @@ class _Importer:
         home = sorted({g for s in pupils if s in students
                        for g in [grades.get(students[s].elem.get("classid", "").strip())] if g})
         if home:
-            self.warn("classes", row.index, "grade", f"class '{name}' ({row.label}): no grade in its name; grade "
-                      f"{home[0]} is taken from its pupils' classes; check it",
-                      f"класс «{name}» ({row.label}): в названии нет номера класса; взят {home[0]} по классам его "
-                      "учеников; проверьте")
-            return home[0]
-        self.warn("classes", row.index, "grade", f"class '{name}' ({row.label}): no grade in its name (an "
-                  f"individual-study class or a college group?); kept with its lessons as grade {FALLBACK_GRADE} (the "
-                  "strictest norms) — set its real grade or course",
-                  f"класс «{name}» ({row.label}): в названии нет номера класса (индивидуальное обучение или группа "
-                  f"колледжа?); сохранён с уроками как {FALLBACK_GRADE}-й класс (самые строгие нормы) — укажите "
-                  "настоящий класс или курс")
-        return FALLBACK_GRADE
+            level = Level(grade=home[0])
+            self.guessed.append((name, level, "its pupils' classes", "по классам его учеников"))
+            return level
+        level, why_en, why_ru = guess_level(name)
+        self.guessed.append((name, level, why_en, why_ru))
+        return level
 
     def class_size(self, groups: list[_Row], listed_students: int) -> int | None:
         """The entire-class group's count, else the largest division whose groups all have counts, else the
@@ -618,6 +632,55 @@ class _Importer:
         more_ru = f" (и ещё проблем: {len(problems) - 1})" if len(problems) > 1 else ""
         fld = _ASC_FIELD.get(p.field, p.field) if p.collection == "lessons" else p.field
         raise self.error(p.message_en + more_en, p.message_ru + more_ru, element, fld)
+
+
+def _readable_ids(school: School) -> School:
+    """aSc's internal ids (`*1`, `*24`) never reach a user: classes, groups, teachers, subjects and rooms get ids
+    made from their names (unique within their kind), a group's name carries its class (`5-А · 2 група`), lesson
+    ids read `asc-<n>:<card>`."""
+    def make(items: list[tuple[str, str]]) -> dict[str, str]:
+        used: set[str] = set()
+        out = {}
+        for old, name in items:
+            base = re.sub(r"[;,\t\r\n]+", "_", name).strip() or old.lstrip("*") or "_"
+            new, n = base, 2
+            while new in used:
+                new, n = f"{base}~{n}", n + 1
+            used.add(new)
+            out[old] = new
+        return out
+
+    data = school.model_dump(mode="python")
+    classes = make([(c["id"], c["name"]) for c in data["classes"]])
+    group_names: dict[str, str] = {}
+    for c in data["classes"]:
+        for g in c["groups"]:
+            group_names[g["id"]] = g["name"] if c["name"].casefold() in g["name"].casefold() else \
+                f"{c['name']} · {g['name']}"
+    groups = make(list(group_names.items()))
+    teachers = make([(t["id"], t["name"]) for t in data["teachers"]])
+    subjects = make([(s["id"], s["name"]) for s in data["subjects"]])
+    rooms = make([(r["id"], r["name"]) for r in data["rooms"]])
+    for c in data["classes"]:
+        c["id"] = classes[c["id"]]
+        for g in c["groups"]:
+            g["id"], g["name"] = groups[g["id"]], group_names[g["id"]]
+    for t in data["teachers"]:
+        t["id"], t["subjects"] = teachers[t["id"]], [subjects[x] for x in t["subjects"]]
+    for s in data["subjects"]:
+        s["id"] = subjects[s["id"]]
+    for r in data["rooms"]:
+        r["id"] = rooms[r["id"]]
+    for le in data["lessons"]:
+        le["id"] = "asc-" + le["id"].lstrip("*")
+        le["classes"] = [classes[x] for x in le["classes"]]
+        le["groups"] = [groups[x] for x in le["groups"]]
+        le["teachers"] = [teachers[x] for x in le["teachers"]]
+        le["rooms"] = [rooms[x] for x in le["rooms"]]
+        le["subject"] = subjects[le["subject"]]
+    for v in data["versions"]:
+        v["classes"] = [classes[x] for x in v["classes"]]
+    return School.model_validate(data)
 
 
 __all__ = ["AscImport", "default_school_year", "first_school_monday", "load_asc"]

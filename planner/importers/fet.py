@@ -26,8 +26,11 @@ from planner.errors import InputError, Location, input_error_from_validation
 from planner.school.calendar import default_school_year, first_school_monday
 from planner.school.integrity import ImportWarning, find_problems, find_warnings
 from planner.school.model import (
-    BellSchedule, BellVariant, Lesson, Period, Room, School, SchoolCalendar, StudentClass, SubGroup, Subject,
+    BellSchedule, BellVariant, IncompleteTimetable, Lesson, Period, Room, School, SchoolCalendar, StudentClass, SubGroup, Subject,
     Teacher, TimetableVersion, Unavailability, WeekMask,
+)
+from planner.importers.hints import (
+    Level, age_band, grades_warning, guess_level, level_from_name, one_subject_warning,
 )
 from planner.school.subject_keys import guess_norm_key
 
@@ -35,7 +38,6 @@ MiB = 1024 * 1024
 BELLS_ID = "fet"
 VERSION_ID = "fet"
 MAX_PERIODS = 16  # Period.number ≤ 16 in the model
-MAX_DURATION = 4  # Lesson.duration ≤ 4 in the model
 
 
 @dataclass(frozen=True)
@@ -312,23 +314,24 @@ def _clock(minutes: int) -> time:
     return time(minutes // 60, minutes % 60)
 
 
-def _read_hours(ctx: _Ctx, root: Element, bell_minutes: int | None, breaks_minutes: int,
-                first_start: str) -> tuple[list[str], list[Period]]:
+def _read_hours(ctx: _Ctx, root: Element, bell_minutes: int | None,
+                bells: tuple[tuple[time, time], ...] | None) -> tuple[list[str], list[Period]]:
     names = _read_names(ctx, root, "Hour", ("hour", "hours", "часов", "урока (часа)", "час"))
     if len(names) > MAX_PERIODS:
         raise ctx.error(f"{len(names)} hours per day; at most {MAX_PERIODS} lesson periods are supported",
                         f"{len(names)} уроков в день; поддерживается не больше {MAX_PERIODS}", "Hours_List",
                         "Number_of_Hours")
-    m = re.fullmatch(r"\s*([01]?\d|2[0-3]):([0-5]\d)\s*", first_start or "")
-    if not m:
-        raise InputError(f"first_start '{first_start}' is not a time HH:MM", f"first_start «{first_start}» — не время "
-                         "ЧЧ:ММ", Location(file=ctx.file, field="first_start"))
     if bell_minutes is not None and not 1 <= bell_minutes <= 300:
         raise InputError(f"bell_minutes {bell_minutes} is not between 1 and 300", f"bell_minutes {bell_minutes} — не от "
                          "1 до 300", Location(file=ctx.file, field="bell_minutes"))
-    if not 0 <= breaks_minutes <= 240:
-        raise InputError(f"breaks_minutes {breaks_minutes} is not between 0 and 240", f"breaks_minutes "
-                         f"{breaks_minutes} — не от 0 до 240", Location(file=ctx.file, field="breaks_minutes"))
+    if bells is not None:
+        if len(bells) != len(names):
+            raise InputError(f"the bell schedule given has {len(bells)} periods, the file has {len(names)} hours a day "
+                             f"({', '.join(names)}); give one START-END per hour",
+                             f"в заданном расписании звонков {len(bells)} уроков, а в файле {len(names)} часов в день "
+                             f"({', '.join(names)}); укажите НАЧАЛО-КОНЕЦ для каждого часа",
+                             Location(file=ctx.file, element="Hours_List", field="bells"))
+        return names, [Period(number=i + 1, start=a, end=b) for i, (a, b) in enumerate(bells)]
     periods: list[Period] = []
     prev_end: int | None = None
     pm = False
@@ -336,15 +339,23 @@ def _read_hours(ctx: _Ctx, root: Element, bell_minutes: int | None, breaks_minut
     for i, name in enumerate(names):
         element = f"Hours_List/Hour[{i + 1}]"
         times = [int(h) * 60 + int(mm) for h, mm in _TIME.findall(name)]
+        if not times:
+            example = ",".join(["08:30-09:15", "09:25-10:10", "10:30-11:15"][:len(names)]) + ("…" if len(names) > 3
+                                                                                               else "")
+            raise InputError(f"the hours of this file carry no times ('{name}'): give the bell schedule, one "
+                             f"START-END per hour ({len(names)} hours), with --bells \"{example}\" or a bells CSV file "
+                             "(--bells-file; on the page: «Звонки»). No times are invented",
+                             f"в названиях часов этого файла нет времени («{name}»): задайте расписание звонков — "
+                             f"НАЧАЛО-КОНЕЦ для каждого из {len(names)} часов — через --bells \"{example}\" или файл "
+                             "CSV (--bells-file; на странице — «Звонки»). Время не придумывается",
+                             Location(file=ctx.file, element=element, field="bells"))
         if len(times) < 2 and bell_minutes is None:
-            how_en = ("it carries only a start time: pass bell_minutes (the lesson length in minutes)" if times else
-                      "it carries no time: pass bell_minutes (the lesson length), first_start (the first lesson's "
-                      "start, HH:MM) and breaks_minutes (the break between lessons)")
-            how_ru = ("в нём только время начала: укажите bell_minutes (длительность урока в минутах)" if times else
-                      "в нём нет времени: укажите bell_minutes (длительность урока), first_start (начало первого "
-                      "урока, ЧЧ:ММ) и breaks_minutes (перемена между уроками)")
-            raise ctx.error(f"cannot tell the bell times from the hour name '{name}': {how_en}",
-                            f"по названию часа «{name}» нельзя определить звонки: {how_ru}", element, "Name")
+            raise InputError(f"the hour '{name}' carries only a start time: give the lesson length with "
+                             f"--bell-minutes, or the whole bell schedule with --bells (one START-END per hour, "
+                             f"{len(names)} hours)", f"в названии часа «{name}» только время начала: укажите "
+                             f"длительность урока (--bell-minutes) или всё расписание звонков (--bells: НАЧАЛО-КОНЕЦ "
+                             f"для каждого из {len(names)} часов)", Location(file=ctx.file, element=element,
+                                                                              field="bells"))
         # a 12-hour clock ('12:55', '1:10', '12:10 - 01.00'): a time before the one it follows is p.m.
         if times and prev_end is not None and times[0] < prev_end and times[0] < 13 * 60 and times[0] + 720 >= prev_end:
             times[0] += 720
@@ -354,7 +365,7 @@ def _read_hours(ctx: _Ctx, root: Element, bell_minutes: int | None, breaks_minut
             pm = True
         if len(times) >= 2:
             start, end = times[0], times[1]
-        elif times:
+        else:
             start = times[0]
             end = start + bell_minutes  # type: ignore[operator]
             following = _TIME.search(names[i + 1]) if i + 1 < len(names) else None
@@ -364,12 +375,12 @@ def _read_hours(ctx: _Ctx, root: Element, bell_minutes: int | None, breaks_minut
                 if start < nxt < end:
                     end = nxt
                     shortened.append(name)
-        else:
-            start = (int(m.group(1)) * 60 + int(m.group(2))) if prev_end is None else prev_end + breaks_minutes
-            end = start + bell_minutes  # type: ignore[operator]
         if end <= start or end > 24 * 60:
-            raise ctx.error(f"hour '{name}' ends before it starts or after midnight",
-                            f"час «{name}» заканчивается раньше начала или после полуночи", element, "Name")
+            raise InputError(f"hour '{name}' ends before it starts or after midnight: give the bell schedule with "
+                             f"--bells (one START-END per hour, {len(names)} hours)", f"час «{name}» заканчивается "
+                             f"раньше начала или после полуночи: задайте расписание звонков через --bells "
+                             f"(НАЧАЛО-КОНЕЦ для каждого из {len(names)} часов)", Location(file=ctx.file,
+                                                                                           element=element, field="Name"))
         if prev_end is not None and start < prev_end:
             raise ctx.error(f"hour '{name}' starts at {_clock(start):%H:%M}, before the previous hour ends "
                             f"({_clock(prev_end):%H:%M})", f"час «{name}» начинается в {_clock(start):%H:%M}, "
@@ -389,18 +400,11 @@ def _read_hours(ctx: _Ctx, root: Element, bell_minutes: int | None, breaks_minut
 
 # ------------------------------------------------------------------ students
 
-_GRADE = re.compile(r"^\s*(\d{1,2})\s*(?:[-–—.\s]?\s*(?:[A-Za-zА-ЯЁа-яё]|\d{1,2}))?\s*(?:класс|кл\.?)?\s*$",
-                    re.IGNORECASE)
-
-
 def grade_from_name(name: str) -> int | None:
     """The school grade in a class name such as '7-Б', '7Б', '10', '1 А', '5а класс'; None when not recognised
-    (college codes like 'ИСП-21' are never guessed)."""
-    m = _GRADE.match(name)
-    if not m:
-        return None
-    grade = int(m.group(1))
-    return grade if 1 <= grade <= 11 else None
+    ('101', '12', 'ИСП-21' are never taken silently; see planner.importers.hints)."""
+    level = level_from_name(name)
+    return level.grade if level else None
 
 
 @dataclass
@@ -415,6 +419,7 @@ class _Year:
     categories: list[list[str]] = field(default_factory=list)
     separator: str = " "
     leaves: dict[str, int] = field(default_factory=dict)  # leaf name -> students, in file order
+    year_of: str = ""  # a class made from a group of this FET year (see _split_years)
     # after the division decision: FET set name -> model group ids (empty = the whole class)
     refs: dict[str, list[str]] = field(default_factory=dict)
 
@@ -512,17 +517,74 @@ class _Act:
     duration: int
 
 
+def _split_years(ctx: _Ctx, root: Element, years: list[_Year], option: bool | None) -> tuple[list[_Year],
+                                                                                                dict[str, list[str]]]:
+    """FET years whose groups are the real classes (a year '2010-2011' or '5' holding groups 'Α', '5a', …) become
+    one class per group. Auto-detected (option None) when the year has two or more pairwise disjoint groups covering
+    it, none of 1–3 pupils (those are single pupils' choices, as in IB years), and no active activity names the year
+    as a whole; True splits every year with disjoint groups, False none.
+    Returns the years and, for each split year, the names of the classes that replace it."""
+    if option is False:
+        return years, {}
+    whole: dict[str, int] = {}
+    for a in root.findall("Activities_List/Activity"):
+        if _active(a):
+            for st in a.findall("Students"):
+                name = (st.text or "").strip()
+                whole[name] = whole.get(name, 0) + 1
+    taken = {y.name for y in years} | {n for y in years for n in list(y.groups) + list(y.subgroups)}
+    out: list[_Year] = []
+    aliases: dict[str, list[str]] = {}
+    for y in years:
+        groups = {g: leaves for g, leaves in y.groups.items() if leaves != frozenset(y.leaves) or len(y.groups) == 1}
+        disjoint = len(groups) >= 2 and all(not (groups[a] & groups[b]) for a in groups for b in groups if a < b) \
+            and frozenset().union(*groups.values()) == frozenset(y.leaves)
+        pupils_like = any(1 <= y.group_students.get(g, 0) <= 3 for g in groups)  # groups of single pupils
+        if not disjoint or (option is None and (whole.get(y.name, 0) or pupils_like)):
+            out.append(y)
+            continue
+        names = []
+        for g, leaves in groups.items():
+            new = _Year(g, f"{y.element}/Group[Name={g}]", y.group_students.get(g, 0))
+            new.separator = y.separator
+            if leaves != frozenset([g]):
+                for leaf in leaves:
+                    new.groups[leaf] = frozenset([leaf])
+                    new.group_students[leaf] = y.subgroups.get(leaf, 0)
+                    new.leaves[leaf] = y.subgroups.get(leaf, 0)
+            else:
+                new.leaves = {}
+            new.year_of = y.name
+            out.append(new)
+            names.append(g)
+        aliases[y.name] = names
+        taken.discard(y.name)
+    if aliases:
+        shown = "; ".join(f"{y} → {', '.join(n[:8])}{' …' if len(n) > 8 else ''}" for y, n in aliases.items())
+        ctx.warn("classes", None, "years", f"FET years whose groups are the classes were imported as one class per "
+                 f"group: {shown} (to keep each year as one class, import with --fet-years-as-classes no)",
+                 f"годы FET, группы которых — настоящие классы, импортированы по классу на группу: {shown} (чтобы "
+                 "оставить год одним классом, импортируйте с --fet-years-as-classes no)")
+    return out, aliases
+
+
 def load_fet(path: Path, *, activities_xml: Path | None = None, bell_minutes: int | None = None,
-             breaks_minutes: int = 10, first_start: str = "08:00", timezone: str = "Europe/Moscow",
+             bells: tuple[tuple[time, time], ...] | None = None, grades: dict[str, Level] | None = None,
+             pupils: dict[str, int] | None = None, subject_keys: dict[str, str] | None = None,
+             years_as_classes: bool | None = None, timezone: str = "Europe/Moscow",
              year_start: date | None = None, year_end: date | None = None, a_week_monday: date | None = None,
              max_bytes: int = 50 * MiB) -> FetImport:
-    """Import a FET `.fet` file (Official mode) with its solved timetable; see docs/import-fet.md."""
+    """Import a FET `.fet` file (Official mode) with its solved timetable; see docs/import-fet.md.
+
+    bells: the periods' (start, end) when the hour names carry no times (never invented); grades, pupils: per class
+    name (pupils '*' = every class without a count); subject_keys: the school's subject name → norm key map;
+    years_as_classes: split years whose groups are the classes (None = detect)."""
     path = Path(path)
     ctx = _Ctx(path)
     root = _read_xml(path, max_bytes, "fet", "a FET file", "файл FET")
     _check_mode(ctx, root)
     days = _read_days(ctx, root)
-    hour_names, periods = _read_hours(ctx, root, bell_minutes, breaks_minutes, first_start)
+    hour_names, periods = _read_hours(ctx, root, bell_minutes, bells)
     hour_index = {h: i for i, h in enumerate(hour_names)}
 
     # subjects and teachers
@@ -533,7 +595,7 @@ def load_fet(path: Path, *, activities_xml: Path | None = None, bell_minutes: in
         name = _name(ctx, s, el)
         if name in subjects:
             raise ctx.error(f"subject '{name}' is listed twice", f"предмет «{name}» указан дважды", el, "Name")
-        subjects[name] = Subject(id=subject_ids.make(name), name=name, norm_key=guess_norm_key(name))
+        subjects[name] = Subject(id=subject_ids.make(name), name=name, norm_key=guess_norm_key(name, subject_keys))
     teacher_names: dict[str, str] = {}
     teacher_subjects: dict[str, list[str]] = {}
     for i, t in enumerate(root.findall("Teachers_List/Teacher")):
@@ -554,7 +616,7 @@ def load_fet(path: Path, *, activities_xml: Path | None = None, bell_minutes: in
         name = _name(ctx, r, f"Rooms_List/Room[{i + 1}]")
         rooms.setdefault(name, Room(id=room_ids.make(name), name=name))
 
-    years = _read_students(ctx, root)
+    years, year_aliases = _split_years(ctx, root, _read_students(ctx, root), years_as_classes)
     year_by_name = {y.name: y for y in years}
     set_years: dict[str, list[_Year]] = {}  # group/subgroup name -> years holding it
     for y in years:
@@ -583,6 +645,7 @@ def load_fet(path: Path, *, activities_xml: Path | None = None, bell_minutes: in
         if subject not in subjects:
             raise ctx.error(f"unknown subject '{subject}'", f"неизвестный предмет «{subject}»", el, "Subject")
         students = [(s.text or "").strip() for s in a.findall("Students")]
+        students = list(dict.fromkeys(x for s in students for x in year_aliases.get(s, [s])))
         for s in students:
             if s not in year_by_name and s not in set_years:
                 raise ctx.error(f"unknown students set '{s}'", f"неизвестная группа учащихся «{s}»", el, "Students")
@@ -609,15 +672,21 @@ def load_fet(path: Path, *, activities_xml: Path | None = None, bell_minutes: in
     class_ids, group_ids = _Ids(), _Ids()
     classes: list[StudentClass] = []
     shared = {n for n, ys in set_years.items() if len(ys) > 1}
+    guessed: list[tuple[str, Level, str, str]] = []
+    no_pupils: list[str] = []
     for ci, y in enumerate(years):
         y.class_id = class_ids.make(y.name)
-        grade = grade_from_name(y.name)
-        if grade is None:
-            grade = 1
-            ctx.warn("classes", ci, "grade", f"class '{y.name}': the grade is not recognised from the name; set to 1 "
-                     "(the strictest norm band) — correct grade or course in the converted school file",
-                     f"класс «{y.name}»: параллель не распознана по названию; поставлена 1 (самые строгие нормы) — "
-                     "исправьте параллель или курс в сохранённом файле школы")
+        level = (grades or {}).get(y.name) or level_from_name(y.name)
+        if level is None and y.year_of:
+            level = level_from_name(y.year_of)
+        if level is None:
+            level, why_en, why_ru = guess_level(y.name)
+            guessed.append((y.name, level, why_en, why_ru))
+        age_min, age_max = age_band(level)
+        if y.students == 0:
+            y.students = (pupils or {}).get(y.name) or (pupils or {}).get("*") or 0
+            if y.students == 0:
+                no_pupils.append(y.name)
         groups: list[SubGroup] = []
 
         def gid(name: str) -> str:
@@ -655,11 +724,24 @@ def load_fet(path: Path, *, activities_xml: Path | None = None, bell_minutes: in
                          "чистых делений (или занятия назначены подгруппам), поэтому класс импортирован по самым "
                          f"мелким наборам FET ({len(ids)} подгрупп одного деления)")
         try:
-            classes.append(StudentClass(id=y.class_id, name=y.name, grade=grade, age_min=grade + 6,
-                                        age_max=grade + 7, students=y.students, week_days=days.week_days,
-                                        bell_schedule=BELLS_ID, groups=groups))
+            classes.append(StudentClass(id=y.class_id, name=y.name, grade=level.grade, course=level.course,
+                                        age_min=age_min, age_max=age_max, students=y.students,
+                                        week_days=days.week_days, bell_schedule=BELLS_ID, groups=groups))
         except ValidationError as err:
             raise input_error_from_validation(err, ctx.file, field=None).at(element=y.element) from None
+    said = grades_warning(guessed)
+    if said:
+        ctx.warn("classes", None, "grade", *said)
+    if no_pupils:
+        shown = ", ".join(no_pupils[:30]) + (f" … (+{len(no_pupils) - 30})" if len(no_pupils) > 30 else "")
+        example = ",".join(f"{n}=25" for n in no_pupils[:2])
+        ctx.warn("classes", None, "students", f"{len(no_pupils)} classes have no pupil count in the file ({shown}); "
+                 f"they are imported with 0 pupils, which no device survey or live lesson can use. Give the counts "
+                 f"with --pupils \"{example}\" ('*=25' for all), a CSV file class,pupils (--pupils-file), or on the "
+                 "page", f"у {len(no_pupils)} классов в файле нет числа учеников ({shown}); они импортированы с 0 "
+                 f"учеников — с таким числом не работают ни опрос об устройствах, ни онлайн-уроки. Укажите числа: "
+                 f"--pupils \"{example}\" («*=25» — для всех), файл CSV «класс,учеников» (--pupils-file) или на "
+                 "странице школы")
 
     # placements: FET's activities XML, else the locked starting times in the .fet
     placements: dict[int, tuple[str, str]] = {}
@@ -765,21 +847,16 @@ def load_fet(path: Path, *, activities_xml: Path | None = None, bell_minutes: in
     # lessons
     lessons: list[Lesson] = []
     lesson_origin: list[str] = []
+    unplaced: list[str] = []
     for ai, act in enumerate(acts):
-        if act.id not in placements:
-            ctx.warn("activities", ai, "placement", f"activity {act.id} ({act.subject}, {', '.join(act.students) or '—'})"
-                     " has no place in the timetable and is not imported as a lesson",
-                     f"занятие {act.id} ({act.subject}, {', '.join(act.students) or '—'}) не размещено в "
-                     "расписании и не импортировано как урок")
-            continue
         if not act.students:
             ctx.warn("activities", ai, "Students", f"activity {act.id} ({act.subject}) has no students; it is not "
                      "imported as a lesson", f"у занятия {act.id} ({act.subject}) нет учащихся; оно не импортировано "
                      "как урок")
             continue
-        if act.duration > MAX_DURATION:
-            raise ctx.error(f"duration {act.duration} is longer than the {MAX_DURATION} periods a lesson may span",
-                            f"длительность {act.duration} больше {MAX_DURATION} уроков подряд", act.element, "Duration")
+        if act.id not in placements:
+            unplaced.append(f"{act.id} ({act.subject}, {', '.join(act.students)})")
+            continue
         day_name, hour_name = placements[act.id]
         weekday, week = days.slot[day_name]
         period = hour_index[hour_name] + 1
@@ -809,6 +886,17 @@ def load_fet(path: Path, *, activities_xml: Path | None = None, bell_minutes: in
             raise input_error_from_validation(err, ctx.file).at(element=act.element) from None
         lesson_origin.append(act.element)
 
+    incomplete = None
+    if unplaced:
+        incomplete = IncompleteTimetable(placed=len(lessons), total=len(lessons) + len(unplaced), unplaced=unplaced)
+        shown = "; ".join(unplaced[:5]) + (f" … (+{len(unplaced) - 5})" if len(unplaced) > 5 else "")
+        ctx.warn("activities", None, "placement", f"{incomplete.text('en')} — {len(unplaced)} activities have no place "
+                 f"(e.g. {shown}). Solve the file in FET first (or import its _activities.xml); audit and rebuild "
+                 "refuse a partial timetable unless it is accepted explicitly (--accept-partial)",
+                 f"{incomplete.text('ru')} — у {len(unplaced)} занятий нет места (например, {shown}). Сначала "
+                 "составьте расписание в FET (или импортируйте его _activities.xml); проверка и перестроение не "
+                 "работают с частичным расписанием, пока оно не принято явно (--accept-partial)")
+
     # calendar
     if year_start is None:
         year_start = default_school_year(date.today())[0]
@@ -833,7 +921,7 @@ def load_fet(path: Path, *, activities_xml: Path | None = None, bell_minutes: in
             classes=classes, teachers=teachers, subjects=list(subjects.values()), rooms=list(rooms.values()),
             versions=[TimetableVersion(id=VERSION_ID, name=f"FET: {institution}", valid_from=year_start,
                                        valid_to=year_end)],
-            lessons=lessons,
+            lessons=lessons, incomplete=incomplete,
         )
     except ValidationError as err:
         raise input_error_from_validation(err, ctx.file) from None
@@ -851,7 +939,7 @@ def load_fet(path: Path, *, activities_xml: Path | None = None, bell_minutes: in
                      years=len(years), groups=len({g for y in years for g in y.groups}),
                      subgroups=len({s for y in years for s in y.subgroups}), activities=total_activities,
                      placed=len(lessons))
-    return FetImport(school, ctx.warnings + find_warnings(school), stats, ctx.file)
+    return FetImport(school, one_subject_warning(ctx.warnings + find_warnings(school)), stats, ctx.file)
 
 
 __all__ = ["FetImport", "FetStats", "grade_from_name", "load_fet"]

@@ -102,6 +102,24 @@ class ClassSummary(_Model):
     perturbation: float
 
 
+class AllPaperClass(_Model):
+    """A class whose every online part went asynchronous because data the planner needs is missing (no device
+    survey, no pupil count, readiness not confirmed): the plan is all paper for it, and says so."""
+
+    class_id: str
+    class_name: str
+    missing: list[str]  # devices | pupils | readiness
+    text_ru: str
+    text_en: str
+
+
+class PartialTimetable(_Model):
+    """The regular timetable was accepted although the source left lessons without a place."""
+
+    placed: int
+    total: int
+
+
 class Plan(_Model):
     schema_version: int = PLAN_SCHEMA_VERSION
     school_id: str
@@ -116,6 +134,8 @@ class Plan(_Model):
     occurrences: list[Occurrence]
     summary: list[ClassSummary] = []
     perturbation_total: float = 0
+    all_paper: list[AllPaperClass] = []  # classes fully async for missing data (see planner.rebuild.paper)
+    partial_timetable: PartialTimetable | None = None  # set when a partial timetable was accepted
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=1)

@@ -19,6 +19,7 @@ from planner.plan.model import Occurrence, Plan, SolverInfo
 from planner.plan.ownership import plan_belongs_to
 from planner.rebuild.assemble import assemble_day, summarise
 from planner.rebuild.day_model import CallSpec, Cell, CoverSpec, floor_key, solve_component
+from planner.rebuild.paper import mark_all_paper
 from planner.rebuild.parts import DayContext, DayInput, Part, expand_day
 from planner.rebuild.prechecks import PrecheckError, run_prechecks
 from planner.rebuild.priority import difficulty_points, hardness, subject_weight
@@ -71,8 +72,10 @@ class _Run:
 
 def rebuild(school: School, scenario: Scenario, library: NormLibrary, *, published: Plan | None = None,
             time_limit: float = 10.0, workers: int = 1, seed: int = 0, progress: Progress | None = None,
-            cancel: threading.Event | None = None, explain: bool = True, scenario_source: str = "") -> Plan:
-    """Plan every date of the scenario. Raises PrecheckError for a school or scenario that cannot be planned.
+            cancel: threading.Event | None = None, explain: bool = True, scenario_source: str = "",
+            accept_partial: bool = False) -> Plan:
+    """Plan every date of the scenario. Raises PrecheckError for a school or scenario that cannot be planned
+    (a partial source timetable too, unless accept_partial).
 
     The norms in force are looked up once per date and every date's context (`DayContext`) is built once, then
     handed to the model, the assembly and the reasons."""
@@ -83,7 +86,8 @@ def rebuild(school: School, scenario: Scenario, library: NormLibrary, *, publish
         norms_by_day = {day: library.in_force(day) for day in days}
     except NormsLapsedError as err:  # strict mode: a lapsed act without a successor stops the rebuild (exit 3)
         raise PrecheckError([err.message_en], [err.message_ru]) from None
-    run_prechecks(school, scenario, library, online_ids, scenario_source, norms_by_day=norms_by_day)
+    run_prechecks(school, scenario, library, online_ids, scenario_source, norms_by_day=norms_by_day,
+                  accept_partial=accept_partial)
     if published is not None and not plan_belongs_to(published, school):
         raise PrecheckError(["the published plan was made for another school or another version of it"],
                             ["опубликованный план составлен для другой школы или другой версии её данных"])
@@ -124,7 +128,7 @@ def rebuild(school: School, scenario: Scenario, library: NormLibrary, *, publish
                 baseline="published" if published is not None else "regular", occurrences=occurrences)
     if explain:
         plan = explain_async(school, plan, library, norms_by_day)
-    return summarise(school, plan, published)
+    return mark_all_paper(school, summarise(school, plan, published))
 
 
 def _overall_status(t: _Totals, online_ids: list[str]) -> str:

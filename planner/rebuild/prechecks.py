@@ -31,9 +31,21 @@ class PrecheckError(PlannerError):
 
 
 def run_prechecks(school: School, scenario: Scenario, library: NormLibrary, online_ids: list[str],
-                  scenario_source: str = "", norms_by_day: Mapping[date, NormsInForce] | None = None) -> None:
+                  scenario_source: str = "", norms_by_day: Mapping[date, NormsInForce] | None = None,
+                  accept_partial: bool = False) -> None:
     """Raise PrecheckError listing what stops the scenario from being planned. norms_by_day: the norms in force
     per date when the caller has them (the rebuild looks them up once per date)."""
+    if school.incomplete is not None and not accept_partial:
+        raise PrecheckError([f"{school.incomplete.text('en')}; solve it first, or accept a partial timetable "
+                             "explicitly (--accept-partial)"],
+                            [f"{school.incomplete.text('ru')}; сначала составьте его или явно примите частичное "
+                             "расписание (--accept-partial)"])
+    cal = school.calendar
+    if scenario.end < cal.year_start or scenario.start > cal.year_end:
+        raise PrecheckError([f"the scenario ({scenario.start} … {scenario.end}) lies outside the school year "
+                             f"({cal.year_start} … {cal.year_end}): there are no lessons to plan"],
+                            [f"сценарий ({scenario.start:%d.%m.%Y} … {scenario.end:%d.%m.%Y}) вне учебного года "
+                             f"({cal.year_start:%d.%m.%Y} … {cal.year_end:%d.%m.%Y}): планировать нечего"])
     check_scenario_references(scenario, school, scenario_source)
     en: list[str] = []
     ru: list[str] = []

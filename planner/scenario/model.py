@@ -206,6 +206,15 @@ def check_scenario_references(scenario: Scenario, school: School, source: str = 
         if o.class_id not in class_ids:
             raise InputError(f"unknown class '{o.class_id}'", f"неизвестный класс «{o.class_id}»",
                              Location(file=source, element=f"overrides[{i}]", field="class"))
+        if o.devices is not None and school.class_by_id(o.class_id).students == 0:
+            name = school.class_by_id(o.class_id).name
+            raise InputError(f"class '{name}' has no pupil count (0, as imported from a file without counts), so "
+                             f"device counts of {o.devices.total} cannot be checked: set the count first (import "
+                             f"with --pupils \"{name}={o.devices.total}\", or on the page)",
+                             f"у класса «{name}» не указано число учеников (0 — файл импорта без чисел), поэтому "
+                             f"опрос на {o.devices.total} учеников не проверить: сначала укажите число (импорт с "
+                             f"--pupils \"{name}={o.devices.total}\" или на странице школы)",
+                             Location(file=source, element=f"overrides[{i}]", field="devices"))
         if o.devices is not None and o.devices.total != school.class_by_id(o.class_id).students:
             raise InputError(f"device counts add up to {o.devices.total}, the class has "
                              f"{school.class_by_id(o.class_id).students} pupils",

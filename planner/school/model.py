@@ -341,12 +341,26 @@ class Lesson(_Model):
     subject: str
     day: int = Field(ge=1, le=7)
     period: int = Field(ge=1, le=16)
-    duration: int = Field(1, ge=1, le=4)  # in periods (double lesson = 2)
+    duration: int = Field(1, ge=1, le=16)  # in periods (double lesson = 2; FET activities may be longer)
     weeks: WeekMask = WeekMask.EVERY
 
     @property
     def periods(self) -> range:
         return range(self.period, self.period + self.duration)
+
+
+class IncompleteTimetable(_Model):
+    """The source timetable (a FET or aSc file) left lessons without a place: audit and rebuild refuse such a school
+    («расписание не составлено») unless the user accepts a partial timetable, which every report then shows."""
+
+    placed: int = Field(ge=0)
+    total: int = Field(ge=1)
+    unplaced: list[str] = []  # a short description of each lesson without a place (subject, students)
+
+    def text(self, lang: str = "en") -> str:
+        if lang == "ru":
+            return f"расписание не составлено: размещено {self.placed} из {self.total} уроков"
+        return f"the timetable is not finished: {self.placed} of {self.total} lessons are placed"
 
 
 class School(_Model):
@@ -364,6 +378,7 @@ class School(_Model):
     chats: list[ChatLink] = []
     versions: list[TimetableVersion]
     lessons: list[Lesson]
+    incomplete: IncompleteTimetable | None = None  # lessons of the source timetable that have no place
 
     @field_validator("timezone")
     @classmethod
@@ -400,7 +415,8 @@ class School(_Model):
 
     def fingerprint(self) -> str:
         """A stable hash of the school's content: a plan made for another school is refused."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        data = self.model_dump(mode="json", exclude={"incomplete"} if self.incomplete is None else None)
+        canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

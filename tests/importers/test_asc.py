@@ -114,7 +114,8 @@ def test_real_export_names_bells_and_grades(real):
     assert len(individual) == 5 and all(c.grade == 1 for c in individual)
     assert all(any(le.classes == [c.id] for le in school.lessons) for c in individual)
     grade_warnings = [w for w in real.warnings if w.field == "grade"]
-    assert len(grade_warnings) == 5 and all("no grade" in w.message_en for w in grade_warnings)
+    assert len(grade_warnings) == 1 and "5 class names carry no grade" in grade_warnings[0].message_en
+    assert all(f"{c.name} → 1" in grade_warnings[0].message_en for c in individual)
     # devices: one warning for the school, not one per class; every class starts not ready
     assert sum(w.field == "devices" for w in real.warnings) == 1
     assert all(c.devices.total == 0 and not c.readiness.ready for c in school.classes)
@@ -175,10 +176,12 @@ def test_cp1251_declared_and_bom_variants_import_the_same(tmp_path, real):
 def test_grades_groups_and_college_codes(tmp_path):
     got = load_asc(_write(tmp_path, _mini(L1, C1, classes='<class id="c3" name="ИСП-21"/><class id="c4" name="10"/>')),
                    **YEAR)
-    by_id = {c.id: c for c in got.school.classes}
-    assert by_id["c1"].grade == 5 and by_id["c1"].students == 24 and by_id["c2"].name == "7-Б"
-    assert [g.students for g in by_id["c1"].groups] == [12, 12] and by_id["c4"].grade == 10
-    assert by_id["c3"].grade == 1 and any("ИСП-21" in w.message_en and w.field == "grade" for w in got.warnings)
+    by_id = {c.id: c for c in got.school.classes}  # ids are made from names: aSc's internal ids never show
+    assert by_id["5-А"].grade == 5 and by_id["5-А"].students == 24 and by_id["7-Б"].name == "7-Б"
+    assert [g.students for g in by_id["5-А"].groups] == [12, 12] and by_id["10"].grade == 10
+    # a college code is a listed guess (course = first digit), never a silent one
+    assert by_id["ИСП-21"].course == 2 and by_id["ИСП-21"].grade is None
+    assert any("ИСП-21 → 2к" in w.message_en and w.field == "grade" for w in got.warnings)
     assert got.school.lessons[0].groups == []  # the entire-class group is the class itself
 
 
@@ -234,7 +237,7 @@ def test_nothing_is_dropped_silently(tmp_path):
     cards = C1 + '<card lessonid="free" day="1" period="1"/><card lessonid="pupils" day="1" period="2"/>'
     extra = '<students><student id="p1" classid="c2" name="Учень"/></students><grades><grade id="x"/></grades>'
     got = load_asc(_write(tmp_path, _mini(lessons, cards, extra=extra)), **YEAR)
-    assert [le.id for le in got.school.lessons] == ["l1:1", "pupils:1"]
+    assert [le.id for le in got.school.lessons] == ["asc-l1:1", "asc-pupils:1"]
     said = " | ".join(w.message_en for w in got.warnings)
     for expected in ("lesson[2] id=free has no class", "1 lessons have no card", "unplaced",
                      "lesson[4] id=pupils is for 1 listed pupils", "tables not imported: grades"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sys
 import xml.etree.ElementTree as ET
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -74,10 +74,13 @@ def test_round_trip_matches_fets_own_timetable(solved):
     assert _our_placements(from_locks.school) == expected
     assert from_locks.school.lessons == from_xml.school.lessons
 
-    # the unsolved input has no timetable: every activity is a warning, none silently dropped
+    # the unsolved input has no timetable: one warning with the count, recorded on the school (none dropped silently)
     unsolved = load_fet(src, **YEAR)
     assert unsolved.school.lessons == []
-    assert len([w for w in unsolved.warnings if w.field == "placement"]) == 41
+    placement = [w for w in unsolved.warnings if w.field == "placement"]
+    assert len(placement) == 1 and "0 of 41 lessons are placed" in placement[0].message_en
+    assert (unsolved.school.incomplete.placed, unsolved.school.incomplete.total) == (0, 41)
+    assert len(unsolved.school.incomplete.unplaced) == 41
 
 
 def test_round_trip_maps_people_groups_and_bells(solved):
@@ -107,14 +110,15 @@ def test_round_trip_maps_people_groups_and_bells(solved):
 
 # ------------------------------------------------------------------ real-school files from fet-data
 
-# (file, import options, A/B cycle?)
+# (file, import options, A/B cycle?); years kept as FET has them, so that the counts compare
+BELLS7 = tuple((time(7 + i, 30), time(8 + i, 15)) for i in range(7))
 REAL = [
     ("FET-5-official/Russia/Russian-Medical-College/timetable-ru.fet", {"bell_minutes": 90}, True),
-    ("FET-5-official/Greece/Didymoteicho/6th-Primary-School.fet", {"bell_minutes": 45}, False),
-    ("FET-5-official/United-Arab-Emirates/IBDP-School-2016.fet", {"bell_minutes": 45, "first_start": "07:30",
-                                                                  "breaks_minutes": 5}, False),
+    ("FET-5-official/Greece/Didymoteicho/6th-Primary-School.fet", {"bell_minutes": 45, "years_as_classes": False},
+     False),
+    ("FET-5-official/United-Arab-Emirates/IBDP-School-2016.fet", {"bells": BELLS7, "years_as_classes": False}, False),
     ("FET-6-official/Germany/secondary-school-1/using_subactivities_constraints/German_subact_constr.fet",
-     {"bell_minutes": 45}, False),
+     {"bells": BELLS7[:6], "years_as_classes": False}, False),
 ]
 
 
@@ -146,18 +150,20 @@ def test_real_school_files_import_with_matching_counts(rel, options, ab):
     assert len(result.school.lessons) == counts["placed"]
     assert len(result.school.classes) == counts["years"]
     check_school(result.school, str(path))
-    unplaced = [w for w in result.warnings if w.field == "placement"]
     root = ET.parse(path).getroot()
     active_with_students = sum(1 for a in root.findall("Activities_List/Activity")
                                if (a.findtext("Active") or "true").strip() != "false" and a.findall("Students"))
-    assert len(unplaced) + counts["placed"] == active_with_students  # none silently dropped
+    unplaced = len(result.school.incomplete.unplaced) if result.school.incomplete else 0
+    assert unplaced + counts["placed"] == active_with_students  # none silently dropped
+    assert sum(1 for w in result.warnings if w.field == "placement") == (1 if unplaced else 0)
     if ab:
         assert {c.week_days for c in result.school.classes} == {6}
         assert {le.weeks for le in result.school.lessons} <= {WeekMask.A, WeekMask.B}
         assert result.school.calendar.a_week_monday == date(2026, 8, 31)  # the Monday of the week of 1 September
         assert any(w.field == "a_week_monday" for w in result.warnings)
-        # college codes are never guessed as grades
-        assert sum(1 for w in result.warnings if w.field == "grade") == counts["years"]
+        # college codes are never taken silently: all listed in one warning, with the guess
+        grade_warnings = [w for w in result.warnings if w.field == "grade"]
+        assert len(grade_warnings) == 1 and f"{counts['years']} class names" in grade_warnings[0].message_en
 
 
 def test_ab_cycle_given_week_start_and_week_masks():
@@ -267,16 +273,19 @@ def _rename_hours(tmp_path: Path, name: str, new_names: list[str]) -> Path:
 def test_hour_names_without_times_need_bell_minutes(tmp_path):
     start_only = _rename_hours(tmp_path, "start.fet", [h.split("-")[0] for h in fet_small.HOURS])
     err = _error(start_only)
-    assert "bell_minutes" in err.message_en and err.location.element == "Hours_List/Hour[1]"
-    assert err.location.field == "Name"
+    assert "--bell-minutes" in err.message_en and err.location.element == "Hours_List/Hour[1]"
+    assert err.location.field == "bells"
     periods = load_fet(start_only, bell_minutes=40, **YEAR).school.bell_schedules[0].variants[0].periods
     assert [f"{p.start:%H:%M}-{p.end:%H:%M}" for p in periods][:2] == ["08:30-09:10", "09:25-10:05"]
 
     plain = _rename_hours(tmp_path, "plain.fet", [str(i + 1) for i in range(len(fet_small.HOURS))])
-    assert "first_start" in _error(plain).message_en
-    periods = load_fet(plain, bell_minutes=45, first_start="09:00", breaks_minutes=15, **YEAR) \
-        .school.bell_schedules[0].variants[0].periods
+    assert "--bells" in _error(plain).message_en
+    assert "--bells" in _error(plain, bell_minutes=45).message_en  # no 08:00 start or breaks are invented
+    bells = tuple((time(9 + i, 0), time(9 + i, 45)) for i in range(6))
+    periods = load_fet(plain, bells=bells, **YEAR).school.bell_schedules[0].variants[0].periods
     assert [f"{p.start:%H:%M}-{p.end:%H:%M}" for p in periods][:3] == ["09:00-09:45", "10:00-10:45", "11:00-11:45"]
+    with pytest.raises(InputError, match="5 periods"):
+        load_fet(plain, bells=bells[:5], **YEAR)
 
     twelve = _rename_hours(tmp_path, "pm.fet", ["10:30", "11:20", "12:10", "1:00", "1:50", "2:40"])
     result = load_fet(twelve, bell_minutes=45, **YEAR)
