@@ -26,10 +26,15 @@ def _load(args: argparse.Namespace):
 
 
 def _date(text: str) -> date:
+    from planner.school.model import MAX_YEAR, MIN_YEAR
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+    if not MIN_YEAR <= day.year < MAX_YEAR:
+        raise argparse.ArgumentTypeError(f"'{text}' is outside the years {MIN_YEAR}-{MAX_YEAR - 1}")
+    return day
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -52,8 +57,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
         report = audit_plan(school, plan, library)
         start, end = report.start, report.end
     else:
+        from planner.school.model import MAX_YEAR_DAYS
+
         start = args.date_from or school.calendar.year_start
         end = args.date_to or (start + timedelta(days=6) if args.date_from else school.calendar.year_end)
+        if end < start or (end - start).days > MAX_YEAR_DAYS:
+            raise InputError(f"the audit period {start}..{end} is reversed or longer than {MAX_YEAR_DAYS} days",
+                             f"период проверки {start}…{end} перевёрнут или длиннее {MAX_YEAR_DAYS} дней")
         report = audit_school(school, library, start, end)
     if args.format == "json":
         out = report.to_dict()
