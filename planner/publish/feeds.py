@@ -54,6 +54,19 @@ def check_plan(school: School, plan: Plan) -> None:
                          "rebuild it", "план составлен для другой школы или другой версии её данных; перестройте план")
 
 
+def check_links(plan: Plan) -> None:
+    """Refuse a plan whose lesson links are not safe to publish (planner.school.links), before anything is
+    recorded."""
+    from planner.school.links import link_problem
+
+    for o in plan.occurrences:
+        problem = link_problem(o.link) if o.link else None
+        if problem:
+            raise InputError(f"lesson {o.key}#{o.part}: link {o.link!r}: {problem}",
+                             f"урок {o.key}#{o.part}: недопустимая ссылка {o.link!r} — нужна ссылка https:// без "
+                             "пробелов и переводов строки")
+
+
 def live_without_link(plan: Plan) -> list[Occurrence]:
     """Live lessons that have no call link (not published silently: see `planner publish`)."""
     return [o for o in plan.occurrences if o.mode == Mode.LIVE and not (o.link or "").strip()]
@@ -113,6 +126,7 @@ def publish_plan(store: Store, school: School, plan: Plan, now: datetime, *, pla
     """Record the plan as published and bring the feed items up to date (see the module docstring). Everything
     is one transaction: a failure, or another publisher saving first, leaves the previous publication whole."""
     check_plan(school, plan)
+    check_links(plan)
     with store.transaction():
         return _publish_plan(store, school, plan, now, plan_id=plan_id)
 
@@ -420,6 +434,7 @@ def publish_to_dir(store: Store, school: School, plan: Plan, out_dir: Path | Non
     publication (MissingLinks) unless allow_missing_links: then its description says the link will come in
     the class chat, and it has no URL/CONFERENCE."""
     check_plan(school, plan)
+    check_links(plan)  # before anything is recorded (publish_plan checks again)
     missing = live_without_link(plan)
     if missing and not allow_missing_links:
         raise MissingLinks(missing)

@@ -292,6 +292,13 @@ class ChatLink(_Model):
     invite_link: str
     chat_id: str | None = None  # known once the bot has joined
 
+    @field_validator("invite_link")
+    @classmethod
+    def _safe_link(cls, v: str) -> str:
+        from planner.school.links import check_link
+
+        return check_link(v.strip())
+
 
 # ---------------------------------------------------------------- timetable
 
