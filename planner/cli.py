@@ -500,7 +500,7 @@ def cmd_tokens(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from planner.publish.server import serve
 
-    serve(args.data_dir, host=args.host, port=args.port, workers=args.workers)
+    serve(args.data_dir, host=args.host, port=args.port, workers=args.workers, access_log=args.access_log)
     return 0
 
 
@@ -548,6 +548,7 @@ def _add_publish_commands(sub) -> None:
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=8765)
     sv.add_argument("--workers", type=int, default=1, help="server processes (each keeps its own feed cache)")
+    sv.add_argument("--access-log", action="store_true", help="log requests (feed tokens are masked)")
     sv.set_defaults(func=cmd_serve)
 
 
