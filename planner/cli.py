@@ -376,10 +376,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
     school = _load(args).school
     plan = _load_plan(args.plan)
     if args.caldav:  # a bad selection or password file is refused before anything is published
-        from planner.publish.caldav_push import (CalDAVError, parse_feed_selection, push_published,
+        from planner.publish.caldav_push import (CalDAVError, check_caldav_url, parse_feed_selection, push_published,
                                                  read_password_file)
 
         parse_feed_selection(args.caldav_feed, school)
+        check_caldav_url(args.caldav)
         read_password_file(args.caldav_password_file)
     with Store.open(args.data_dir) as store:
         try:

@@ -9,6 +9,7 @@ MAX/Sferum domains as `allowed_domains`.
 
 from __future__ import annotations
 
+import ipaddress
 import unicodedata
 from collections.abc import Iterable
 from urllib.parse import urlsplit
@@ -54,3 +55,22 @@ def link_problem(url: str, *, allowed_domains: Iterable[str] | None = None) -> s
     except LinkError as exc:
         return str(exc)
     return None
+
+
+def is_loopback(host: str | None) -> bool:
+    """True for localhost, 127.0.0.0/8 and ::1 (any other name counts as not loopback)."""
+    if not host:
+        return False
+    host = host.strip("[]").rstrip(".")
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def plain_http_off_loopback(url: str) -> bool:
+    """True when url is not https and its host is not loopback: no secret may be sent there."""
+    parts = urlsplit(url)
+    return parts.scheme.lower() != "https" and not is_loopback(parts.hostname)

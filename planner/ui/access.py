@@ -14,11 +14,12 @@
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import os
 import threading
 import time
 from pathlib import Path
+
+from planner.school.links import is_loopback
 
 FREE_TRIES = 3
 MAX_WAIT_S = 300.0
@@ -47,19 +48,6 @@ def configured_password(data_dir: Path | str | None) -> str | None:
 
 def password_ok(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
-
-
-def is_loopback(host: str | None) -> bool:
-    """True for localhost, 127.0.0.0/8 and ::1 (a name other than localhost counts as not loopback)."""
-    if not host:
-        return False
-    host = host.strip("[]")
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class BindRefused(SystemExit):
