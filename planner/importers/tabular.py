@@ -14,6 +14,7 @@ from typing import Any, Callable
 import pandas as pd
 from pydantic import ValidationError
 
+from planner.cells import csv_frame, csv_restore, text_workbook
 from planner.errors import InputError, Location, input_error_from_validation
 from planner.importers.tables import TABLES, TABLES_BY_NAME, Table
 from planner.school.integrity import ImportWarning, check_school, find_problems
@@ -38,7 +39,7 @@ def read_csv_folder(folder: Path) -> tuple[Frames, Callable[[str], str]]:
                              Location(file=str(path)))
         try:
             frames[table.name] = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                                             skip_blank_lines=False)  # keep file row numbers for error messages
+                                             skip_blank_lines=False).map(csv_restore)  # keep file row numbers
         except UnicodeDecodeError:
             raise InputError("the file is not UTF-8 text", "файл не в кодировке UTF-8", Location(file=str(path))) from None
         except pd.errors.EmptyDataError:
@@ -360,7 +361,8 @@ def write_csv_folder(school: School, folder: Path) -> None:
     """Write every table atomically (each file replaced whole, never half-written)."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, df in frames_from_school(school).items():
-        _atomic_write(folder / TABLES_BY_NAME[name].file_name, df.to_csv(index=False, lineterminator="\n").encode())
+        _atomic_write(folder / TABLES_BY_NAME[name].file_name,
+                      csv_frame(df).to_csv(index=False, lineterminator="\n").encode())
 
 
 _XLSX_STAMP = (2026, 9, 1, 0, 0, 0)  # fixed times inside the workbook: the same school gives the same bytes
@@ -381,6 +383,7 @@ def write_xlsx_frames(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
             for name, frame in sheets.items():
                 frame.to_excel(xw, sheet_name=name, index=False)
+            text_workbook(xw.book)  # text from data stays text (planner.cells)
         _normalise_zip(Path(tmp))
         os.chmod(tmp, _file_mode())
         os.replace(tmp, path)
