@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from planner.cells import csv_frame, csv_restore, text_workbook
 from planner.errors import InputError, Location, input_error_from_validation
+from planner.importers.bounds import check_csv_folder, check_frame, check_xlsx_zip
 from planner.importers.tables import TABLES, TABLES_BY_NAME, Table
 from planner.school.integrity import ImportWarning, check_school, find_problems
 from planner.school.model import (
@@ -30,6 +31,7 @@ Frames = dict[str, pd.DataFrame]
 
 def read_csv_folder(folder: Path) -> tuple[Frames, Callable[[str], str]]:
     frames: Frames = {}
+    check_csv_folder([folder / t.file_name for t in TABLES if os.path.lexists(folder / t.file_name)])
     for table in TABLES:
         path = folder / table.file_name
         if not path.exists():
@@ -38,8 +40,10 @@ def read_csv_folder(folder: Path) -> tuple[Frames, Callable[[str], str]]:
             raise InputError(f"required file {table.file_name} is missing", f"нет обязательного файла {table.file_name}",
                              Location(file=str(path)))
         try:
-            frames[table.name] = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                                             skip_blank_lines=False).map(csv_restore)  # keep file row numbers
+            frames[table.name] = _restore_escaped(pd.read_csv(
+                path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                skip_blank_lines=False))  # blank lines kept: file row numbers in error messages
+            check_frame(frames[table.name], str(path))
         except UnicodeDecodeError:
             raise InputError("the file is not UTF-8 text", "файл не в кодировке UTF-8", Location(file=str(path))) from None
         except pd.errors.EmptyDataError:
@@ -51,7 +55,17 @@ def read_csv_folder(folder: Path) -> tuple[Frames, Callable[[str], str]]:
     return frames, lambda name: str(folder / TABLES_BY_NAME[name].file_name)
 
 
+def _restore_escaped(frame: pd.DataFrame) -> pd.DataFrame:
+    """Undo planner.cells' CSV escape of formula-like text (only cells starting with a quote are looked at)."""
+    for col in frame.columns:
+        quoted = frame[col].str.startswith("'", na=False)
+        if quoted.any():
+            frame.loc[quoted, col] = frame.loc[quoted, col].map(csv_restore)
+    return frame
+
+
 def read_xlsx(path: Path) -> tuple[Frames, Callable[[str], str]]:
+    check_xlsx_zip(path)  # a zip bomb is refused from the zip directory, before openpyxl unpacks anything
     try:
         sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many types for a broken workbook
@@ -61,6 +75,7 @@ def read_xlsx(path: Path) -> tuple[Frames, Callable[[str], str]]:
     for table in TABLES:
         if table.name in sheets:
             frames[table.name] = sheets[table.name].fillna("").astype(str)
+            check_frame(frames[table.name], f"{path} [{table.name}]")
         elif not table.optional_file:
             raise InputError(f"required sheet '{table.name}' is missing", f"нет обязательного листа «{table.name}»",
                              Location(file=str(path)))
