@@ -510,7 +510,7 @@ def _add_publish_commands(sub) -> None:
                                         "plan, 3 live lessons without a link)")
     pb.add_argument("source", help="a CSV folder, an XLSX workbook or a school JSON file")
     pb.add_argument("plan", help="the plan JSON")
-    pb.add_argument("--out", required=True, help="folder for the <token>.ics feed files")
+    pb.add_argument("--out", required=True, help="folder for the feed files (named by the SHA-256 of their token)")
     pb.add_argument("--data-dir", help="data directory (default: $PLANNER_DATA_DIR or ./data)")
     pb.add_argument("--base-url", help=f"public URL of the feed server (default ${PUBLIC_URL_ENV})")
     pb.add_argument("--now", help="the publication time, ISO (default: now; naive = school time zone)")
