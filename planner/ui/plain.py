@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import re
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&@^=\"'%,;/?])")
+# What can make Markdown fetch, link or restyle: brackets (links, images, `:color[…]`), angle brackets (autolinks,
+# HTML), `!`, backslash, backtick, `$` (formulas), `*`, `~`, `|` (tables). Everything else is shown as typed.
+_MARKDOWN = re.compile(r"([\\`*\[\]<>!|~$])")
 
 
 def plain(text: object) -> str:
-    """The text with every ASCII punctuation character backslash-escaped (CommonMark shows each as itself) and
-    line breaks kept as breaks."""
+    """The text with the Markdown characters above backslash-escaped (CommonMark shows each as itself); line
+    breaks are kept."""
     return _MARKDOWN.sub(r"\\\1", str(text))
