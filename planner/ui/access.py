@@ -122,8 +122,9 @@ class PageGuard:
                 await _refuse(scope, send, NO_PASSWORD_RU)
                 return
             path = scope.get("path", "")
-            if password and scope["type"] == "http" and path.startswith(UPLOAD_PREFIX):
-                session = path[len(UPLOAD_PREFIX):].split("/", 1)[0]
+            at = path.find(UPLOAD_PREFIX)  # also under a base URL path (server.baseUrlPath)
+            if password and scope["type"] == "http" and at >= 0:
+                session = path[at + len(UPLOAD_PREFIX):].split("/", 1)[0]
                 if session not in authenticated_sessions:
                     await _refuse(scope, send, "Сначала войдите на страницу.")
                     return

@@ -92,6 +92,8 @@ def test_uploads_need_a_logged_in_session(tmp_path, monkeypatch):
     path = "/_stcore/upload_file/sess-1/file-1"
     status, reached = asyncio.run(_call(tmp_path, path, "127.0.0.1", "PUT"))
     assert status == 403 and not reached
+    status, reached = asyncio.run(_call(tmp_path, "/planner" + path, "127.0.0.1", "PUT"))  # under a base path
+    assert status == 403 and not reached
     monkeypatch.setattr(access, "authenticated_sessions", {"sess-1"})
     status, reached = asyncio.run(_call(tmp_path, path, "10.1.2.3", "PUT"))
     assert status is None and reached == [path]
