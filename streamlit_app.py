@@ -12,24 +12,35 @@ from datetime import date
 import streamlit as st
 
 from app_pages._shared import PAGES, SAMPLES, norm_library, store
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
 from planner.norms.status import banner
-from planner.ui.access import configured_password, password_ok
+from planner.ui.access import authenticated_sessions, configured_password, try_login
 from planner.ui.records import ensure_samples, school_labels
 
 st.set_page_config(page_title="Планировщик дистанта", page_icon="🗓️", layout="wide")
 
 s = store()
 
-# The admin's password (env PLANNER_PAGE_PASSWORD or data-dir file page_password) is asked first.
+# The admin's password (env PLANNER_PAGE_PASSWORD or data-dir file page_password) is asked first; nothing else
+# (uploads included: planner.ui.access.PageGuard) works for this session before it is given. Failed tries back off.
 expected = configured_password(s.data_dir)
 if expected and not st.session_state.get("authenticated"):
     st.title("Планировщик дистанционного обучения")
     with st.form("login"):
         given = st.text_input("Пароль страницы", type="password", key="login_password")
         if st.form_submit_button("Войти"):
-            if password_ok(given, expected):
+            ok, wait = try_login(given, expected, st.context.ip_address or "unknown")
+            if ok:
                 st.session_state["authenticated"] = True
+                ctx = get_script_run_ctx()
+                if ctx is not None:
+                    authenticated_sessions.add(ctx.session_id)
                 st.rerun()
+            elif wait > 0:
+                st.error(f"Неверный пароль или слишком много попыток. Следующая попытка — через {wait:.0f} с. "
+                         "Пароль задаёт администратор: переменная PLANNER_PAGE_PASSWORD или файл page_password в "
+                         "папке данных.")
             else:
                 st.error("Неверный пароль. Пароль задаёт администратор: переменная PLANNER_PAGE_PASSWORD или "
                          "файл page_password в папке данных.")

@@ -13,6 +13,7 @@ from planner.errors import PlannerError, StaleSaveError
 from planner.norms import NormLibrary
 from planner.school.model import School
 from planner.storage import Store
+from planner.ui.plain import plain
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = {"Школа № 17 (пример)": ROOT / "sample_data" / "school-17",
@@ -90,11 +91,11 @@ def require_school() -> tuple[School, int]:
 def show_error(err: Exception, what_next: str = "") -> None:
     """The page's one renderer of planner errors (PlannerError.text in Russian)."""
     if isinstance(err, StaleSaveError):
-        st.error(err.message_ru)
+        st.error(plain(err.message_ru))  # messages quote imported values: shown as plain text
     elif isinstance(err, PlannerError):
-        st.error(err.text("ru") + (f"\n\nЧто сделать: {what_next}" if what_next else ""))
+        st.error(plain(err.text("ru")) + (f"\n\nЧто сделать: {what_next}" if what_next else ""))
     else:
-        st.error(f"Ошибка: {err}" + (f"\n\nЧто сделать: {what_next}" if what_next else ""))
+        st.error(f"Ошибка: {plain(err)}" + (f"\n\nЧто сделать: {what_next}" if what_next else ""))
 
 
 def select_school(school_id: str) -> None:

@@ -16,6 +16,7 @@ from planner.ui.jobs import start_rebuild
 from planner.ui.labels import MODE_COLOUR, MODE_ICON, MODE_RU, STATUS_RU
 from planner.ui.plan_view import (grid_styler, lesson_choices, lesson_details, mode_counts, plan_grid,
                                   screen_frame, summary_frame)
+from planner.ui.plain import plain
 from planner.ui.records import load_plan, plan_labels, plan_records, scenario_labels
 
 s = store()
@@ -137,11 +138,11 @@ with tab_grid:
                 info = lesson_details(school, plan, key_part)
                 reasons = info.pop("Причины")
                 changed = info.pop("Изменён")
-                st.markdown(f"**{info['Урок']}** — {info['Форма']}" + (" · **изменён**" if changed else ""))
+                st.markdown(f"**{plain(info['Урок'])}** — {plain(info['Форма'])}" + (" · **изменён**" if changed else ""))
                 st.dataframe(pd.DataFrame({"": list(info), "Значение": [str(v) for v in info.values()]}),
                              hide_index=True, width="stretch", key="plan_lesson_info")
                 if reasons:
-                    st.markdown("**Почему:**\n" + "\n".join(f"- {r}" for r in reasons))
+                    st.markdown("**Почему:**\n" + "\n".join(f"- {plain(r)}" for r in reasons))
                 elif changed:
                     st.caption("Изменён по сравнению с обычным расписанием (время или учитель).")
 with tab_screen:

@@ -19,6 +19,7 @@ from planner.publish.max_api import MaxClient
 from planner.publish.messages import compose_messages, queue_messages, send_due
 from planner.publish.tokens import TokenStore, feed_links
 from planner.ui import publish_view as pv
+from planner.ui.plain import plain
 from planner.ui.records import load_plan, plan_labels
 
 s = store()
@@ -67,7 +68,7 @@ with tab_pub:
             st.session_state["pub_outcome"] = (plan_id, pv.outcome_text(outcome), pv.outcome_counts(outcome))
     shown = st.session_state.get("pub_outcome")
     if shown and shown[0] == plan_id:
-        st.success(shown[1])
+        st.success(plain(shown[1]))
         cols = st.columns(len(shown[2]))
         for col, (name, value) in zip(cols, shown[2].items()):
             col.metric(name, value)
@@ -79,7 +80,7 @@ with tab_links:
     tokens = tokens_store.list(school.id, include_revoked=show_revoked)
     notice = st.session_state.pop("tok_notice", None)
     if notice:
-        st.success(notice)
+        st.success(plain(notice))
     if not tokens:
         st.info("Ссылок ещё нет: они создаются при первой публикации (для каждого учителя, класса и "
                 "администрации). Семейную ссылку можно создать ниже.")
@@ -169,7 +170,7 @@ with tab_msg:
         st.dataframe(pv.messages_frame(school, messages), hide_index=True, width="stretch", key="msg_table")
         st.markdown("**Предпросмотр**")
         for m in messages:
-            with st.expander(f"{pv.chat_title(school, m)} — частей: {len(m.text_parts)}"):
+            with st.expander(f"{plain(pv.chat_title(school, m))} — частей: {len(m.text_parts)}"):
                 for part in m.text_parts:
                     st.code(part, language=None, wrap_lines=True)
     c1, c2 = st.columns(2)
@@ -198,7 +199,7 @@ with tab_msg:
             st.session_state["msg_report"] = (pv.report_text(report, dry), pv.deliveries_frame(school, report))
     if "msg_report" in st.session_state:
         text, frame = st.session_state["msg_report"]
-        st.success(text)
+        st.success(plain(text))
         if len(frame):
             st.dataframe(frame, hide_index=True, width="stretch", key="msg_deliveries")
 

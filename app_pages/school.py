@@ -14,6 +14,7 @@ from planner.importers import load_school
 from planner.importers.template import write_template
 from planner.school.model import School
 from planner.school.frames import classes_frame
+from planner.ui.plain import plain
 from planner.ui.school_edit import (DEVICES, READINESS, apply_chats, apply_classes, apply_editor_state,
                                     apply_teachers, chats_edit_frame, classes_edit_frame, teachers_edit_frame,
                                     warnings_frame)
@@ -61,14 +62,14 @@ with st.expander("Загрузить расписание", expanded=current_sch
     imp = st.session_state.get("import")
     if imp:
         school = School.model_validate(imp["school"])
-        st.success(f"Прочитано: {school.name} — классов {len(school.classes)}, учителей {len(school.teachers)}, "
-                   f"уроков {len(school.lessons)} (источник: {imp['source']})")
+        st.success(f"Прочитано: {plain(school.name)} — классов {len(school.classes)}, учителей {len(school.teachers)}, "
+                   f"уроков {len(school.lessons)} (источник: {plain(imp['source'])})")
         if imp["warnings"]:
             st.warning(f"Замечаний при импорте: {len(imp['warnings'])}. Они не мешают сохранению; исправьте их в "
                        "исходном файле (где — в первом столбце) или в таблицах ниже после сохранения.")
             st.dataframe(imp["warnings"], hide_index=True, width="stretch", key="import_warnings")
         if imp["version"]:
-            st.info(f"В базе уже есть «{school.name}» (версия {imp['version']}); сохранение заменит её.")
+            st.info(f"В базе уже есть «{plain(school.name)}» (версия {imp['version']}); сохранение заменит её.")
         if st.button("Сохранить в базу", key="import_save", type="primary"):
             try:
                 s.save_school(school, imp["version"])
@@ -105,7 +106,7 @@ if pin is None or pin["id"] != school_now.id:
                                           "school": school_now.model_dump(mode="json")}
 school = School.model_validate(pin["school"])
 
-st.subheader(school.name)
+st.subheader(plain(school.name))
 cal = school.calendar
 st.caption(f"Часовой пояс: {school.timezone} · учебный год {cal.year_start:%d.%m.%Y}–{cal.year_end:%d.%m.%Y} · "
            f"классов: {len(school.classes)} · учителей: {len(school.teachers)} · уроков в расписании: "

@@ -38,10 +38,15 @@ def _load(args: argparse.Namespace):
 
 
 def _date(text: str) -> date:
+    from planner.school.model import MAX_YEAR, MIN_YEAR
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+    if not MIN_YEAR <= day.year < MAX_YEAR:
+        raise argparse.ArgumentTypeError(f"'{text}' is outside the years {MIN_YEAR}-{MAX_YEAR - 1}")
+    return day
 
 
 def _source_options() -> argparse.ArgumentParser:
@@ -108,8 +113,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
         report = audit_plan(school, plan, library, accept_partial=args.accept_partial)
         start, end = report.start, report.end
     else:
+        from planner.school.model import MAX_YEAR_DAYS
+
         start = args.date_from or school.calendar.year_start
         end = args.date_to or (start + timedelta(days=6) if args.date_from else school.calendar.year_end)
+        if end < start or (end - start).days > MAX_YEAR_DAYS:
+            raise InputError(f"the audit period {start}..{end} is reversed or longer than {MAX_YEAR_DAYS} days",
+                             f"период проверки {start}…{end} перевёрнут или длиннее {MAX_YEAR_DAYS} дней")
         report = audit_school(school, library, start, end, accept_partial=args.accept_partial)
     if args.format == "json":
         out = report.to_dict()
@@ -418,10 +428,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
     school, plan = _plan_for_school(args)
     if args.caldav:  # a bad selection or password file is refused before anything is published
-        from planner.publish.caldav_push import (CalDAVError, parse_feed_selection, push_published,
+        from planner.publish.caldav_push import (CalDAVError, check_caldav_url, parse_feed_selection, push_published,
                                                  read_password_file)
 
         parse_feed_selection(args.caldav_feed, school)
+        check_caldav_url(args.caldav)
         read_password_file(args.caldav_password_file)
     with Store.open(args.data_dir) as store:
         try:
@@ -531,7 +542,7 @@ def cmd_tokens(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from planner.publish.server import serve
 
-    serve(args.data_dir, host=args.host, port=args.port, workers=args.workers)
+    serve(args.data_dir, host=args.host, port=args.port, workers=args.workers, access_log=args.access_log)
     return 0
 
 
@@ -540,7 +551,7 @@ def _add_publish_commands(sub) -> None:
                                         "plan, 3 live lessons without a link)")
     pb.add_argument("source", help="a CSV folder, an XLSX workbook or a school JSON file")
     pb.add_argument("plan", help="the plan JSON")
-    pb.add_argument("--out", required=True, help="folder for the <token>.ics feed files")
+    pb.add_argument("--out", required=True, help="folder for the feed files (named by the SHA-256 of their token)")
     pb.add_argument("--data-dir", help="data directory (default: $PLANNER_DATA_DIR or ./data)")
     pb.add_argument("--base-url", help=f"public URL of the feed server (default ${PUBLIC_URL_ENV})")
     pb.add_argument("--now", help="the publication time, ISO (default: now; naive = school time zone)")
@@ -579,6 +590,7 @@ def _add_publish_commands(sub) -> None:
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=8765)
     sv.add_argument("--workers", type=int, default=1, help="server processes (each keeps its own feed cache)")
+    sv.add_argument("--access-log", action="store_true", help="log requests (feed tokens are masked)")
     sv.set_defaults(func=cmd_serve)
 
 

@@ -14,7 +14,9 @@ from typing import Any, Callable
 import pandas as pd
 from pydantic import ValidationError
 
+from planner.cells import csv_frame, csv_restore, text_workbook
 from planner.errors import InputError, Location, input_error_from_validation
+from planner.importers.bounds import check_csv_folder, check_frame, check_xlsx_zip
 from planner.importers.tables import TABLES, TABLES_BY_NAME, Table
 from planner.school.integrity import ImportWarning, check_school, find_problems
 from planner.school.model import (
@@ -29,6 +31,7 @@ Frames = dict[str, pd.DataFrame]
 
 def read_csv_folder(folder: Path) -> tuple[Frames, Callable[[str], str]]:
     frames: Frames = {}
+    check_csv_folder([folder / t.file_name for t in TABLES if os.path.lexists(folder / t.file_name)])
     for table in TABLES:
         path = folder / table.file_name
         if not path.exists():
@@ -37,8 +40,10 @@ def read_csv_folder(folder: Path) -> tuple[Frames, Callable[[str], str]]:
             raise InputError(f"required file {table.file_name} is missing", f"нет обязательного файла {table.file_name}",
                              Location(file=str(path)))
         try:
-            frames[table.name] = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                                             skip_blank_lines=False)  # keep file row numbers for error messages
+            frames[table.name] = _restore_escaped(pd.read_csv(
+                path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                skip_blank_lines=False))  # blank lines kept: file row numbers in error messages
+            check_frame(frames[table.name], str(path))
         except UnicodeDecodeError:
             raise InputError("the file is not UTF-8 text", "файл не в кодировке UTF-8", Location(file=str(path))) from None
         except pd.errors.EmptyDataError:
@@ -50,7 +55,17 @@ def read_csv_folder(folder: Path) -> tuple[Frames, Callable[[str], str]]:
     return frames, lambda name: str(folder / TABLES_BY_NAME[name].file_name)
 
 
+def _restore_escaped(frame: pd.DataFrame) -> pd.DataFrame:
+    """Undo planner.cells' CSV escape of formula-like text (only cells starting with a quote are looked at)."""
+    for col in frame.columns:
+        quoted = frame[col].str.startswith("'", na=False)
+        if quoted.any():
+            frame.loc[quoted, col] = frame.loc[quoted, col].map(csv_restore)
+    return frame
+
+
 def read_xlsx(path: Path) -> tuple[Frames, Callable[[str], str]]:
+    check_xlsx_zip(path)  # a zip bomb is refused from the zip directory, before openpyxl unpacks anything
     try:
         sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many types for a broken workbook
@@ -60,6 +75,7 @@ def read_xlsx(path: Path) -> tuple[Frames, Callable[[str], str]]:
     for table in TABLES:
         if table.name in sheets:
             frames[table.name] = sheets[table.name].fillna("").astype(str)
+            check_frame(frames[table.name], f"{path} [{table.name}]")
         elif not table.optional_file:
             raise InputError(f"required sheet '{table.name}' is missing", f"нет обязательного листа «{table.name}»",
                              Location(file=str(path)))
@@ -362,7 +378,8 @@ def write_csv_folder(school: School, folder: Path) -> None:
     """Write every table atomically (each file replaced whole, never half-written)."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, df in frames_from_school(school).items():
-        _atomic_write(folder / TABLES_BY_NAME[name].file_name, df.to_csv(index=False, lineterminator="\n").encode())
+        _atomic_write(folder / TABLES_BY_NAME[name].file_name,
+                      csv_frame(df).to_csv(index=False, lineterminator="\n").encode())
 
 
 _XLSX_STAMP = (2026, 9, 1, 0, 0, 0)  # fixed times inside the workbook: the same school gives the same bytes
@@ -383,6 +400,7 @@ def write_xlsx_frames(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
             for name, frame in sheets.items():
                 frame.to_excel(xw, sheet_name=name, index=False)
+            text_workbook(xw.book)  # text from data stays text (planner.cells)
         _normalise_zip(Path(tmp))
         os.chmod(tmp, _file_mode())
         os.replace(tmp, path)

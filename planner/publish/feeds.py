@@ -13,6 +13,8 @@ plan writes nothing and the feeds keep every byte. All functions take `now`; non
 from __future__ import annotations
 
 import os
+import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -50,6 +52,19 @@ def feed_window(today: date) -> tuple[date, date]:
 def check_plan(school: School, plan: Plan) -> None:
     """Refuse a plan made for another school (or another version of this one)."""
     require_plan_for_school(plan, school)
+
+
+def check_links(plan: Plan) -> None:
+    """Refuse a plan whose lesson links are not safe to publish (planner.school.links), before anything is
+    recorded."""
+    from planner.school.links import link_problem
+
+    for o in plan.occurrences:
+        problem = link_problem(o.link) if o.link else None
+        if problem:
+            raise InputError(f"lesson {o.key}#{o.part}: link {o.link!r}: {problem}",
+                             f"урок {o.key}#{o.part}: недопустимая ссылка {o.link!r} — нужна ссылка https:// без "
+                             "пробелов и переводов строки")
 
 
 def live_without_link(plan: Plan) -> list[Occurrence]:
@@ -111,6 +126,7 @@ def publish_plan(store: Store, school: School, plan: Plan, now: datetime, *, pla
     """Record the plan as published and bring the feed items up to date (see the module docstring). Everything
     is one transaction: a failure, or another publisher saving first, leaves the previous publication whole."""
     check_plan(school, plan)
+    check_links(plan)
     with store.transaction():
         return _publish_plan(store, school, plan, now, plan_id=plan_id)
 
@@ -313,28 +329,78 @@ def today_at(state: FeedState, now: datetime) -> date:
 
 
 def _write_temp(path: Path, data: bytes) -> None:
-    with open(path, "wb") as f:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FEED_FILE_MODE)
+    with os.fdopen(fd, "wb") as f:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())
 
 
+FEED_DIR_MODE = 0o700  # the feed folder and its files are the owner's only
+FEED_FILE_MODE = 0o600
+_TEMP_MARK = ".ics.tmp"
+
+
+def feed_file_name(secret: str) -> str:
+    """The file name of a token's feed: the token's SHA-256 (as in the database), never the token itself."""
+    return f"{hash_token(secret)}.ics"
+
+
+def feed_file(out_dir: Path, secret: str) -> Path:
+    return Path(out_dir) / feed_file_name(secret)
+
+
+def _remove_feed_files(out_dir: Path, secret: str) -> None:
+    feed_file(out_dir, secret).unlink(missing_ok=True)
+    (Path(out_dir) / f"{secret}.ics").unlink(missing_ok=True)  # named by the token (before issue 11)
+
+
+def clean_temp_files(out_dir: Path) -> list[Path]:
+    """Remove temp files a killed publish left behind (call it holding publish_lock)."""
+    removed = []
+    for f in Path(out_dir).glob(f".*{_TEMP_MARK}*") if Path(out_dir).is_dir() else ():
+        if f.is_file():
+            f.unlink(missing_ok=True)
+            removed.append(f)
+    return removed
+
+
+@contextmanager
+def publish_lock(store: Store):
+    """An exclusive lock on the data directory (`.publish.lock`, flock): publishing, revoking and rotating
+    serialise, so the feed files written last are those of the last committed publication."""
+    import fcntl
+
+    path = Path(store.data_dir) / ".publish.lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
 def write_feed_files(out_dir: Path, feeds: dict[str, bytes], *, prune: bool = True,
                      owned_hashes: set[str] | None = None) -> tuple[list[Path], list[Path]]:
-    """Write `<token>.ics` files: every temp file first, then os.replace each, so a failure while writing leaves
-    every previous file as it was. With prune, feed files of this school's tokens (`owned_hashes`: their SHA-256)
-    that are not in `feeds` (revoked) are removed; other schools' and unknown files are left alone.
+    """Write each token's feed as `<SHA-256 of the token>.ics` (feed_file_name): every temp file first, then
+    os.replace each, so a failure while writing leaves every previous file as it was. Temp files of a killed
+    earlier run are removed first; files named by the token itself (older versions) are replaced. With prune,
+    feed files of this school's tokens (`owned_hashes`: their SHA-256) that are not in `feeds` (revoked) are
+    removed; other schools' and unknown files are left alone. The folder and files are the owner's only.
     Returns (written, removed)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True, mode=FEED_DIR_MODE)
+    clean_temp_files(out_dir)
     temps: list[tuple[Path, Path]] = []
     try:
         for secret, body in sorted(feeds.items()):
             if not TOKEN_RE.fullmatch(secret):
                 raise ValueError("a feed file name must be a token")
-            final = out_dir / f"{secret}.ics"
+            final = feed_file(out_dir, secret)
+            (out_dir / f"{secret}.ics").unlink(missing_ok=True)  # named by the token (before issue 11)
             if final.exists() and final.read_bytes() == body:
                 continue  # unchanged: keep the file (and its mtime)
-            tmp = out_dir / f".{secret}.ics.tmp{os.getpid()}"
+            tmp = out_dir / f".{final.stem}{_TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}"
             temps.append((tmp, final))
             _write_temp(tmp, body)
     except BaseException:
@@ -344,8 +410,10 @@ def write_feed_files(out_dir: Path, feeds: dict[str, bytes], *, prune: bool = Tr
     for tmp, final in temps:
         os.replace(tmp, final)
     removed = []
+    kept = {hash_token(secret) for secret in feeds}
     for f in out_dir.glob("*.ics") if prune and owned_hashes else ():
-        if TOKEN_RE.fullmatch(f.stem) and f.stem not in feeds and hash_token(f.stem) in owned_hashes:
+        key = hash_token(f.stem) if TOKEN_RE.fullmatch(f.stem) else f.stem
+        if key in owned_hashes and key not in kept:
             f.unlink()
             removed.append(f)
     return [final for _, final in temps], removed
@@ -370,8 +438,9 @@ def write_token_feed(store: Store, token: FeedToken, out_dir: Path, now: datetim
     if state is None or not token.secret:
         return None
     body = FeedRenderer().render(state, FeedSpec.from_token(token), today_at(state, now)).body
-    write_feed_files(Path(out_dir), {token.secret: body}, prune=False)
-    return Path(out_dir) / f"{token.secret}.ics"
+    with publish_lock(store):
+        write_feed_files(Path(out_dir), {token.secret: body}, prune=False)
+    return feed_file(Path(out_dir), token.secret)
 
 
 ADMIN_FEED_LABEL = "Администрация"
@@ -461,14 +530,17 @@ def publish_to_dir(store: Store, school: School, plan: Plan, out_dir: Path | Non
     publication (MissingLinks) unless allow_missing_links: then its description says the link will come in
     the class chat, and it has no URL/CONFERENCE."""
     check_plan(school, plan)
+    check_links(plan)  # before anything is recorded (publish_plan checks again)
     missing = live_without_link(plan)
     if missing and not allow_missing_links:
         raise MissingLinks(missing)
-    result = publish_plan(store, school, plan, now, plan_id=plan_id)
-    new_tokens = ensure_default_tokens(store, school, now) if create_tokens else []
-    feeds = render_token_feeds(store, school.id, now)
-    owned = {r.columns["token_hash"] for r in store.list("token", school_id=school.id)}
-    written, removed = write_feed_files(Path(out_dir), feeds, owned_hashes=owned) if out_dir is not None else ([], [])
+    with publish_lock(store):  # commit and files in one critical section: the last writer's files win
+        result = publish_plan(store, school, plan, now, plan_id=plan_id)
+        new_tokens = ensure_default_tokens(store, school, now) if create_tokens else []
+        feeds = render_token_feeds(store, school.id, now)
+        owned = {r.columns["token_hash"] for r in store.list("token", school_id=school.id)}
+        written, removed = (write_feed_files(Path(out_dir), feeds, owned_hashes=owned) if out_dir is not None
+                            else ([], []))
     return PublishOutcome(result, new_tokens, written, removed, len(feeds))
 
 
@@ -488,9 +560,10 @@ def revoke_token(store: Store, token: str, *, now: datetime, feeds_dir: Path | N
     """Revoke a token (its id tok_… or the token itself); its feed file, if any, is removed."""
     tokens = TokenStore(store)
     old = tokens.lookup(token)
-    revoked = tokens.revoke(old.id, now=now)
-    if feeds_dir is not None and old.secret:
-        (Path(feeds_dir) / f"{old.secret}.ics").unlink(missing_ok=True)
+    with publish_lock(store):
+        revoked = tokens.revoke(old.id, now=now)
+        if feeds_dir is not None and old.secret:
+            _remove_feed_files(Path(feeds_dir), old.secret)
     return revoked
 
 
@@ -498,9 +571,10 @@ def rotate_token(store: Store, token: str, *, now: datetime, feeds_dir: Path | N
     """Replace a token by a new one for the same selection; the old feed file goes, the new one is written."""
     tokens = TokenStore(store)
     old = tokens.lookup(token)
-    new = tokens.rotate(old.id, now=now)
+    with publish_lock(store):
+        new = tokens.rotate(old.id, now=now)
+        if feeds_dir is not None and old.secret:
+            _remove_feed_files(Path(feeds_dir), old.secret)
     if feeds_dir is not None:
-        if old.secret:
-            (Path(feeds_dir) / f"{old.secret}.ics").unlink(missing_ok=True)
         write_token_feed(store, new, Path(feeds_dir), now)
     return new

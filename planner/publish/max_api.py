@@ -111,6 +111,11 @@ class MaxClient:
         self._sleep = self.sleep or (lambda s: time.sleep(s))
         self._limiter = RateLimiter(self.per_chat_per_second, self.clock, self._sleep)
         self._http = None
+        from planner.school.links import plain_http_off_loopback
+
+        if plain_http_off_loopback(self.base_url):
+            raise MaxApiError(f"refusing a MAX API base that is not https ({urlparse(self.base_url).hostname}): the "
+                              "bot token would travel in clear text")
         if self.send:
             if not self.token:
                 raise MaxApiError("no bot token (use --token-file or MAX_BOT_TOKEN)")

@@ -44,6 +44,11 @@ class Activity(StrEnum):
     EXTRACURRICULAR = "extracurricular"  # внеурочная деятельность
 
 
+# Sane bounds of imported numbers (a typo or a hostile file is refused with a clear message, not carried on).
+MAX_STUDENTS = 1000  # pupils in one class, group or device count
+MAX_YEAR_DAYS = 400  # a school year is at most about 13 months
+MIN_YEAR, MAX_YEAR = 2000, 2100  # calendar dates the planner accepts (far dates overflow date arithmetic)
+
 DEVICE_RU = {"pc": "ПК", "laptop": "ноутбук", "tablet": "планшет", "phone": "телефон", "none": "нет устройства"}
 
 
@@ -91,6 +96,17 @@ class SchoolCalendar(_Model):
     holidays: list[Holiday] = []
     transferred_days: list[TransferredDay] = []
     a_week_monday: date | None = None  # the Monday of a week A (числитель); None = no A/B timetable
+
+    @model_validator(mode="after")
+    def _year(self) -> "SchoolCalendar":
+        for name, d in (("year_start", self.year_start), ("year_end", self.year_end)):
+            if not MIN_YEAR <= d.year < MAX_YEAR:
+                raise ValueError(f"{name} {d} is outside {MIN_YEAR}-{MAX_YEAR - 1}")
+        if self.year_end < self.year_start:
+            raise ValueError(f"the school year ends ({self.year_end}) before it starts ({self.year_start})")
+        if (self.year_end - self.year_start).days > MAX_YEAR_DAYS:
+            raise ValueError(f"the school year {self.year_start}..{self.year_end} is longer than {MAX_YEAR_DAYS} days")
+        return self
 
     @field_validator("a_week_monday")
     @classmethod
@@ -159,11 +175,11 @@ class BellSchedule(_Model):
 class DeviceCounts(_Model):
     """Anonymous survey counts: how many pupils learn at home on each device (best device per pupil)."""
 
-    pc: int = Field(0, ge=0)
-    laptop: int = Field(0, ge=0)
-    tablet: int = Field(0, ge=0)
-    phone: int = Field(0, ge=0)
-    none: int = Field(0, ge=0)
+    pc: int = Field(0, ge=0, le=MAX_STUDENTS)
+    laptop: int = Field(0, ge=0, le=MAX_STUDENTS)
+    tablet: int = Field(0, ge=0, le=MAX_STUDENTS)
+    phone: int = Field(0, ge=0, le=MAX_STUDENTS)
+    none: int = Field(0, ge=0, le=MAX_STUDENTS)
 
     @property
     def total(self) -> int:
@@ -186,7 +202,7 @@ class SubGroup(_Model):
 
     id: str
     name: str
-    students: int = Field(ge=0)
+    students: int = Field(ge=0, le=MAX_STUDENTS)
     division: str = ""  # groups of one division partition the class (e.g. "lang": English / German)
 
 
@@ -199,7 +215,7 @@ class StudentClass(_Model):
     course: int | None = Field(None, ge=1, le=6)  # college groups
     age_min: int = Field(ge=5, le=60)
     age_max: int = Field(ge=5, le=60)
-    students: int = Field(ge=0)
+    students: int = Field(ge=0, le=MAX_STUDENTS)
     shift: int = Field(1, ge=1, le=2)
     week_days: int = Field(5, ge=5, le=6)
     bell_schedule: str
@@ -305,6 +321,13 @@ class ChatLink(_Model):
         if self.group_id is not None and self.group_id not in groups:
             return None
         return 2 * (self.subject_id is not None) + (self.group_id is not None)
+
+    @field_validator("invite_link")
+    @classmethod
+    def _safe_link(cls, v: str) -> str:
+        from planner.school.links import check_link
+
+        return check_link(v.strip())
 
 
 # ---------------------------------------------------------------- timetable

@@ -7,6 +7,7 @@ import io
 import pandas as pd
 
 from planner.audit.findings import AuditReport
+from planner.cells import text_workbook
 from planner.school.model import WEEKDAY_NAMES_RU, School
 from planner.ui.labels import SEVERITY_RU
 
@@ -76,4 +77,5 @@ def report_xlsx(school: School, report: AuditReport, title: str, extra: dict[str
         findings_frame(school, report).to_excel(xw, sheet_name="Замечания", index=False)
         for name, frame in (extra or {}).items():
             frame.to_excel(xw, sheet_name=name[:31], index=False)
+        text_workbook(xw.book)  # names from imported files stay text (planner.cells)
     return buf.getvalue()

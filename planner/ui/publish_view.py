@@ -58,7 +58,7 @@ def ca_bundle(environ: Mapping[str, str] | None = None) -> str | None:
 
 
 def feeds_dir(store: Store) -> Path:
-    """The folder the page writes `<token>.ics` files to (inside the data directory)."""
+    """The folder the page writes the feed files to (inside the data directory; named by the token's SHA-256)."""
     return Path(store.data_dir) / FEEDS_FOLDER
 
 

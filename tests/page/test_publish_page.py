@@ -13,6 +13,7 @@ from page.pagehelpers import ROOT, frame_with
 
 from planner.importers import load_school
 from planner.norms import NormLibrary
+from planner.publish.feeds import feed_file_name
 from planner.publish.server import create_app
 from planner.rebuild import rebuild
 from planner.scenario import scenario_from_toml
@@ -69,7 +70,7 @@ def test_publishing_shows_counts_and_the_class_feed_links(page, data_dir):
     assert https.startswith("http://localhost:8501/feeds/") and https.endswith(".ics")
     assert webcal.startswith("webcal://localhost:8501/feeds/") and webcal.endswith(".ics")
     secret = https.rsplit("/", 1)[1].removesuffix(".ics")
-    assert (data_dir / "feeds" / f"{secret}.ics").exists()
+    assert (data_dir / "feeds" / feed_file_name(secret)).exists()
     # the link works: the feed app (the same route the page's process serves) returns the class's calendar
     from starlette.testclient import TestClient
     body = TestClient(create_app(data_dir)).get(f"/feeds/{secret}.ics")
@@ -122,7 +123,7 @@ def test_revoking_a_link_removes_it_and_the_feed_stops(page, data_dir):
     assert any("Ссылка отозвана" in s.value for s in page.success)
     tokens, rows = _class_row(page)
     assert rows.empty and https not in set(tokens["Ссылка (https)"])
-    assert not (data_dir / "feeds" / f"{secret}.ics").exists()
+    assert not (data_dir / "feeds" / feed_file_name(secret)).exists()
     from starlette.testclient import TestClient
     assert TestClient(create_app(data_dir)).get(f"/feeds/{secret}.ics").status_code == 404
     # shown with the revoked ones, marked

@@ -12,8 +12,8 @@ from planner.plan.model import Mode
 from planner.publish import feeds as feeds_mod
 from planner.publish import ics
 from planner.publish.events import CANCELLED_PREFIX, LINK_LINE, NO_LINK_TEXT, event_uid
-from planner.publish.feeds import (FeedRenderer, FeedSpec, MissingLinks, check_plan, feed_items, load_state,
-                                   publish_to_dir)
+from planner.publish.feeds import (FeedRenderer, FeedSpec, MissingLinks, check_plan, feed_file_name, feed_items,
+                                   load_state, publish_to_dir)
 from planner.publish.tokens import TokenStore
 from planner.storage import Store
 
@@ -28,7 +28,7 @@ def _publish(tmp_path, school, plan, now=NOW, **kw):
 
 def _admin_file(store, tmp_path):
     admin = next(t for t in TokenStore(store).list() if t.kind == "admin")
-    return tmp_path / "feeds" / f"{admin.secret}.ics"
+    return tmp_path / "feeds" / feed_file_name(admin.secret)
 
 
 def _moved(plan, key_date: date):
@@ -111,7 +111,7 @@ def test_republishing_an_unchanged_plan_changes_no_byte(tmp_path, school, plan01
     # the server's rendering of the same state for the same day is the same bytes too
     state = load_state(store, school.id)
     admin = next(t for t in TokenStore(store).list() if t.kind == "admin")
-    assert FeedRenderer().render(state, FeedSpec.from_token(admin), NOW.date()).body == before[f"{admin.secret}.ics"][0]
+    assert FeedRenderer().render(state, FeedSpec.from_token(admin), NOW.date()).body == before[feed_file_name(admin.secret)][0]
 
 
 def test_a_moved_lesson_keeps_its_uid_and_raises_only_its_sequence(tmp_path, school, plan01):
