@@ -49,8 +49,9 @@ def school_days_after(school: School, class_id: str, day: date, count: int) -> d
 
 
 def _link(school: School, class_id: str, subject_id: str) -> str | None:
-    exact = next((c.invite_link for c in school.chats if c.class_id == class_id and c.subject_id == subject_id), None)
-    return exact or next((c.invite_link for c in school.chats if c.class_id == class_id and c.subject_id is None), None)
+    calls = [c for c in school.chats if c.chat_kind in ("class", "subject")]  # never the parents' chat
+    exact = next((c.invite_link for c in calls if c.class_id == class_id and c.subject_id == subject_id), None)
+    return exact or next((c.invite_link for c in calls if c.class_id == class_id and c.subject_id is None), None)
 
 
 def _hand_in_days(day: DayInput) -> int:
