@@ -395,6 +395,8 @@ class ChannelPolicy(_Model):
     urgent_categories: list[UrgentCategory] = []
     links_in_family_feeds: bool = False  # invite links in class and family feeds (teacher feeds keep them)
     teacher_names_in_family_feeds: bool = True
+    # the school's rule for a ready class: readiness items required (planner.school.readiness.ITEMS); empty = all
+    readiness_items: list[str] = []
 
 
 # ---------------------------------------------------------------- timetable
