@@ -298,6 +298,36 @@ def cmd_messages(args: argparse.Namespace) -> int:
     return 1 if report.count("failed") else 0
 
 
+def cmd_readiness(args: argparse.Namespace) -> int:
+    """Print the readiness board; --survey-out writes the curators' workbook, --survey-in reads it back into
+    --out (a school JSON). Exit 0 all classes ready, 1 some not ready, 2 bad input."""
+    from planner.school.readiness import read_survey, readiness_board, write_survey
+
+    school = _load(args).school
+    if args.survey_out:
+        write_survey(school, Path(args.survey_out))
+        print(f"wrote the survey workbook {args.survey_out} ({len(school.classes)} class sheets and «Учителя»)")
+    if args.survey_in:
+        if not args.out:
+            raise InputError("--survey-in needs --out SCHOOL.json", "для --survey-in укажите --out ШКОЛА.json")
+        school = read_survey(school, Path(args.survey_in), now=_moment(args.now, school.timezone),
+                             entered_by=args.by or "")
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.tmp")
+        tmp.write_text(school.to_json(), encoding="utf-8")
+        tmp.replace(out)
+        print(f"read {args.survey_in}; wrote {out}")
+    board = readiness_board(school)
+    for line in (board.lines_ru() if args.lang == "ru" else board.lines_en()):
+        print(line)
+    stale = [c.class_id for c in board.classes if c.ready != c.flags_ready]
+    if stale:
+        print(("флажки готовности, которые читает планировщик, расходятся с доской у классов: " if args.lang == "ru"
+               else "the readiness flags the planner reads differ from the board for: ") + ", ".join(stale))
+    return 0 if board.ready_count == len(board.classes) else 1
+
+
 def cmd_epos(args: argparse.Namespace) -> int:
     from planner.publish.epos import write_epos_workbook
 
@@ -325,6 +355,17 @@ def _add_messages_and_epos(sub) -> None:
     m.add_argument("--feed-links", help="JSON file: class id (or \"teachers\") -> calendar feed URL")
     m.add_argument("--policy", help="a school policy TOML file (norm values, e.g. business hours)")
     m.set_defaults(func=cmd_messages)
+
+    rd = sub.add_parser("readiness", help="the readiness board (004 §3.3); --survey-out/--survey-in: the curators' "
+                                          "survey workbook (exit 0 all ready, 1 some not, 2 bad input)")
+    rd.add_argument("source", help="a CSV folder, an XLSX workbook or a school JSON file")
+    rd.add_argument("--survey-out", help="write the survey workbook (.xlsx) to fill in")
+    rd.add_argument("--survey-in", help="read a filled survey workbook back (needs --out)")
+    rd.add_argument("--out", help="the school JSON to write after --survey-in")
+    rd.add_argument("--by", help="who entered the survey, where a row leaves «Кто заполнил» empty")
+    rd.add_argument("--now", help="the date-time recorded where a row leaves «Дата» empty (default: now)")
+    rd.add_argument("--lang", choices=("en", "ru"), default="ru")
+    rd.set_defaults(func=cmd_readiness)
 
     e = sub.add_parser("epos", help="write the e-journal hand-off workbook (sheets «Уроки», «Журнал замен»)")
     e.add_argument("source")

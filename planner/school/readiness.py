@@ -159,7 +159,8 @@ def class_state(school: School, klass: StudentClass) -> ClassState:
     # chats: one per subject (× group) of the timetable
     needed = needed_chats(school, klass.id)
     no_chat = [(s, g) for s, g in needed if _chat_for(school, klass.id, s, g) is None]
-    label = lambda s, g: subjects.get(s, s) + (f" ({g})" if g else "")  # noqa: E731
+    groups = {g.id: g.name for g in klass.groups}
+    label = lambda s, g: subjects.get(s, s) + (f" ({groups.get(g, g)})" if g else "")  # noqa: E731
     items.append(Item("chats", not no_chat and bool(needed),
                       "нет чатов: " + ", ".join(label(s, g) for s, g in no_chat) if no_chat else
                       ("нет уроков в расписании" if not needed else ""),
