@@ -283,15 +283,29 @@ def cmd_messages(args: argparse.Namespace) -> int:
                     for i, part in enumerate(m.text_parts, 1):
                         print(f"===== {m.chat_key} {i}/{len(m.text_parts)} ({len(part)} chars) =====\n{part}")
             library = NormLibrary.load(None, Path(args.policy) if args.policy else None)
-            report = queue_messages(store, school, plan, messages, client, now=_moment(args.now, school.timezone),
-                                    library=library, urgent=args.urgent)
+            now = _moment(args.now, school.timezone)
+            if not args.urgent:
+                from zoneinfo import ZoneInfo
+
+                from planner.publish.messages import late_deliveries
+
+                late = late_deliveries(school, plan, messages, now=now, library=library)
+                if late and not args.accept_late:
+                    for w in late:
+                        print(f"late: {w.text_en(ZoneInfo(school.timezone))}", file=sys.stderr)
+                    print("nothing queued: send as urgent (--urgent --urgent-category ID, 000 §5.1) or queue anyway "
+                          "(--accept-late)", file=sys.stderr)
+                    return 3
+            report = queue_messages(store, school, plan, messages, client, now=now,
+                                    library=library, urgent=args.urgent, urgent_category=args.urgent_category)
     for d in report.deliveries:
         extra = f" due {d.due_at}" if d.status in ("queued", "would_queue") else ""
         extra += f" ({d.error})" if d.error else ""
         print(f"{d.chat_key} part {d.part}/{d.parts}: {d.status}{' URGENT' if d.urgent else ''}{extra}")
     for key, chat_id in report.resolved_chat_ids.items():
         print(f"resolved chat_id {chat_id} for {key}: add it to the school's chats")
-    counts = {s: report.count(s) for s in ("sent", "queued", "failed", "skipped", "would_send", "would_queue")}
+    counts = {s: report.count(s) for s in ("sent", "queued", "retry", "failed", "skipped", "would_send",
+                                           "would_queue")}
     print(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v) or "nothing to send")
     if client.dry_run:
         print(f"dry run: nothing left this machine ({len(client.recorded)} request(s) recorded); add --send to send")
@@ -344,7 +358,11 @@ def _add_messages_and_epos(sub) -> None:
     m.add_argument("--send-due", action="store_true", help="send the queued messages whose time has come (cron)")
     m.add_argument("--data-dir", help="data directory (default: $PLANNER_DATA_DIR or ./data)")
     m.add_argument("--send", action="store_true", help="really send (default: dry run, nothing leaves the machine)")
-    m.add_argument("--urgent", action="store_true", help="send now even outside business hours (recorded as urgent)")
+    m.add_argument("--urgent", action="store_true", help="send now even outside business hours (recorded as urgent, "
+                                                         "needs --urgent-category)")
+    m.add_argument("--urgent-category", help="the emergency (000 §5.1): life_health, emergency or the school's own")
+    m.add_argument("--accept-late", action="store_true",
+                   help="queue even when delivery would come after the first lesson announced (else exit 3)")
     m.add_argument("--token-file", help="file holding the bot token (default: $MAX_BOT_TOKEN)")
     m.add_argument("--api-base", help="MAX Bot API base URL (default https://platform-api2.max.ru)")
     m.add_argument("--ca-bundle", help="CA bundle file with the Russian Trusted Root CA")

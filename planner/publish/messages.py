@@ -341,6 +341,21 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
+# The outbox: a part MAX could not take (unreachable, 5xx, 429) is queued again after 1, 2, 4 … minutes (at most
+# an hour between tries), up to OUTBOX_MAX_TRIES tries; a refusal (4xx) fails at once and is reported.
+OUTBOX_FIRST_BACKOFF_S = 60
+OUTBOX_MAX_BACKOFF_S = 3600
+OUTBOX_MAX_TRIES = 12
+
+
+def _retryable(err: Exception) -> bool:
+    from .max_api import MaxApiError
+
+    if not isinstance(err, MaxApiError):
+        return False
+    return err.status is None or err.status == 429 or err.status >= 500
+
+
 def _known_chat_ids(store, school_id: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for r in store.list("message", school_id=school_id):
@@ -368,7 +383,14 @@ def _deliver(store, client, record, now: datetime, report: QueueReport, cache: d
             report.resolved_chat_ids[p["chat_key"]] = chat_id
         result = client.send_text(chat_id, p["text"])
     except Exception as err:  # noqa: BLE001 - recorded on the message, reported to the caller
-        p.update(error=f"{type(err).__name__}: {err}", failed_at=_utc(now), chat_id=chat_id)
+        tries = int(p.get("tries", 0)) + 1
+        p.update(error=f"{type(err).__name__}: {err}", failed_at=_utc(now), chat_id=chat_id, tries=tries)
+        if _retryable(err) and tries < OUTBOX_MAX_TRIES:
+            # MAX unavailable: kept in the outbox and tried again after a back-off (000 §2.2: the message is
+            # duplicated in MAX once it is available again); the claim above keeps it from going out twice
+            due = now + timedelta(seconds=min(OUTBOX_FIRST_BACKOFF_S * 2 ** (tries - 1), OUTBOX_MAX_BACKOFF_S))
+            store.save("message", record.id, p, claimed.version, status="queued", due_at=due)
+            return Delivery(status="retry", chat_id=chat_id, error=p["error"], **{**base, "due_at": _utc(due)})
         store.save("message", record.id, p, claimed.version, status="failed")
         return Delivery(status="failed", chat_id=chat_id, error=p["error"], **base)
     p.update(chat_id=chat_id, sent_at=_utc(now), message_id=result.message_id, attempts=result.attempts, error="")
@@ -376,8 +398,47 @@ def _deliver(store, client, record, now: datetime, report: QueueReport, cache: d
     return Delivery(status="sent", chat_id=chat_id, **base)
 
 
+@dataclass(frozen=True)
+class LateDelivery:
+    """A message whose delivery would come at or after the start of the first lesson it announces."""
+
+    chat_key: str
+    delivery: datetime
+    first_lesson: datetime
+
+    def text_ru(self, tz: ZoneInfo) -> str:
+        return (f"{self.chat_key}: сообщение придёт {self.delivery.astimezone(tz):%d.%m %H:%M}, а первый урок, о котором "
+                f"оно, начинается {self.first_lesson.astimezone(tz):%d.%m %H:%M}")
+
+    def text_en(self, tz: ZoneInfo) -> str:
+        return (f"{self.chat_key}: delivered {self.delivery.astimezone(tz):%d.%m %H:%M}, the first lesson it announces "
+                f"starts {self.first_lesson.astimezone(tz):%d.%m %H:%M}")
+
+
+def _first_lesson(plan: Plan, chat_key: str) -> datetime | None:
+    changed = [o for o in plan.occurrences if o.mode != Mode.IN_SCHOOL
+               and (chat_key == TEACHERS_CHAT or f"class:{o.class_id}" == chat_key or
+                    chat_key.startswith("teacher:") and chat_key[8:] in (*o.teachers, *o.regular_teachers))]
+    starts = [o.start or o.regular_start for o in changed if (o.start or o.regular_start)]
+    return min(starts) if starts else None
+
+
+def late_deliveries(school: School, plan: Plan, messages: list[ChatMessage], *, now: datetime,
+                    library) -> list[LateDelivery]:
+    """The messages that, queued now for business hours (000 §5.1), would arrive at or after the start of the
+    first lesson they announce; shown before queueing so the sender chooses: urgent (with a category) or not."""
+    hours = business_hours(library, school, now)
+    delivery = now if hours.is_open(now) else hours.next_opening(now)
+    out = []
+    for m in messages:
+        first = _first_lesson(plan, m.chat_key)
+        if first is not None and delivery >= first:
+            out.append(LateDelivery(m.chat_key, delivery, first))
+    return out
+
+
 def queue_messages(store, school: School, plan: Plan, messages: list[ChatMessage], client, *, now: datetime,
-                   library, urgent: bool = False) -> QueueReport:
+                   library, urgent: bool = False, urgent_category: str | None = None) -> QueueReport:
     """Store every part (one record per part, id from school, plan and chat) and send those that may go now:
     all when urgent, else inside business hours; the rest wait as queued until the next window opening.
     A part already sent or queued is skipped (composing twice sends once); a failed one is tried again.
@@ -385,6 +446,12 @@ def queue_messages(store, school: School, plan: Plan, messages: list[ChatMessage
     and the client records the requests it would make."""
     if now.tzinfo is None:
         raise ValueError("now must be time-zone aware")
+    category = None
+    if urgent:  # 000 §5.1: outside business hours only emergencies; the category is recorded with the message
+        from planner.school.channels import urgent_category as _category
+
+        choice = _category(urgent_category, school.channel_policy)
+        category = {"id": choice.id, "name": choice.name, "source": choice.source}
     hours = business_hours(library, school, now)
     open_now = urgent or hours.is_open(now)
     due = now if open_now else hours.next_opening(now)
@@ -404,7 +471,8 @@ def queue_messages(store, school: School, plan: Plan, messages: list[ChatMessage
                 continue
             payload = dict(school_id=school.id, plan_hash=plan_hash, scenario=plan.scenario.name,
                            chat_key=m.chat_key, chat_id=m.chat_id, invite_link=m.invite_link, part=i,
-                           parts=len(m.text_parts), text=text, urgent=urgent, composed_at=_utc(now))
+                           parts=len(m.text_parts), text=text, urgent=urgent, composed_at=_utc(now),
+                           urgent_category=category)
             record = store.get("message", rid)
             if record is not None and record.columns["status"] in ("sent", "sending"):
                 report.deliveries.append(Delivery(rid, m.chat_key, i, len(m.text_parts), "skipped",
@@ -444,8 +512,8 @@ def send_due(store, client, *, now: datetime, school_id: str | None = None, libr
             if sid not in open_now:
                 school = store.load_school(sid)
                 open_now[sid] = school is None or business_hours(library, school, now).is_open(now)
-            if not open_now[sid]:
-                continue  # queued until the window opens again
+            if not open_now[sid] and not r.payload.get("urgent"):
+                continue  # queued until the window opens again (an urgent part being retried goes on)
         if client.dry_run:
             client.send_text(r.payload.get("chat_id") or f"<{r.payload.get('invite_link')}>", r.payload["text"])
             report.deliveries.append(Delivery(r.id, r.payload["chat_key"], r.payload["part"], r.payload["parts"],

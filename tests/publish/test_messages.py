@@ -252,18 +252,29 @@ def test_weekday_0630_is_queued_for_0800_the_same_day(school, plan, messages, li
 
 def test_urgent_goes_out_at_once_and_is_recorded(school, plan, messages, library, store, fake, clock):
     with _client(fake, clock) as client:
-        report = queue_messages(store, school, plan, messages, client, now=MONDAY_0630, library=library, urgent=True)
+        report = queue_messages(store, school, plan, messages, client, now=MONDAY_0630, library=library, urgent=True,
+                                urgent_category="emergency")
     assert report.count("sent") == _parts(messages)
     assert len(fake.posts()) == _parts(messages)
     records = store.list("message")
     assert {r.columns["status"] for r in records} == {"sent"}
     assert all(r.payload["urgent"] is True for r in records)
+    assert all(r.payload["urgent_category"]["name"] == "ЧС" for r in records)
+
+
+def test_urgent_without_an_emergency_category_is_refused(school, plan, messages, library, store, fake, clock):
+    from planner.errors import InputError
+
+    with _client(fake, clock) as client, pytest.raises(InputError, match="5.1"):
+        queue_messages(store, school, plan, messages, client, now=MONDAY_0630, library=library, urgent=True)
+    assert fake.requests == [] and store.list("message") == []
 
 
 def test_queued_message_made_urgent_goes_out_once(school, plan, messages, library, store, fake, clock):
     with _client(fake, clock) as client:
         queue_messages(store, school, plan, messages[:2], client, now=SATURDAY_21, library=library)
-        queue_messages(store, school, plan, messages[:2], client, now=SATURDAY_21, library=library, urgent=True)
+        queue_messages(store, school, plan, messages[:2], client, now=SATURDAY_21, library=library, urgent=True,
+                       urgent_category="life_health")
         assert send_due(store, client, now=MONDAY_08).deliveries == []
     assert len(fake.posts()) == _parts(messages[:2])
 
@@ -277,19 +288,76 @@ def test_dry_run_sends_and_stores_nothing(school, plan, messages, library, store
     assert report.count("would_queue") == _parts(messages) and fake.requests == []
 
 
-def test_a_failure_is_recorded_with_its_error_and_not_resent_by_send_due(school, plan, messages, library, store,
-                                                                         fake, clock):
+def test_a_server_error_stays_in_the_outbox_and_send_due_retries_it_once_max_answers(school, plan, messages,
+                                                                                     library, store, fake, clock):
     fake.fail_chats = {TEACHERS_CHAT_ID}
     with _client(fake, clock) as client:
         report = queue_messages(store, school, plan, messages, client, now=MONDAY_08, library=library)
-        assert report.count("failed") == len(messages[-1].text_parts)
-        failed = store.list("message", status="failed")
-        assert failed and all("HTTP 500" in r.payload["error"] for r in failed)
-        assert send_due(store, client, now=datetime(2026, 12, 14, 12, 0, tzinfo=TZ)).deliveries == []
-        fake.fail_chats = set()  # composing again retries the failed parts only
-        retry = queue_messages(store, school, plan, messages, client, now=MONDAY_08, library=library)
-    assert retry.count("sent") == len(messages[-1].text_parts)
-    assert store.list("message", status="failed") == []
+        parts = len(messages[-1].text_parts)
+        assert report.count("retry") == parts and report.count("failed") == 0
+        waiting = store.list("message", status="queued")
+        assert len(waiting) == parts and all("HTTP 500" in r.payload["error"] for r in waiting)
+        assert {r.columns["due_at"] for r in waiting} == {"2026-12-14T03:01:00.000000+00:00"}  # back-off: 1 min
+        fake.fail_chats = set()  # MAX answers again: the outbox drains by itself, nothing is composed again
+        retry = send_due(store, client, now=datetime(2026, 12, 14, 8, 2, tzinfo=TZ), library=library)
+    assert retry.count("sent") == parts
+    assert store.list("message", status="queued") == [] and store.list("message", status="failed") == []
+
+
+def test_outbox_max_down_then_back_sends_each_part_once_across_a_restart(school, plan, messages, library, tmp_path,
+                                                                         fake, clock):
+    """MAX answers 503 (a local HTTP server): every part is kept; after MAX is back and the sender restarted
+    (a new store connection and client), each part is sent exactly once."""
+    data = tmp_path / "outbox"
+    chosen = messages[:3]
+    texts = [t for m in chosen for t in m.text_parts]
+    fake.script = [(503, {})] * 500
+    with Store.open(data) as store, MaxClient(TOKEN, base_url=fake.base_url, send=True, clock=clock,
+                                              sleep=clock.sleep, max_retries=0) as client:
+        report = queue_messages(store, school, plan, chosen, client, now=MONDAY_08, library=library)
+        assert report.count("retry") == len(texts) and report.count("sent") == 0
+        again = send_due(store, client, now=datetime(2026, 12, 14, 8, 1, 30, tzinfo=TZ), library=library)
+        assert again.count("retry") == len(texts)  # still down: kept, next try after 2 minutes
+        assert {r.payload["tries"] for r in store.list("message")} == {2}
+    down_requests = len(fake.requests)
+    fake.script = []  # MAX is back
+    with Store.open(data) as store, MaxClient(TOKEN, base_url=fake.base_url, send=True, clock=clock,
+                                              sleep=clock.sleep, max_retries=0) as client:  # the sender restarted
+        assert send_due(store, client, now=datetime(2026, 12, 14, 8, 2, tzinfo=TZ), library=library).deliveries == []
+        back = send_due(store, client, now=datetime(2026, 12, 14, 8, 4, tzinfo=TZ), library=library)
+        assert back.count("sent") == len(texts)
+        assert send_due(store, client, now=datetime(2026, 12, 14, 9, 0, tzinfo=TZ), library=library).deliveries == []
+        assert queue_messages(store, school, plan, chosen, client, now=datetime(2026, 12, 14, 9, 0, tzinfo=TZ),
+                              library=library).count("skipped") == len(texts)
+    delivered = [r["body"]["text"] for r in fake.requests[down_requests:] if r["method"] == "POST"]
+    assert sorted(delivered) == sorted(texts)  # each part exactly once
+
+
+def test_late_delivery_is_flagged_for_a_2130_queue_before_an_0800_call(school, plan, messages, library):
+    from planner.publish.messages import late_deliveries
+
+    sunday_2130 = datetime(2026, 12, 13, 21, 30, tzinfo=TZ)  # the injected clock: the evening before the plan
+    firsts = {m.chat_key: min(o.start or o.regular_start for o in plan.occurrences
+                              if o.mode != Mode.IN_SCHOOL and (m.chat_key == "teachers"
+                                                               or f"class:{o.class_id}" == m.chat_key))
+              for m in messages}
+    assert firsts["class:5A"] == MONDAY_08  # 5A's first announced lesson is the 08:00 call
+    late = {w.chat_key: w for w in late_deliveries(school, plan, messages, now=sunday_2130, library=library)}
+    assert "class:5A" in late and late["class:5A"].first_lesson == MONDAY_08
+    assert set(late) == {k for k, t in firsts.items() if t <= MONDAY_08}
+    assert all(w.delivery == MONDAY_08 for w in late.values())  # business hours open at 08:00 (000 §5.1)
+    assert "придёт 14.12 08:00" in late["class:5A"].text_ru(TZ)
+    # queued on Friday at 19:00, inside business hours, it goes out at once: nothing is late
+    assert late_deliveries(school, plan, messages, now=datetime(2026, 12, 11, 19, 0, tzinfo=TZ), library=library) == []
+
+
+def test_cli_flags_late_delivery_before_queueing(plan_file, tmp_path, capsys):
+    args = ["messages", str(SOURCE), str(plan_file), "--data-dir", str(tmp_path / "d"), "--now", "2026-12-13T21:30"]
+    assert main(args) == 3
+    err = capsys.readouterr().err
+    assert "late: class:5A" in err and "--urgent-category" in err
+    assert main([*args, "--accept-late"]) == 0
+    assert "would queue" in capsys.readouterr().out
 
 
 def test_a_chat_without_id_or_link_fails_clearly(school, plan, library, store, fake, clock):
@@ -324,6 +392,9 @@ def test_cli_queue_then_send_due(plan_file, fake, tmp_path, monkeypatch, capsys,
     common = ["--data-dir", str(tmp_path / "d"), "--api-base", fake.base_url]
     send = ["--send", "--token-file", str(token)]
     args = ["messages", str(SOURCE), str(plan_file), *common, "--teachers-chat-id", TEACHERS_CHAT_ID]
+    assert main([*args, "--now", "2026-12-12T21:00", "--preview"]) == 3  # late for Monday 08:00: flagged first
+    capsys.readouterr()
+    args.append("--accept-late")
     assert main([*args, "--now", "2026-12-12T21:00", "--preview"]) == 0  # dry run
     out = capsys.readouterr().out
     assert "===== class:5A 1/1" in out and "would queue" in out and "dry run" in out
@@ -346,7 +417,7 @@ def test_cli_urgent_sends_at_once(plan_file, fake, tmp_path, monkeypatch, capsys
     monkeypatch.setenv("MAX_BOT_TOKEN", TOKEN)
     data = tmp_path / "d"
     assert main(["messages", str(SOURCE), str(plan_file), "--data-dir", str(data), "--api-base", fake.base_url,
-                 "--send", "--urgent", "--now", "2026-12-14T06:30", "--teachers-chat-id", TEACHERS_CHAT_ID]) == 0
+                 "--send", "--urgent", "--urgent-category", "emergency", "--now", "2026-12-14T06:30", "--teachers-chat-id", TEACHERS_CHAT_ID]) == 0
     assert "URGENT" in capsys.readouterr().out
     assert len(fake.posts()) == _parts(messages)
     with Store.open(data) as s:
