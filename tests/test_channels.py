@@ -101,3 +101,19 @@ def test_urgent_needs_a_category_from_5_1_or_the_school():
     choice = urgent_category("frost", frost.channel_policy)
     assert choice.source.startswith("школа: директор Петров")
     assert {c.id for c in urgent_choices(frost.channel_policy)} == {"life_health", "emergency", "frost"}
+
+
+def test_a_forbidden_link_is_refused_on_edit_and_the_registry_fields_survive_an_edit():
+    from planner.ui.school_edit import apply_chats, chats_edit_frame
+
+    school = make_school({1: ["algebra"]})
+    school = school.model_copy(update={"chats": [
+        ChatLink(class_id="C", subject_id="algebra", invite_link="https://max.ru/join/a", admin="T-algebra"),
+        ChatLink(invite_link="https://max.ru/join/t", kind="teachers")]})
+    frame = chats_edit_frame(school)
+    assert apply_chats(school, frame).chats == school.chats  # kind, admin and a class-less chat round-trip
+    frame.loc[1, "Ссылка-приглашение"] = "https://zoom.us/j/1"
+    with pytest.raises(InputError) as err:
+        apply_chats(school, frame)
+    assert err.value.location.element == "chats[1]" and err.value.location.field == "invite_link"
+    assert "п. 2.2" in err.value.text("ru")
