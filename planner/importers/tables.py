@@ -43,7 +43,7 @@ TABLES: tuple[Table, ...] = (
                       "readiness flags."),
     Table("groups", ("id", "class_id", "name", "students", "division"), ("id", "class_id", "name", "students"),
           optional_file=True, description="Subgroups of a class (language, gender, profile)."),
-    Table("teachers", ("id", "name", "subjects", "unavailable", "contact"), ("id", "name"),
+    Table("teachers", ("id", "name", "subjects", "unavailable", "contact", "max_chat_id"), ("id", "name"),
           description="Teachers; subjects are subject ids; unavailable lists weekdays ('6') or day:period ('1:7')."),
     Table("subjects", ("id", "name", "norm_key", "activity"), ("id", "name"),
           description="Subjects with their difficulty-scale key (constraints/) and activity: lesson or "

@@ -265,7 +265,8 @@ def school_from_frames(frames: Frames, where: Callable[[str], str], source: str)
                              Location(file=r.file, row=row_no, field="class_id"))
 
     teachers = [r.build(Teacher, id=r.get("id"), name=r.get("name"), subjects=r.get("subjects", p_list, []),
-                        unavailable=r.get("unavailable", p_unavailable, []), contact=r.get("contact") or "")
+                        unavailable=r.get("unavailable", p_unavailable, []), contact=r.get("contact") or "",
+                        max_chat_id=r.get("max_chat_id", p_opt))
                 for _, r in rows["teachers"]]
     subjects = [r.build(Subject, id=r.get("id"), name=r.get("name"), norm_key=r.get("norm_key", p_opt),
                         activity=r.get("activity") or "lesson") for _, r in rows["subjects"]]
@@ -350,7 +351,8 @@ def frames_from_school(school: School) -> Frames:
                    for c in school.classes for g in c.groups],
         "teachers": [{"id": t.id, "name": t.name, "subjects": _j(t.subjects),
                       "unavailable": _j(f"{u.day}" if u.period is None else f"{u.day}:{u.period}"
-                                        for u in t.unavailable), "contact": t.contact} for t in school.teachers],
+                                        for u in t.unavailable), "contact": t.contact,
+                      "max_chat_id": t.max_chat_id or ""} for t in school.teachers],
         "subjects": [{"id": s.id, "name": s.name, "norm_key": s.norm_key or "", "activity": s.activity.value}
                      for s in school.subjects],
         "rooms": [{"id": r.id, "name": r.name} for r in school.rooms],

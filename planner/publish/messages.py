@@ -249,25 +249,135 @@ def teachers_text(school: School, plan: Plan, feed_link: str | None = None) -> s
     return "\n".join(lines) + "\n"
 
 
+def contacts_line(school: School, class_id: str) -> str | None:
+    """Whom families contact when a call does not work: the class's curator and the platform administrator
+    (annex 1 of 003), with their contacts; None when the school has named neither."""
+    from planner.school.model import ResponsibleRole
+
+    teachers = {t.id: t for t in school.teachers}
+    who = []
+    curator = teachers.get(school.class_by_id(class_id).curator or "")
+    if curator is not None:
+        who.append("куратор " + curator.name + (f", {curator.contact}" if curator.contact else ""))
+    for r in school.responsible:
+        if r.role == ResponsibleRole.PLATFORM_ADMIN:
+            who.append("администратор Сферума " + r.name + (f", {r.contact}" if r.contact else ""))
+    return ("Если звонок не работает, обращайтесь: " + "; ".join(who) + ".") if who else None
+
+
+def teacher_text(school: School, plan: Plan, teacher_id: str, feed_link: str | None = None) -> str | None:
+    """One teacher's own message: per day, their calls, their tasks to set, and the lessons they cover."""
+    n = _Names(school)
+    mine = sorted((o for o in plan.occurrences if o.mode != Mode.IN_SCHOOL and teacher_id in o.teachers), key=_order)
+    if not mine:
+        return None
+    lines = _header(plan, f"{n.people([teacher_id])} — ваши уроки")
+    for day in sorted({o.date for o in mine}):
+        today = [o for o in mine if o.date == day]
+        lines += ["", _day(day)]
+        sections = (
+            ("Онлайн-уроки:", [f"{n.span(o.start, o.end)} {n.cls(o.class_id)} {n.subject(o)}"
+                                + (f" — {o.link}" if o.link else "") for o in today if o.mode == Mode.LIVE]),
+            ("Задания (самостоятельная работа):", [_async_line(n, o, f"{n.cls(o.class_id)} ")
+                                                   for o in today if o.mode == Mode.ASYNC]),
+            ("Замены (вы заменяете):", [f"{n.span(o.start, o.end)} {n.cls(o.class_id)} {n.subject(o)}"
+                                        + (f" (вместо: {n.people(o.regular_teachers)})" if o.regular_teachers else "")
+                                        for o in today if o.mode == Mode.REPLACED]),
+        )
+        for heading, items in sections:
+            if items:
+                lines += [heading, *items]
+    if feed_link:
+        lines += ["", f"Расписание для календаря (подписка): {feed_link}"]
+    return "\n".join(lines) + "\n"
+
+
+def _day_blocks(text: str | None) -> dict[str, str]:
+    """A composed text's per-day blocks (keyed by the day line «Пн 14.12.2026»)."""
+    out: dict[str, str] = {}
+    for block in (text or "").split("\n\n"):
+        first = block.split("\n", 1)[0]
+        if _DAY_LINE.match(first):
+            out[first] = block.rstrip("\n")
+    return out
+
+
+def _changes_only(new_text: str | None, old_text: str | None, title: str) -> str | None:
+    """The new text cut down to the days whose block differs from the previous publication's (None: no change);
+    a day that no longer has changes says so."""
+    new, old = _day_blocks(new_text), _day_blocks(old_text)
+    changed = [d for d in {**old, **new} if new.get(d) != old.get(d)]
+    if not changed:
+        return None
+    changed.sort(key=lambda d: datetime.strptime(d[3:], "%d.%m.%Y"))
+    head = (new_text or old_text or "").split("\n\n", 1)[0].split("\n")
+    head[0] = title
+    lines = head + ["Изменилось по сравнению с предыдущим сообщением — только эти дни:"]
+    for d in changed:
+        lines += ["", new.get(d) or f"{d}\nПо обычному расписанию."]
+    tail = [b for b in (new_text or "").split("\n\n") if b.startswith("Расписание для календаря")]
+    if tail:
+        lines += ["", tail[-1].rstrip("\n")]
+    return "\n".join(lines) + "\n"
+
+
 def compose_messages(school: School, plan: Plan, *, teachers_chat_link: str | None = None,
                      teachers_chat_id: str | None = None, feed_links: Mapping[str, str] | None = None,
-                     limit: int = MAX_TEXT_LENGTH) -> list[ChatMessage]:
+                     limit: int = MAX_TEXT_LENGTH, previous: Plan | None = None,
+                     personal: bool = False) -> list[ChatMessage]:
     """One message per class chat (the class's chat link with no subject) whose class has a change, and one for
-    the teachers' chat. `feed_links` maps a class id (or "teachers") to its calendar feed URL."""
+    the teachers' chat (its link and chat_id from the school's chat registry unless given). `feed_links` maps a
+    class id (or "teachers") to its calendar feed URL. With `previous` (the plan published before a re-plan) only
+    the chats whose days changed get a message, holding only those days. `personal`: also one message per teacher
+    with a MAX chat (their calls, tasks and cover); chat key «teacher:<id>»."""
+    from planner.school.model import ChatKind
+
     feed_links = feed_links or {}
-    chats = {c.class_id: c for c in school.chats if c.subject_id is None}
+    chats = {c.class_id: c for c in school.chats if c.chat_kind == ChatKind.CLASS}
+    parents = {c.class_id: c for c in school.chats if c.chat_kind == ChatKind.PARENTS}
+    room = next((c for c in school.chats if c.chat_kind == ChatKind.TEACHERS), None)
+    if room is not None:
+        teachers_chat_link = teachers_chat_link or room.invite_link
+        teachers_chat_id = teachers_chat_id or room.chat_id
+
+    def text_of(make, *args, title: str):
+        text = make(school, plan, *args)
+        if previous is None or text is None and make(school, previous, *args) is None:
+            return text
+        return _changes_only(text, make(school, previous, *args), title)
+
     out: list[ChatMessage] = []
     for cls in school.classes:
         chat = chats.get(cls.id)
-        text = class_text(school, plan, cls.id, feed_links.get(cls.id), chat.invite_link if chat else None)
+        link = chat.invite_link if chat else None
+
+        def make_class(sch, pl, cid=cls.id, link=link):
+            text = class_text(sch, pl, cid, feed_links.get(cid), link)
+            contacts = contacts_line(sch, cid)
+            return text + "\n" + contacts + "\n" if text and contacts else text
+
+        text = text_of(make_class, title=f"{cls.name} — обновление расписания {_dates(plan)}")
         if text is None:
             continue
-        out.append(ChatMessage(f"class:{cls.id}", chat.chat_id if chat else None, chat.invite_link if chat else None,
-                               label_parts(f"{cls.name} — расписание {_dates(plan)}", text, limit)))
-    text = teachers_text(school, plan, feed_links.get(TEACHERS_CHAT))
+        parts = label_parts(f"{cls.name} — расписание {_dates(plan)}", text, limit)
+        out.append(ChatMessage(f"class:{cls.id}", chat.chat_id if chat else None, link, parts))
+        family = parents.get(cls.id)
+        if family is not None:  # the same message to the families' chat
+            out.append(ChatMessage(f"parents:{cls.id}", family.chat_id, family.invite_link, parts))
+    text = text_of(lambda sch, pl: teachers_text(sch, pl, feed_links.get(TEACHERS_CHAT)),
+                   title=f"Учителям — обновление расписания {_dates(plan)}")
     if text is not None:
         out.append(ChatMessage(TEACHERS_CHAT, teachers_chat_id, teachers_chat_link,
                                label_parts(f"Учителям — расписание {_dates(plan)}", text, limit)))
+    if personal:
+        for t in school.teachers:
+            if not t.max_chat_id:
+                continue
+            text = text_of(lambda sch, pl, tid=t.id: teacher_text(sch, pl, tid),
+                           title=f"{t.name} — обновление ваших уроков {_dates(plan)}")
+            if text is not None:
+                out.append(ChatMessage(f"teacher:{t.id}", t.max_chat_id, None,
+                                       label_parts(f"{t.name} — ваши уроки {_dates(plan)}", text, limit)))
     return out
 
 
@@ -417,8 +527,8 @@ class LateDelivery:
 
 def _first_lesson(plan: Plan, chat_key: str) -> datetime | None:
     changed = [o for o in plan.occurrences if o.mode != Mode.IN_SCHOOL
-               and (chat_key == TEACHERS_CHAT or f"class:{o.class_id}" == chat_key or
-                    chat_key.startswith("teacher:") and chat_key[8:] in (*o.teachers, *o.regular_teachers))]
+               and (chat_key in (TEACHERS_CHAT, f"class:{o.class_id}", f"parents:{o.class_id}")
+                    or chat_key.startswith("teacher:") and chat_key[8:] in o.teachers)]
     starts = [o.start or o.regular_start for o in changed if (o.start or o.regular_start)]
     return min(starts) if starts else None
 

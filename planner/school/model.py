@@ -291,6 +291,7 @@ class Teacher(_Model):
     subjects: list[str] = []
     unavailable: list[Unavailability] = []
     contact: str = ""  # work phone or e-mail given to families
+    max_chat_id: str | None = None  # the bot's dialog with the teacher in MAX (personal messages)
     readiness: TeacherReadiness = TeacherReadiness()
 
     def available(self, day: int, period: int) -> bool:

@@ -444,3 +444,71 @@ def test_send_due_keeps_parts_queued_while_the_window_is_closed(school, plan, me
         assert late.deliveries == [] and fake.requests == []
         morning = send_due(store, client, now=datetime(2026, 12, 15, 8, 5, tzinfo=TZ), library=library)
     assert morning.count("sent") == len(messages[0].text_parts) and len(fake.posts()) == len(messages[0].text_parts)
+
+
+# ------------------------------------------------------------------ roles, registry, personal and changes-only
+
+
+def _with_roles(school):
+    from planner.school.model import ChatLink, ResponsiblePerson
+
+    teachers = [t.model_copy(update={"contact": "+7 342 111-11-11"}) if t.id == "T-PHY1" else t
+                for t in school.teachers]
+    who = next(t for t in teachers if t.id == "T-PHY1")
+    classes = [c.model_copy(update={"curator": "T-PHY1"}) if c.id == "5A" else c for c in school.classes]
+    chats = [*school.chats, ChatLink(class_id="5A", kind="parents", invite_link="https://max.ru/join/parents5A"),
+             ChatLink(kind="teachers", invite_link="https://max.ru/join/teachersroom", chat_id="-900")]
+    teachers = [t.model_copy(update={"max_chat_id": "-77"}) if t.id == "T-MAT1" else t for t in teachers]
+    responsible = [ResponsiblePerson(role="platform_admin", name="Орлов О. О.", contact="admin@school17.ru")]
+    return school.model_copy(update={"teachers": teachers, "classes": classes, "chats": chats,
+                                     "responsible": responsible}), who
+
+
+def test_families_are_told_whom_to_contact_and_get_the_message_in_their_chat(school, plan):
+    roled, curator = _with_roles(school)
+    msgs = {m.chat_key: m for m in compose_messages(roled, plan)}
+    text = msgs["class:5A"].text
+    assert (f"Если звонок не работает, обращайтесь: куратор {curator.name}, +7 342 111-11-11; администратор "
+            "Сферума Орлов О. О., admin@school17.ru.") in text
+    assert msgs["parents:5A"].text_parts == msgs["class:5A"].text_parts
+    assert msgs["parents:5A"].invite_link == "https://max.ru/join/parents5A"
+    assert "куратор" not in msgs["class:5B"].text  # 5B has no curator: only the administrator
+    assert "администратор Сферума Орлов" in msgs["class:5B"].text
+    # the teachers' chat comes from the school's registry, not from a flag on every send
+    assert msgs["teachers"].chat_id == "-900" and msgs["teachers"].invite_link == "https://max.ru/join/teachersroom"
+
+
+def test_each_teacher_with_a_max_dialog_gets_their_own_calls_tasks_and_cover(school, plan):
+    roled, _ = _with_roles(school)
+    assert not [m for m in compose_messages(roled, plan) if m.chat_key.startswith("teacher:")]
+    msgs = {m.chat_key: m for m in compose_messages(roled, plan, personal=True)}
+    mine = msgs["teacher:T-MAT1"]
+    assert mine.chat_id == "-77" and [k for k in msgs if k.startswith("teacher:")] == ["teacher:T-MAT1"]
+    own = [o for o in plan.occurrences if "T-MAT1" in o.teachers and o.mode != Mode.IN_SCHOOL]
+    live = [o for o in own if o.mode == Mode.LIVE]
+    assert live and all(o.link in mine.text for o in live if o.link)
+    other = [o for o in plan.occurrences if o.mode == Mode.LIVE and "T-MAT1" not in o.teachers and o.link
+             and o.link not in {x.link for x in live}]
+    assert other and not any(o.link in mine.text for o in other)
+
+
+def test_a_replan_sends_only_to_the_chats_whose_lessons_changed(school, library):
+    base = rebuild(school, scenario_from_toml(SOURCE / "scenarios" / "01-frost-whole-school.toml"), library)
+    replan = rebuild(school, scenario_from_toml(SOURCE / "scenarios" / "11-frost-replan-sick-day2.toml"), library,
+                     published=base)
+    full = {m.chat_key: m for m in compose_messages(school, replan)}
+    delta = {m.chat_key: m for m in compose_messages(school, replan, previous=base)}
+
+    def seen(plan, class_id):  # what a class's message shows: mode, times, teachers, link per lesson part
+        return {(o.key, o.part, o.mode, o.start, o.end, tuple(o.teachers), o.link) for o in plan.occurrences
+                if o.class_id == class_id}
+
+    changed = {f"class:{c.id}" for c in school.classes if seen(base, c.id) != seen(replan, c.id)}
+    assert changed and len(changed) < len(school.classes)  # the sick teacher's classes, not the whole school
+    assert set(delta) - {"teachers"} == changed
+    sick_classes = {f"class:{c}" for le in school.lessons if "T-RUS1" in le.teachers for c in le.classes}
+    assert sick_classes <= changed
+    for key in changed:
+        assert "Пн 07.12.2026" not in delta[key].text  # the frozen Monday did not change
+        assert "Изменилось по сравнению с предыдущим сообщением" in delta[key].text
+        assert len(delta[key].text) < len(full[key].text)
