@@ -276,8 +276,10 @@ def cmd_messages(args: argparse.Namespace) -> int:
 
             school, plan = _plan_for_school(args.source, args.plan)
             feeds = json.loads(Path(args.feed_links).read_text(encoding="utf-8")) if args.feed_links else None
+            previous = _load_plan(args.previous) if args.previous else None
             messages = compose_messages(school, plan, teachers_chat_link=args.teachers_chat_link,
-                                        teachers_chat_id=args.teachers_chat_id, feed_links=feeds)
+                                        teachers_chat_id=args.teachers_chat_id, feed_links=feeds,
+                                        previous=previous, personal=args.personal)
             if args.preview:
                 for m in messages:
                     for i, part in enumerate(m.text_parts, 1):
@@ -370,6 +372,10 @@ def _add_messages_and_epos(sub) -> None:
     m.add_argument("--preview", action="store_true", help="print every message part")
     m.add_argument("--teachers-chat-link", help="invite link of the teachers' chat")
     m.add_argument("--teachers-chat-id", help="chat_id of the teachers' chat")
+    m.add_argument("--previous", help="the plan published before this re-plan: only changed days, only to the "
+                                      "chats they affect")
+    m.add_argument("--personal", action="store_true",
+                   help="also a personal message to each teacher with a MAX dialog (teachers.max_chat_id)")
     m.add_argument("--feed-links", help="JSON file: class id (or \"teachers\") -> calendar feed URL")
     m.add_argument("--policy", help="a school policy TOML file (norm values, e.g. business hours)")
     m.set_defaults(func=cmd_messages)
