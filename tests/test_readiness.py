@@ -120,3 +120,23 @@ def test_device_counts_must_cover_the_class(tmp_path: Path):
     wb.save(path)
     with pytest.raises(InputError, match="10"):
         read_survey(school, path, now=NOW)
+
+
+def test_cli_readiness_board_survey_out_and_in(tmp_path: Path, capsys):
+    from planner.cli import main
+    from planner.school.model import School
+
+    src = tmp_path / "school.json"
+    src.write_text(_imported().to_json(), encoding="utf-8")
+    survey = tmp_path / "survey.xlsx"
+    assert main(["readiness", str(src), "--survey-out", str(survey)]) == 1  # not ready yet
+    out = capsys.readouterr().out
+    assert "0 из 1 класса готовы" in out and "нет тестового звонка" in out and survey.exists()
+    _fill(survey, None)
+    done = tmp_path / "done.json"
+    assert main(["readiness", str(src), "--survey-in", str(survey), "--out", str(done),
+                 "--now", "2026-12-01T10:00"]) == 0
+    assert "1 из 1 класса готов" in capsys.readouterr().out
+    assert School.from_json(done.read_text(encoding="utf-8")).classes[0].readiness.ready
+    assert main(["readiness", str(src), "--survey-in", str(survey)]) == 2  # --out missing
+    assert "--out" in capsys.readouterr().err
