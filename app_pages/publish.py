@@ -177,12 +177,13 @@ with tab_msg:
     dry = c1.checkbox("Пробный прогон", value=True, key="msg_dry", disabled=not bot)
     dry = dry or not bot
     urgent = c2.checkbox("Срочно (отправить сразу, вне рабочего времени тоже)", key="msg_urgent")
+    category = pv.urgent_category_select(c2, school) if urgent else None
     c1, c2 = st.columns(2)
     if c1.button("Поставить в очередь", key="msg_queue", type="primary", disabled=not messages):
         try:
             with MaxClient(bot, ca_bundle=pv.ca_bundle(), send=not dry) as client:
                 report = queue_messages(s, school, plan, messages, client, now=datetime.now(timezone.utc),
-                                        library=norm_library(), urgent=urgent)
+                                        library=norm_library(), urgent=urgent, urgent_category=category)
         except Exception as err:  # noqa: BLE001 - shown in Russian
             show_error(err, "проверьте токен бота и сертификат (MAX_CA_BUNDLE)")
         else:

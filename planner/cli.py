@@ -339,26 +339,72 @@ def cmd_messages(args: argparse.Namespace) -> int:
 
             school, plan = _plan_for_school(args)
             feeds = json.loads(Path(args.feed_links).read_text(encoding="utf-8")) if args.feed_links else None
+            previous = _load_plan(args.previous) if args.previous else None
             messages = compose_messages(school, plan, teachers_chat_link=args.teachers_chat_link,
-                                        teachers_chat_id=args.teachers_chat_id, feed_links=feeds)
+                                        teachers_chat_id=args.teachers_chat_id, feed_links=feeds,
+                                        previous=previous, personal=args.personal)
             if args.preview:
                 for m in messages:
                     for i, part in enumerate(m.text_parts, 1):
                         print(f"===== {m.chat_key} {i}/{len(m.text_parts)} ({len(part)} chars) =====\n{part}")
             library = _school_library(args, school, store)
-            report = queue_messages(store, school, plan, messages, client, now=_moment(args.now, school.timezone),
-                                    library=library, urgent=args.urgent)
+            now = _moment(args.now, school.timezone)
+            if not args.urgent:
+                from zoneinfo import ZoneInfo
+
+                from planner.publish.messages import late_deliveries
+
+                late = late_deliveries(school, plan, messages, now=now, library=library)
+                if late and not args.accept_late:
+                    for w in late:
+                        print(f"late: {w.text_en(ZoneInfo(school.timezone))}", file=sys.stderr)
+                    print("nothing queued: send as urgent (--urgent --urgent-category ID, 000 §5.1) or queue anyway "
+                          "(--accept-late)", file=sys.stderr)
+                    return 3
+            report = queue_messages(store, school, plan, messages, client, now=now,
+                                    library=library, urgent=args.urgent, urgent_category=args.urgent_category)
     for d in report.deliveries:
         extra = f" due {d.due_at}" if d.status in ("queued", "would_queue") else ""
         extra += f" ({d.error})" if d.error else ""
         print(f"{d.chat_key} part {d.part}/{d.parts}: {d.status}{' URGENT' if d.urgent else ''}{extra}")
     for key, chat_id in report.resolved_chat_ids.items():
         print(f"resolved chat_id {chat_id} for {key}: add it to the school's chats")
-    counts = {s: report.count(s) for s in ("sent", "queued", "failed", "skipped", "would_send", "would_queue")}
+    counts = {s: report.count(s) for s in ("sent", "queued", "retry", "failed", "skipped", "would_send",
+                                           "would_queue")}
     print(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v) or "nothing to send")
     if client.dry_run:
         print(f"dry run: nothing left this machine ({len(client.recorded)} request(s) recorded); add --send to send")
     return 1 if report.count("failed") else 0
+
+
+def cmd_readiness(args: argparse.Namespace) -> int:
+    """Print the readiness board; --survey-out writes the curators' workbook, --survey-in reads it back into
+    --out (a school JSON). Exit 0 all classes ready, 1 some not ready, 2 bad input."""
+    from planner.school.readiness import read_survey, readiness_board, write_survey
+
+    school = _load(args).school
+    if args.survey_out:
+        write_survey(school, Path(args.survey_out))
+        print(f"wrote the survey workbook {args.survey_out} ({len(school.classes)} class sheets and «Учителя»)")
+    if args.survey_in:
+        if not args.out:
+            raise InputError("--survey-in needs --out SCHOOL.json", "для --survey-in укажите --out ШКОЛА.json")
+        school = read_survey(school, Path(args.survey_in), now=_moment(args.now, school.timezone),
+                             entered_by=args.by or "")
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.tmp")
+        tmp.write_text(school.to_json(), encoding="utf-8")
+        tmp.replace(out)
+        print(f"read {args.survey_in}; wrote {out}")
+    board = readiness_board(school)
+    for line in (board.lines_ru() if args.lang == "ru" else board.lines_en()):
+        print(line)
+    stale = [c.class_id for c in board.classes if c.ready != c.flags_ready]
+    if stale:
+        print(("флажки готовности, которые читает планировщик, расходятся с доской у классов: " if args.lang == "ru"
+               else "the readiness flags the planner reads differ from the board for: ") + ", ".join(stale))
+    return 0 if board.ready_count == len(board.classes) else 1
 
 
 def cmd_epos(args: argparse.Namespace) -> int:
@@ -377,7 +423,11 @@ def _add_messages_and_epos(sub) -> None:
     m.add_argument("--send-due", action="store_true", help="send the queued messages whose time has come (cron)")
     m.add_argument("--data-dir", help="data directory (default: $PLANNER_DATA_DIR or ./data)")
     m.add_argument("--send", action="store_true", help="really send (default: dry run, nothing leaves the machine)")
-    m.add_argument("--urgent", action="store_true", help="send now even outside business hours (recorded as urgent)")
+    m.add_argument("--urgent", action="store_true", help="send now even outside business hours (recorded as urgent, "
+                                                         "needs --urgent-category)")
+    m.add_argument("--urgent-category", help="the emergency (000 §5.1): life_health, emergency or the school's own")
+    m.add_argument("--accept-late", action="store_true",
+                   help="queue even when delivery would come after the first lesson announced (else exit 3)")
     m.add_argument("--token-file", help="file holding the bot token (default: $MAX_BOT_TOKEN)")
     m.add_argument("--api-base", help="MAX Bot API base URL (default https://platform-api2.max.ru)")
     m.add_argument("--ca-bundle", help="CA bundle file with the Russian Trusted Root CA")
@@ -385,9 +435,24 @@ def _add_messages_and_epos(sub) -> None:
     m.add_argument("--preview", action="store_true", help="print every message part")
     m.add_argument("--teachers-chat-link", help="invite link of the teachers' chat")
     m.add_argument("--teachers-chat-id", help="chat_id of the teachers' chat")
+    m.add_argument("--previous", help="the plan published before this re-plan: only changed days, only to the "
+                                      "chats they affect")
+    m.add_argument("--personal", action="store_true",
+                   help="also a personal message to each teacher with a MAX dialog (teachers.max_chat_id)")
     m.add_argument("--feed-links", help="JSON file: class id (or \"teachers\") -> calendar feed URL")
     m.add_argument("--policy", help="a school policy TOML file (norm values, e.g. business hours)")
     m.set_defaults(func=cmd_messages)
+
+    rd = sub.add_parser("readiness", parents=[SOURCE_OPTIONS], help="the readiness board (004 §3.3); --survey-out/--survey-in: the curators' "
+                                          "survey workbook (exit 0 all ready, 1 some not, 2 bad input)")
+    rd.add_argument("source", help="a CSV folder, an XLSX workbook or a school JSON file")
+    rd.add_argument("--survey-out", help="write the survey workbook (.xlsx) to fill in")
+    rd.add_argument("--survey-in", help="read a filled survey workbook back (needs --out)")
+    rd.add_argument("--out", help="the school JSON to write after --survey-in")
+    rd.add_argument("--by", help="who entered the survey, where a row leaves «Кто заполнил» empty")
+    rd.add_argument("--now", help="the date-time recorded where a row leaves «Дата» empty (default: now)")
+    rd.add_argument("--lang", choices=("en", "ru"), default="ru")
+    rd.set_defaults(func=cmd_readiness)
 
     e = sub.add_parser("epos", parents=[SOURCE_OPTIONS], help="write the e-journal hand-off workbook (sheets «Уроки», «Журнал замен»)")
     e.add_argument("source")

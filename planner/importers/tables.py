@@ -39,20 +39,27 @@ TABLES: tuple[Table, ...] = (
                       "another valid_from/valid_to form a dated variant (1st grade: Sep–Dec and Jan–May)."),
     Table("classes", ("id", "name", "grade", "course", "age_min", "age_max", "students", "shift", "week_days",
                       "bell_schedule", "ovz", "pc", "laptop", "tablet", "phone", "none", "chats_exist",
-                      "members_joined", "devices_confirmed", "test_call_done"),
+                      "members_joined", "devices_confirmed", "test_call_done", "refusals", "curator"),
           ("id", "name", "age_min", "age_max", "students", "bell_schedule"),
           description="Classes (grade 1–11) or college groups (course), with the anonymous device survey and "
                       "readiness flags."),
     Table("groups", ("id", "class_id", "name", "students", "division"), ("id", "class_id", "name", "students"),
           optional_file=True, description="Subgroups of a class (language, gender, profile)."),
-    Table("teachers", ("id", "name", "subjects", "unavailable"), ("id", "name"),
+    Table("teachers", ("id", "name", "subjects", "unavailable", "contact", "max_chat_id"), ("id", "name"),
           description="Teachers; subjects are subject ids; unavailable lists weekdays ('6') or day:period ('1:7')."),
     Table("subjects", ("id", "name", "norm_key", "activity"), ("id", "name"),
           description="Subjects with their difficulty-scale key (constraints/) and activity: lesson or "
                       "extracurricular."),
     Table("rooms", ("id", "name"), ("id",), optional_file=True, description="Rooms."),
-    Table("chats", ("class_id", "subject_id", "invite_link", "chat_id"), ("class_id", "invite_link"),
-          optional_file=True, description="MAX/Sferum chat invite links per class (subject empty) or class × subject."),
+    Table("chats", ("class_id", "subject_id", "invite_link", "chat_id", "kind", "group_id", "admin"), ("invite_link",),
+          optional_file=True, description="The chat registry: MAX/Sferum chat invite links per class (subject empty), "
+                                          "class × subject (× group), the class's parents, the teachers' room and the "
+                                          "curators (kind; the last two without a class)."),
+    Table("responsible", ("role", "name", "contact", "teacher_id"), ("role", "name"), optional_file=True,
+          description="Responsible persons (annex 1 of 003): deputy_teaching, deputy_upbringing, platform_admin, "
+                      "with contacts families are given when a call does not work."),
+    Table("allowed_domains", ("domain", "allowed_by", "reason", "at"), ("domain", "allowed_by"), optional_file=True,
+          description="Link domains the school allows besides MAX/Sferum (000 §2.2), with who allowed them."),
     Table("versions", ("id", "name", "valid_from", "valid_to", "classes"), ("id", "valid_from", "valid_to"),
           description="Dated versions of the regular timetable; classes empty = all classes."),
     Table("lessons", ("id", "version", "classes", "groups", "teachers", "rooms", "subject", "day", "period",

@@ -20,6 +20,7 @@ from planner.importers.bounds import check_csv_folder, check_frame, check_xlsx_z
 from planner.importers.tables import TABLES, TABLES_BY_NAME, Table
 from planner.school.integrity import ImportWarning, check_school, find_problems
 from planner.school.model import (
+    AllowedDomain, ChannelPolicy, ResponsiblePerson,
     BellSchedule, BellVariant, ChatLink, DeviceCounts, Holiday, Lesson, Period, Readiness, Room, School,
     SchoolCalendar, StudentClass, SubGroup, Subject, Teacher, TimetableVersion, TransferredDay, Unavailability,
 )
@@ -265,7 +266,8 @@ def school_from_frames(frames: Frames, where: Callable[[str], str], source: str)
     for _, r in rows["classes"]:
         cid = r.get("id")
         class_ids.add(cid)
-        devices = r.build(DeviceCounts, **{d: r.get(d, p_int, 0) for d in ("pc", "laptop", "tablet", "phone", "none")})
+        devices = r.build(DeviceCounts, **{d: r.get(d, p_int, 0) for d in ("pc", "laptop", "tablet", "phone", "none",
+                                                                          "refusals")})
         readiness = r.build(Readiness, **{f: r.get(f, p_bool, False) for f in
                                           ("chats_exist", "members_joined", "devices_confirmed", "test_call_done")})
         classes.append(r.build(
@@ -273,19 +275,26 @@ def school_from_frames(frames: Frames, where: Callable[[str], str], source: str)
             course=r.get("course", p_opt_int), age_min=r.get("age_min", p_int), age_max=r.get("age_max", p_int),
             students=r.get("students", p_int), shift=r.get("shift", p_int, 1), week_days=r.get("week_days", p_int, 5),
             bell_schedule=r.get("bell_schedule"), ovz=r.get("ovz", p_bool, False), groups=groups_by_class.get(cid, []),
-            devices=devices, readiness=readiness))
+            devices=devices, readiness=readiness, curator=r.get("curator", p_opt)))
     for row_no, r in rows["groups"]:
         if r.get("class_id") not in class_ids:
             raise InputError(f"unknown class '{r.get('class_id')}'", f"неизвестный класс «{r.get('class_id')}»",
                              Location(file=r.file, row=row_no, field="class_id"))
 
     teachers = [r.build(Teacher, id=r.get("id"), name=r.get("name"), subjects=r.get("subjects", p_list, []),
-                        unavailable=r.get("unavailable", p_unavailable, [])) for _, r in rows["teachers"]]
+                        unavailable=r.get("unavailable", p_unavailable, []), contact=r.get("contact") or "",
+                        max_chat_id=r.get("max_chat_id", p_opt))
+                for _, r in rows["teachers"]]
     subjects = [r.build(Subject, id=r.get("id"), name=r.get("name"), norm_key=r.get("norm_key", p_opt),
                         activity=r.get("activity") or "lesson") for _, r in rows["subjects"]]
     rooms = [r.build(Room, id=r.get("id"), name=r.get("name") or "") for _, r in rows["rooms"]]
-    chats = [r.build(ChatLink, class_id=r.get("class_id"), subject_id=r.get("subject_id", p_opt),
-                     invite_link=r.get("invite_link"), chat_id=r.get("chat_id", p_opt)) for _, r in rows["chats"]]
+    chats = [r.build(ChatLink, class_id=r.get("class_id", p_opt), subject_id=r.get("subject_id", p_opt),
+                     invite_link=r.get("invite_link"), chat_id=r.get("chat_id", p_opt), kind=r.get("kind", p_opt),
+                     group_id=r.get("group_id", p_opt), admin=r.get("admin", p_opt)) for _, r in rows["chats"]]
+    responsible = [r.build(ResponsiblePerson, role=r.get("role"), name=r.get("name"), contact=r.get("contact") or "",
+                           teacher_id=r.get("teacher_id", p_opt)) for _, r in rows["responsible"]]
+    allowed = [r.build(AllowedDomain, domain=r.get("domain").strip().lower(), allowed_by=r.get("allowed_by"),
+                       reason=r.get("reason") or "", at=r.get("at", p_opt_date)) for _, r in rows["allowed_domains"]]
     versions = [r.build(TimetableVersion, id=r.get("id"), name=r.get("name") or "",
                         valid_from=r.get("valid_from", p_date), valid_to=r.get("valid_to", p_date),
                         classes=r.get("classes", p_list, [])) for _, r in rows["versions"]]
@@ -297,13 +306,14 @@ def school_from_frames(frames: Frames, where: Callable[[str], str], source: str)
 
     school = s.build(School, id=s.get("id"), name=s.get("name"), kind=s.get("kind") or "school",
                      timezone=s.get("timezone"), calendar=calendar, bell_schedules=bell_schedules, classes=classes,
-                     teachers=teachers, subjects=subjects, rooms=rooms, chats=chats, versions=versions, lessons=lessons)
+                     teachers=teachers, subjects=subjects, rooms=rooms, chats=chats, versions=versions, lessons=lessons,
+                     responsible=responsible, channel_policy=ChannelPolicy(allowed_domains=allowed))
 
     problems = find_problems(school)
     if problems:
         p = problems[0]
         row_files = {"classes": "classes", "teachers": "teachers", "subjects": "subjects", "rooms": "rooms",
-                     "versions": "versions", "lessons": "lessons", "chats": "chats"}
+                     "versions": "versions", "lessons": "lessons", "chats": "chats", "responsible": "responsible"}
         table = row_files.get(p.collection)
         if table is not None:
             # element index → CSV row: skip blank lines the same way the reader did
@@ -350,20 +360,27 @@ def frames_from_school(school: School) -> Frames:
                      "course": "" if c.course is None else str(c.course), "age_min": str(c.age_min),
                      "age_max": str(c.age_max), "students": str(c.students), "shift": str(c.shift),
                      "week_days": str(c.week_days), "bell_schedule": c.bell_schedule, "ovz": _b(c.ovz),
-                     **{d: str(getattr(c.devices, d)) for d in ("pc", "laptop", "tablet", "phone", "none")},
+                     **{d: str(getattr(c.devices, d)) for d in ("pc", "laptop", "tablet", "phone", "none",
+                                                                "refusals")},
                      **{f: _b(getattr(c.readiness, f)) for f in ("chats_exist", "members_joined", "devices_confirmed",
-                                                                 "test_call_done")}}
+                                                                 "test_call_done")}, "curator": c.curator or ""}
                     for c in school.classes],
         "groups": [{"id": g.id, "class_id": c.id, "name": g.name, "students": str(g.students), "division": g.division}
                    for c in school.classes for g in c.groups],
         "teachers": [{"id": t.id, "name": t.name, "subjects": _j(t.subjects),
                       "unavailable": _j(f"{u.day}" if u.period is None else f"{u.day}:{u.period}"
-                                        for u in t.unavailable)} for t in school.teachers],
+                                        for u in t.unavailable), "contact": t.contact,
+                      "max_chat_id": t.max_chat_id or ""} for t in school.teachers],
         "subjects": [{"id": s.id, "name": s.name, "norm_key": s.norm_key or "", "activity": s.activity.value}
                      for s in school.subjects],
         "rooms": [{"id": r.id, "name": r.name} for r in school.rooms],
-        "chats": [{"class_id": ch.class_id, "subject_id": ch.subject_id or "", "invite_link": ch.invite_link,
-                   "chat_id": ch.chat_id or ""} for ch in school.chats],
+        "chats": [{"class_id": ch.class_id or "", "subject_id": ch.subject_id or "", "invite_link": ch.invite_link,
+                   "chat_id": ch.chat_id or "", "kind": ch.kind.value if ch.kind else "", "group_id": ch.group_id or "",
+                   "admin": ch.admin or ""} for ch in school.chats],
+        "responsible": [{"role": r.role.value, "name": r.name, "contact": r.contact, "teacher_id": r.teacher_id or ""}
+                        for r in school.responsible],
+        "allowed_domains": [{"domain": d.domain, "allowed_by": d.allowed_by, "reason": d.reason, "at": _d(d.at)}
+                            for d in school.channel_policy.allowed_domains],
         "versions": [{"id": v.id, "name": v.name, "valid_from": _d(v.valid_from), "valid_to": _d(v.valid_to),
                       "classes": _j(v.classes)} for v in school.versions],
         "lessons": [{"id": le.id, "version": le.version, "classes": _j(le.classes), "groups": _j(le.groups),
@@ -371,15 +388,23 @@ def frames_from_school(school: School) -> Frames:
                      "period": str(le.period), "duration": str(le.duration), "weeks": le.weeks.value}
                     for le in school.lessons],
     }
-    return {t.name: pd.DataFrame(data[t.name], columns=list(t.columns), dtype=str) for t in TABLES}
+    return {t.name: pd.DataFrame(data[t.name], columns=list(t.columns), dtype=str) for t in TABLES
+            if data[t.name] or t.name not in _WRITTEN_WHEN_FILLED}
+
+
+# Tables added with the chat registry and roles: written only when the school has rows for them.
+_WRITTEN_WHEN_FILLED = ("responsible", "allowed_domains")
 
 
 def write_csv_folder(school: School, folder: Path) -> None:
     """Write every table atomically (each file replaced whole, never half-written)."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name, df in frames_from_school(school).items():
-        _atomic_write(folder / TABLES_BY_NAME[name].file_name,
-                      csv_frame(df).to_csv(index=False, lineterminator="\n").encode())
+    frames = frames_from_school(school)
+    for name, df in frames.items():
+        _atomic_write(folder / TABLES_BY_NAME[name].file_name, csv_frame(df).to_csv(index=False, lineterminator="\n").encode())
+    for name in _WRITTEN_WHEN_FILLED:  # emptied since the last write: no stale rows come back on the next read
+        if name not in frames:
+            (folder / TABLES_BY_NAME[name].file_name).unlink(missing_ok=True)
 
 
 _XLSX_STAMP = (2026, 9, 1, 0, 0, 0)  # fixed times inside the workbook: the same school gives the same bytes
@@ -388,7 +413,7 @@ _XLSX_STAMP = (2026, 9, 1, 0, 0, 0)  # fixed times inside the workbook: the same
 def write_xlsx(school: School, path: Path) -> None:
     """Write the school's workbook atomically and reproducibly (fixed document and zip-entry timestamps)."""
     frames = frames_from_school(school)
-    write_xlsx_frames(path, {t.name: frames[t.name] for t in TABLES})
+    write_xlsx_frames(path, {t.name: frames[t.name] for t in TABLES if t.name in frames})
 
 
 def write_xlsx_frames(path: Path, sheets: dict[str, pd.DataFrame]) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import secrets
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,7 +28,7 @@ from planner.school.model import School
 from planner.storage import Store
 
 from . import ics
-from .events import CANCELLED, FeedEvent, FeedItem, events_from_plan, regular_events
+from .events import CANCELLED, LINK_LINE, FeedEvent, FeedItem, events_from_plan, regular_events
 from .tokens import TOKEN_RE, FeedToken, TokenStore, hash_token
 
 DAYS_BACK = 7
@@ -313,12 +313,37 @@ class FeedRenderer:
 
     def render(self, state: FeedState, spec: FeedSpec, today: date) -> RenderedFeed:
         items = feed_items(state, spec, today)
+        if spec.kind in ("class", "family"):
+            items = [shared_view(i, state.school) for i in items]
         name, description = feed_title(spec, state.school)
         shell = ics.calendar_shell(name, description, spec.feed_uid or f"feed-{spec.kind}-{spec.subject_id}",
                                    state.school.timezone, today)
         body = ics.assemble(ics.shell_bytes(shell), [self.events.get(i) for i in items])
         modified = max((i.changed_at for i in items), default=state.regular_stamp)
         return RenderedFeed(body, modified, len(items))
+
+
+SHARED_LINK_TEXT = "звонок в чате класса в MAX (ссылку даёт учитель или куратор)"
+
+
+def shared_view(item: FeedItem, school: School) -> FeedItem:
+    """An item as class and family feeds show it. Those feeds are made to be shared, so by default they carry no
+    chat invite links (the regulations ask to keep invite links from spreading; teacher feeds keep them); the
+    school's channel policy can put the links back and can leave teachers' names out."""
+    policy = school.channel_policy
+    ev = item.event
+    lines = ev.description.split("\n")
+    update: dict = {}
+    if not policy.links_in_family_feeds and (ev.link or any(ln.startswith(("Чат класса: ", LINK_LINE))
+                                                            for ln in lines)):
+        lines = [LINK_LINE + SHARED_LINK_TEXT if ln.startswith(LINK_LINE) else ln for ln in lines
+                 if not ln.startswith("Чат класса: ")]
+        update.update(link=None, location=SHARED_LINK_TEXT if ev.kind == "live" else ev.location)
+    if not policy.teacher_names_in_family_feeds:
+        lines = [ln for ln in lines if not ln.startswith(("Учитель: ", "По расписанию вёл(а): "))]
+    if not update and lines == ev.description.split("\n"):
+        return item
+    return replace(item, event=replace(ev, description="\n".join(lines), **update))
 
 
 def today_at(state: FeedState, now: datetime) -> date:

@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from planner.errors import InputError, Location
+from planner.school.channels import link_refusal
 from planner.school.model import Activity, School, WeekMask
 
 
@@ -77,14 +78,25 @@ def find_problems(school: School) -> list[Problem]:
             if s not in subject_ids:
                 unknown("teachers", i, "subjects", "subject", "предмет", s)
     for i, ch in enumerate(school.chats):
-        if ch.class_id not in class_ids:
+        if ch.class_id is not None and ch.class_id not in class_ids:
             unknown("chats", i, "class_id", "class", "класс", ch.class_id)
         if ch.subject_id is not None and ch.subject_id not in subject_ids:
             unknown("chats", i, "subject_id", "subject", "предмет", ch.subject_id)
+        if ch.admin is not None and ch.admin not in teacher_ids:
+            unknown("chats", i, "admin", "teacher", "учитель", ch.admin)
         if ch.group_id is not None and ch.class_id in class_ids and \
                 ch.group_id not in {g.id for g in school.class_by_id(ch.class_id).groups}:
             problems.append(Problem("chats", i, "group_id", f"unknown group '{ch.group_id}' of class '{ch.class_id}'",
                                     f"у класса «{ch.class_id}» нет группы «{ch.group_id}»"))
+        refusal = link_refusal(ch.invite_link, school.channel_policy)
+        if refusal is not None:
+            problems.append(Problem("chats", i, "invite_link", refusal.message_en, refusal.message_ru))
+    for i, c in enumerate(school.classes):
+        if c.curator is not None and c.curator not in teacher_ids:
+            unknown("classes", i, "curator", "teacher", "учитель", c.curator)
+    for i, r in enumerate(school.responsible):
+        if r.teacher_id is not None and r.teacher_id not in teacher_ids:
+            unknown("responsible", i, "teacher_id", "teacher", "учитель", r.teacher_id)
     for i, v in enumerate(school.versions):
         for cid in v.classes:
             if cid not in class_ids:

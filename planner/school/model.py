@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, time
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Literal
 
@@ -180,17 +180,40 @@ class DeviceCounts(_Model):
     tablet: int = Field(0, ge=0, le=MAX_STUDENTS)
     phone: int = Field(0, ge=0, le=MAX_STUDENTS)
     none: int = Field(0, ge=0, le=MAX_STUDENTS)
+    refusals: int = Field(0, ge=0, le=MAX_STUDENTS)  # written refusals of distance lessons (alternative track); not in `total`
+    surveyed_by: str = ""  # who entered the counts (name typed, until accounts exist)
+    surveyed_at: datetime | None = None
 
     @property
     def total(self) -> int:
         return self.pc + self.laptop + self.tablet + self.phone + self.none
 
 
+class Mark(_Model):
+    """Who recorded a readiness item (the name entered, until accounts exist) and when."""
+
+    by: str = ""
+    at: datetime | None = None
+    note: str = ""
+
+
+class MembersJoined(Mark):
+    """How many pupils and parents have joined the class's chats (regulation on Sferum use, section 3.3)."""
+
+    pupils: int = Field(0, ge=0)
+    parents: int = Field(0, ge=0)
+
+
 class Readiness(_Model):
+    """A class's readiness for distance lessons (004 §3.3). The four flags are what the planner reads; the
+    readiness workflow (planner.school.readiness) records the detail behind them and sets the flags."""
+
     chats_exist: bool = False
     members_joined: bool = False
     devices_confirmed: bool = False
     test_call_done: bool = False
+    members: MembersJoined | None = None
+    test_call: Mark | None = None  # the test call held in the class's chats: who, when
 
     @property
     def ready(self) -> bool:
@@ -223,6 +246,7 @@ class StudentClass(_Model):
     groups: list[SubGroup] = []
     devices: DeviceCounts = DeviceCounts()
     readiness: Readiness = Readiness()
+    curator: str | None = None  # teacher id of the class teacher (классный руководитель / куратор)
 
     @model_validator(mode="after")
     def _grade_or_course(self) -> "StudentClass":
@@ -273,11 +297,29 @@ class Unavailability(_Model):
     period: int | None = None  # None = the whole day
 
 
+class TeacherReadiness(_Model):
+    """Can the teacher teach from home (004 §3.3: device, headset, camera, internet) and was a test call held."""
+
+    device: bool = False
+    headset: bool = False
+    camera: bool = False
+    internet: bool = False
+    test_call: Mark | None = None
+    checked: Mark | None = None  # who recorded the equipment and when
+
+    @property
+    def equipped(self) -> bool:
+        return self.device and self.headset and self.camera and self.internet
+
+
 class Teacher(_Model):
     id: str
     name: str
     subjects: list[str] = []
     unavailable: list[Unavailability] = []
+    contact: str = ""  # work phone or e-mail given to families
+    max_chat_id: str | None = None  # the bot's dialog with the teacher in MAX (personal messages)
+    readiness: TeacherReadiness = TeacherReadiness()
 
     def available(self, day: int, period: int) -> bool:
         return not any(u.day == day and (u.period is None or u.period == period) for u in self.unavailable)
@@ -295,27 +337,45 @@ class Room(_Model):
     name: str = ""
 
 
-class ChatLink(_Model):
-    """A MAX/Sferum chat of a class (subject None), of a class × subject, or of one group of the class (× subject).
-    A chat holds one call at a time, so groups meeting at the same time need chats of their own."""
+class ChatKind(StrEnum):
+    CLASS = "class"  # the class's pupils
+    PARENTS = "parents"  # the class's families
+    SUBJECT = "subject"  # class × subject (× group): the lesson calls happen here
+    TEACHERS = "teachers"  # the teachers' room (школа-wide)
+    CURATORS = "curators"  # class teachers / curators
 
-    class_id: str
+
+CLASS_CHAT_KINDS = (ChatKind.CLASS, ChatKind.PARENTS, ChatKind.SUBJECT)
+
+
+class ChatLink(_Model):
+    """A MAX/Sferum chat of the registry: a class chat (subject None), a class × subject (× group) chat, the
+    parents' chat of a class, the teachers' room or the curators' chat (the last two without a class)."""
+
+    class_id: str | None = None
     subject_id: str | None = None
     invite_link: str
     chat_id: str | None = None  # known once the bot has joined
-    group_id: str | None = None  # a group of the class (groups.csv id)
+    kind: ChatKind | None = None  # None: subject when subject_id is set, else class (files before the registry)
+    group_id: str | None = None  # a group of the class (groups.csv id): a group's own chat
+    admin: str | None = None  # teacher id of the chat's administrator (004 §3.3: a subject teacher)
 
     @model_serializer(mode="wrap")
-    def _omit_no_group(self, handler):
-        """Entries without a group serialise as before (school files and fingerprints stay unchanged)."""
+    def _omit_unset(self, handler):
+        """Entries without a kind, group or admin serialise as before (school files and fingerprints unchanged)."""
         data = handler(self)
-        if isinstance(data, dict) and data.get("group_id") is None:
-            data.pop("group_id", None)
+        if isinstance(data, dict):
+            for key in ("group_id", "kind", "admin"):
+                if data.get(key) is None:
+                    data.pop(key, None)
         return data
 
     def serves(self, class_id: str, subject_id: str, groups: tuple[str, ...] | list[str]) -> int | None:
         """How specifically this chat serves a lesson of the class's subject and groups (3: subject and group,
-        2: subject, 1: group, 0: the class's chat), or None when it does not serve it."""
+        2: subject, 1: group, 0: the class's chat), or None when it does not serve it (parents', teachers' and
+        curators' chats never hold lessons)."""
+        if self.chat_kind not in (ChatKind.CLASS, ChatKind.SUBJECT):
+            return None
         if self.class_id != class_id or (self.subject_id is not None and self.subject_id != subject_id):
             return None
         if self.group_id is not None and self.group_id not in groups:
@@ -328,6 +388,71 @@ class ChatLink(_Model):
         from planner.school.links import check_link
 
         return check_link(v.strip())
+    @model_validator(mode="after")
+    def _kind(self) -> "ChatLink":
+        kind = self.chat_kind
+        if kind in CLASS_CHAT_KINDS and not self.class_id:
+            raise ValueError(f"a {kind.value} chat needs a class_id")
+        if kind == ChatKind.SUBJECT and not self.subject_id:
+            raise ValueError("a subject chat needs a subject_id")
+        if kind not in CLASS_CHAT_KINDS and (self.class_id or self.subject_id):
+            raise ValueError(f"the {kind.value} chat belongs to no class or subject")
+        return self
+
+    @property
+    def chat_kind(self) -> ChatKind:
+        if self.kind is not None:
+            return self.kind
+        return ChatKind.SUBJECT if self.subject_id else ChatKind.CLASS
+
+
+class ResponsibleRole(StrEnum):
+    """Annex 1 of the regulation on interaction services (003): persons responsible for the technologies."""
+
+    DEPUTY_TEACHING = "deputy_teaching"  # заместитель директора по учебной работе
+    DEPUTY_UPBRINGING = "deputy_upbringing"  # заместитель директора по воспитательной работе
+    PLATFORM_ADMIN = "platform_admin"  # администратор ИКОП «Сферум»
+
+
+ROLE_RU = {ResponsibleRole.DEPUTY_TEACHING: "заместитель директора по учебной работе",
+           ResponsibleRole.DEPUTY_UPBRINGING: "заместитель директора по воспитательной работе",
+           ResponsibleRole.PLATFORM_ADMIN: "администратор Сферума (MAX)"}
+
+
+class ResponsiblePerson(_Model):
+    role: ResponsibleRole
+    name: str
+    contact: str = ""  # work phone or e-mail
+    teacher_id: str | None = None
+
+
+class AllowedDomain(_Model):
+    """A link domain the school allows besides MAX/Sferum, recorded with who allowed it and why."""
+
+    domain: str
+    allowed_by: str
+    reason: str = ""
+    at: date | None = None
+
+
+class UrgentCategory(_Model):
+    """An emergency that lets a message go outside business hours, added by the school (000 §5.1)."""
+
+    id: str
+    name: str
+    added_by: str
+    reason: str = ""
+
+
+class ChannelPolicy(_Model):
+    """The school's own choices on channels and messages (its local act)."""
+
+    allowed_domains: list[AllowedDomain] = []
+    urgent_categories: list[UrgentCategory] = []
+    links_in_family_feeds: bool = False  # invite links in class and family feeds (teacher feeds keep them)
+    teacher_names_in_family_feeds: bool = True
+    # the school's rule for a ready class: readiness items required (planner.school.readiness.ITEMS); empty = all
+    readiness_items: list[str] = []
 
 
 # ---------------------------------------------------------------- timetable
@@ -399,6 +524,8 @@ class School(_Model):
     subjects: list[Subject]
     rooms: list[Room] = []
     chats: list[ChatLink] = []
+    responsible: list[ResponsiblePerson] = []
+    channel_policy: ChannelPolicy = ChannelPolicy()
     versions: list[TimetableVersion]
     lessons: list[Lesson]
     incomplete: IncompleteTimetable | None = None  # lessons of the source timetable that have no place

@@ -248,3 +248,14 @@ def history_frame(school: School, pubs: list[dict]) -> pd.DataFrame:
 
 def plan_is_current(school: School, plan: Plan) -> bool:
     return plan_belongs_to(plan, school)
+
+
+def urgent_category_select(container, school):
+    """The emergency category an urgent message needs (000 §5.1, plus the school's own), or None."""
+    from planner.school.channels import urgent_choices
+
+    choices = urgent_choices(school.channel_policy)
+    picked = container.selectbox("Категория (п. 5.1: вне рабочего времени — только экстренные)",
+                                 [None, *choices], key="msg_urgent_category",
+                                 format_func=lambda c: "— выберите —" if c is None else f"{c.name} ({c.source})")
+    return picked.id if picked else None

@@ -149,6 +149,10 @@ def test_the_message_preview_names_3A_and_queueing_is_a_dry_run(page, monkeypatc
     assert "3А — дистанционное обучение" in preview and "Причина: карантин." in preview
     assert page.checkbox(key="msg_dry").value is True and page.checkbox(key="msg_dry").disabled
     page.checkbox(key="msg_urgent").check().run()
+    page.button(key="msg_queue").click().run()  # urgent without an emergency category (000 §5.1): refused
+    assert any("категорию" in e.value and "5.1" in e.value for e in page.error)
+    category = page.selectbox(key="msg_urgent_category")
+    category.select_index(next(i for i, o in enumerate(category.options) if o.startswith("ЧС"))).run()
     page.button(key="msg_queue").click().run()
     assert not page.exception, page.exception
     assert any("Пробный прогон: ничего не отправлено" in s.value for s in page.success)

@@ -97,7 +97,29 @@ def test_shared_bytes_equal_a_naive_build(tmp_path, school, plan01):
         shared = FeedRenderer().render(state, spec, today).body
         name, desc = feeds_mod.feed_title(spec, school)
         shell = ics.calendar_shell(name, desc, spec.feed_uid, school.timezone, today)
-        assert shared == ics.render_naive(shell, feed_items(state, spec, today))
+        items = feed_items(state, spec, today)
+        if spec.kind in ("class", "family"):
+            items = [feeds_mod.shared_view(i, school) for i in items]
+        assert shared == ics.render_naive(shell, items)
+
+
+def test_class_feeds_leave_invite_links_out_by_default_and_teacher_feeds_keep_them(tmp_path, school, plan01):
+    store, _ = _publish(tmp_path, school, plan01)
+    state = load_state(store, school.id)
+    today = NOW.date()
+    links = {o.link for o in plan01.occurrences if o.class_id == "7A" and o.link}
+    assert links
+    cls = FeedRenderer().render(state, FeedSpec("class", "7A", "7A", feed_uid="c"), today).body.decode()
+    assert "max.ru" not in cls and "Учитель:" in cls and "MAX" in cls
+    teacher_id = next(t for o in plan01.occurrences if o.class_id == "7A" and o.link for t in o.teachers)
+    tfeed = FeedRenderer().render(state, FeedSpec("teacher", teacher_id, feed_uid="t"), today).body.decode()
+    assert "max.ru/join/" in tfeed.replace("\r\n ", "")
+    policy = school.channel_policy.model_copy(update={"links_in_family_feeds": True,
+                                                      "teacher_names_in_family_feeds": False})
+    shared = state.school.model_copy(update={"channel_policy": policy})
+    state2 = feeds_mod.FeedState(shared, state.items, state.covered, state.regular_stamp, state.version)
+    cls2 = FeedRenderer().render(state2, FeedSpec("class", "7A", "7A", feed_uid="c"), today).body.decode()
+    assert "max.ru/join/" in cls2.replace("\r\n ", "") and "Учитель:" not in cls2
 
 
 def test_republishing_an_unchanged_plan_changes_no_byte(tmp_path, school, plan01, library):
@@ -267,6 +289,7 @@ def test_feeds_hold_only_class_subject_teacher_and_link_data(tmp_path, school, p
         "самоподготовка отменён самостоятельно ч ОТМЕНЁН Урок по обычному расписанию Видеозвонок",
         "Уроки Все все уроки администрация уроки учителя класса школы Календарь обновляется не чаще раза в час",
         "раз в часа срочные изменения приходят в чат класса в",
+        feeds_mod.SHARED_LINK_TEXT,
     ]))
     for f in (tmp_path / "feeds").glob("*.ics"):
         text = f.read_bytes().decode("utf-8").replace("\r\n ", "")
