@@ -37,11 +37,11 @@ DELIVERY_RU = {"sent": "отправлено", "queued": "в очереди", "f
 # ---------------------------------------------------------------- settings
 
 
-def public_base_url(environ: Mapping[str, str] | None = None) -> str:
-    """The address feed links are built on: env PLANNER_PUBLIC_URL, else the page's own local address
-    (http://localhost:<PLANNER_PORT, default 8501>)."""
+def public_base_url(environ: Mapping[str, str] | None = None, saved: str | None = None) -> str:
+    """The address feed links are built on: env PLANNER_PUBLIC_URL, else the address saved on the «Настройки»
+    page (`saved`), else the page's own local address (http://localhost:<PLANNER_PORT, default 8501>)."""
     env = os.environ if environ is None else environ
-    given = (env.get(PUBLIC_URL_ENV) or "").strip().rstrip("/")
+    given = (env.get(PUBLIC_URL_ENV) or "").strip().rstrip("/") or (saved or "").strip().rstrip("/")
     port = (env.get("PLANNER_PORT") or "").strip()
     return given or (f"http://localhost:{port}" if port.isdigit() else DEFAULT_PUBLIC_URL)
 
