@@ -9,7 +9,8 @@ import streamlit as st
 from app_pages._shared import norm_library, require_school, store
 from planner.audit import audit_plan
 from planner.errors import InputError
-from planner.ui.labels import REASON_LABELS, STATUS_RU
+from planner.ui.labels import REASON_LABELS
+from planner.ui.view import local_time, status_words
 from planner.ui.plan_view import plan_diff, screen_frame, summary_frame, teacher_load
 from planner.ui.records import load_plan, plan_labels, plan_records, scenario_records
 
@@ -29,8 +30,8 @@ for r in records:
     plans = plan_records(s, school.id, r.id)
     rows.append({"Сценарий": p["name"], "Причина": reasons.get(p["reason"], p["reason"]),
                  "С": p["start"], "По": p["end"], "Планов": len(plans),
-                 "Последний план": STATUS_RU.get(plans[0].columns.get("status"), "") if plans else "",
-                 "Изменён": r.updated_at[:16].replace("T", " "), "Версия": r.version})
+                 "Последний план": status_words(plans[0].columns.get("status")) if plans else "—",
+                 "Изменён": local_time(r.updated_at, school.timezone), "Версия": r.version})
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="sc_list")
 
 labels = plan_labels(s, school.id)
@@ -57,7 +58,7 @@ overview = []
 for lbl, p in plans.items():
     f = _findings(labels[lbl], version)
     summ = summary_frame(school, p)
-    overview.append({"План": short[lbl], "Статус": STATUS_RU.get(p.solver.status, p.solver.status),
+    overview.append({"План": short[lbl], "Статус": status_words(p.solver.status),
                      "Доля онлайн (средняя)": round(float(summ["Доля онлайн"].mean()), 2) if len(summ) else 0,
                      "Экран макс., мин": int(summ["Экран макс., мин"].max()) if len(summ) else 0,
                      "Новые нарушения": f.get("new", "—"), "Прежние нарушения": f.get("old", "—"),

@@ -12,7 +12,7 @@ import pandas as pd
 from planner.norms import NormLibrary
 from planner.plan.model import Occurrence, Plan
 from planner.school.model import WEEKDAY_NAMES_RU, School
-from planner.ui.labels import CHANGED_BORDER, MODE_COLOUR, MODE_ICON, MODE_RU, source_label
+from planner.ui.labels import ASYNC_RU, CHANGED_BORDER, MODE_COLOUR, MODE_ICON, MODE_RU, source_label
 
 
 @dataclass
@@ -21,6 +21,9 @@ class Grid:
     mode: pd.DataFrame  # same shape: the mode of the cell ("" for none; "mixed" for group halves differing)
     changed: pd.DataFrame  # same shape: bool, changed against the baseline (regular or published timetable)
     keys: pd.DataFrame  # same shape: list of "key#part" in the cell
+
+
+CHANGED_MARK = "✎"  # appended to a changed cell: the grid widget draws no cell borders
 
 
 def _hm(dt) -> str:
@@ -69,8 +72,6 @@ def plan_grid(school: School, plan: Plan, *, class_id: str | None = None, teache
     for o in occs:
         ref = o.regular_start or o.start
         row = f"{_hm(o.regular_start)}–{_hm(o.regular_end)}" if o.regular_start else _hm(o.start)
-        if teacher_id is not None and o.mode == "live" and o.start is not None:
-            ref, row = o.start, f"{_hm(o.start)}–{_hm(o.end)}"
         rows.setdefault(row, (ref.time() if ref else None,))
         col = f"{WEEKDAY_NAMES_RU[o.date.isoweekday()]} {o.date:%d.%m}"
         cols.setdefault(col, o.date)
@@ -89,9 +90,12 @@ def plan_grid(school: School, plan: Plan, *, class_id: str | None = None, teache
             if teacher_id is not None:
                 t += f" · {classes.get(o.class_id, o.class_id)}"
                 if teacher_id not in o.teachers:
-                    t += " — передан"
+                    others = [teachers.get(x, x) for x in o.teachers]
+                    t += f" — ведёт {', '.join(others)}" if others else " — без учителя"
             fmt.append(t)
         text.loc[row, col] = " / ".join(fmt)
+        if any(changed(o) for o in items):
+            text.loc[row, col] += f" {CHANGED_MARK}"
         modes = {o.mode.value for o in items}
         mode.loc[row, col] = modes.pop() if len(modes) == 1 else "mixed"
         chg.loc[row, col] = any(changed(o) for o in items)
@@ -166,7 +170,7 @@ def lesson_details(school: School, plan: Plan, key_part: str) -> dict:
         info["Гимнастика"] = ", ".join(f"через {g.offset_minutes} мин — {g.minutes} мин" for g in o.gymnastics)
     if o.async_work:
         a = o.async_work
-        info["Задание"] = (f"{a.kind}: с {a.window_start:%d.%m %H:%M} до {a.window_end:%d.%m %H:%M}, сдать до "
+        info["Задание"] = (f"{ASYNC_RU.get(str(getattr(a.kind, 'value', a.kind)), 'задание')}: с {a.window_start:%d.%m %H:%M} до {a.window_end:%d.%m %H:%M}, сдать до "
                            f"{a.deadline:%d.%m}, {a.work_minutes} мин")
     info["Причины"] = [r.text_ru for r in o.reasons]
     info["Изменён"] = changed(o)
