@@ -254,3 +254,54 @@ def history_frame(school: School, pubs: list[dict]) -> pd.DataFrame:
 
 def plan_is_current(school: School, plan: Plan) -> bool:
     return plan.school_fingerprint == school.fingerprint() and plan.school_id == school.id
+
+
+# ---------------------------------------------------------------- before anything leaves
+
+
+class _Rollback(Exception):
+    pass
+
+
+def publish_preview(store: Store, school: School, plan: Plan, now: datetime) -> dict:
+    """What «Опубликовать» would change, computed by the publication itself inside a transaction that is rolled
+    back (nothing is saved): events new / changed / cancelled, and the calendars (active links, with the ones
+    the publication would create) that carry them."""
+    try:
+        with store.transaction():
+            result = feeds.publish_plan(store, school, plan, now)
+            raise _Rollback(result)
+    except _Rollback as done:
+        result = done.args[0]
+    active = TokenStore(store).list(school.id)
+    have = {(t.kind, t.subject_id) for t in active}
+    wanted = {("admin", "admin")} | {("teacher", t.id) for t in school.teachers} | {("class", c.id)
+                                                                                 for c in school.classes}
+    return {"unchanged": result.unchanged, "created": len(result.created), "changed": len(result.changed),
+            "dropped": len(result.dropped), "calendars": len(active) + len(wanted - have)}
+
+
+def preview_text(p: dict) -> str:
+    if p["unchanged"]:
+        return "Этот план уже опубликован: календари не изменятся."
+    events = p["created"] + p["changed"] + p["dropped"]
+    from planner.ui.view import plural
+    return (f"Изменится {plural(events, 'событие', 'события', 'событий')} в "
+            f"{plural(p['calendars'], 'календаре', 'календарях', 'календарях')}: новых {p['created']}, "
+            f"изменённых {p['changed']}, отменённых {p['dropped']}. Семьи и учителя увидят изменения при "
+            "следующем обновлении календаря.")
+
+
+def messages_preview_text(messages: list[ChatMessage], dry_run: bool) -> str:
+    from planner.ui.view import plural
+    parts = sum(len(m.text_parts) for m in messages)
+    text = (f"{plural(parts, 'сообщение', 'сообщения', 'сообщений')} в "
+            f"{plural(len(messages), 'чат', 'чата', 'чатов')}")
+    return ("Пробный прогон: ничего не уйдёт; будет показано, что ушло бы — " if dry_run else "Уйдёт ") + text + "."
+
+
+def last_published_plan_id(store: Store, school_id: str) -> str | None:
+    """The id of the plan published last (what «Публикация» offers by default), or None."""
+    head = store.get("publication", feeds.head_id(school_id))
+    latest = store.get("publication", head.payload["publication_id"]) if head else None
+    return latest.columns.get("plan_id") if latest else None
