@@ -8,13 +8,14 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from app_pages._shared import norm_library, require_school, show_error, store
+from app_pages._shared import PAGES, norm_library, require_school, show_error, store
 from planner.audit import audit_plan, audit_school
 from planner.errors import InputError
 from planner.school.model import WEEKDAY_NAMES_RU
 from planner.ui.audit_view import counts, findings_frame, report_xlsx
 from planner.ui.plan_view import policy_overrides_frame
 from planner.ui.records import load_plan, plan_labels
+from planner.ui.view import NEXT_STEP
 
 s = store()
 school, version = require_school()
@@ -72,6 +73,9 @@ elif report.violations:
     st.warning("Новых нарушений нет; прежние нарушения обычного расписания сохранились.")
 else:
     st.success("Обязательные нормы соблюдены.")
+if plan is not None:
+    step_page, step_label = NEXT_STEP["check"]
+    st.page_link(PAGES[step_page], label=step_label, icon=":material/arrow_forward:")
 
 c1, c2, c3 = st.columns(3)
 cls = c1.multiselect("Классы", [c.name for c in school.classes], key="au_classes")

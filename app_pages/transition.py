@@ -8,11 +8,12 @@ from datetime import date, timedelta
 import streamlit as st
 from pydantic import ValidationError
 
-from app_pages._shared import norm_library, require_school, sample_dir_for, show_error, store
+from app_pages._shared import PAGES, norm_library, require_school, sample_dir_for, show_error, store
 from planner.errors import InputError, input_error_from_validation, StaleSaveError
 from planner.scenario.model import REASON_RU, AsyncKind, Reason, Scenario, scenario_from_toml
 from planner.ui.labels import ASYNC_RU, BUDGET_RU, REASON_LABELS, STATE_RU
 from planner.ui.records import save_scenario, scenario_labels
+from planner.ui.view import NEXT_STEP, parse_ranges, selection_preview
 from planner.ui.scenario_form import (KNOBS, build_scenario, defaults_frame, knob_defaults, overrides_frame,
                                       representative_class, teacher_states_frame)
 
@@ -88,7 +89,7 @@ base = Scenario.model_validate(loaded["base"])
 if loaded["id"]:
     st.caption(f"Сохранённый сценарий {loaded['id']}, версия {loaded['version']}")
 elif pick != NEW:
-    st.caption("Пример из sample_data: сохраните его, чтобы пересобрать расписание.")
+    st.caption("Это пример сценария: сохраните его, чтобы пересобрать расписание.")
 
 c1, c2 = st.columns([2, 1])
 name = c1.text_input("Название", key="sc_name")
@@ -111,6 +112,17 @@ online = {"all": mode == "вся школа", "grades": [] if is_college or mode
           "courses": ranges if is_college and mode == "параллели" else [],
           "classes": [class_ids[c] for c in chosen] if mode == "список классов" else [],
           "exclude": [class_ids[c] for c in exclude]}
+# which classes the selection picks, before saving (bad parts of «1-9, …» named at the field)
+good, bad = parse_ranges(grades) if mode == "параллели" else ([], [])
+if bad:
+    st.error("Параллели (курсы): не понятно " + ", ".join(f"«{x}»" for x in bad)
+             + " — пишите число или диапазон через запятую, например 5-9 или 10, 11.")
+try:
+    picked = base.online.model_validate({**online, "grades": [g for g in online["grades"] if g in good],
+                                         "courses": [g for g in online["courses"] if g in good]}).resolve(school)
+except ValidationError:
+    picked = []
+st.caption(selection_preview(school, picked))
 
 st.subheader("Учителя по датам")
 st.caption("Болеет — урок не проводится онлайн, в школе — замена; только онлайн — учитель на карантине, но ведёт "
@@ -221,3 +233,5 @@ if st.session_state.get("sc_stale"):
     st.button("Загрузить свежую версию (ваши правки будут потеряны)", key="sc_reload", on_click=_reload)
 if note := st.session_state.pop("sc_note", None):
     st.success(note)
+    step_page, step_label = NEXT_STEP["scenario"]
+    st.page_link(PAGES[step_page], label=step_label, icon=":material/arrow_forward:")
