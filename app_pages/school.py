@@ -114,7 +114,7 @@ with st.expander("Загрузить расписание", expanded=current_sch
 
     with tempfile.TemporaryDirectory() as d:
         out = Path(d) / "shablon-raspisaniya.xlsx"
-        write_template(out)
+        write_template(out, russian=True)  # Russian sheets and columns; English names are read too
         st.download_button("Скачать шаблон XLSX", out.read_bytes(), file_name="шаблон-расписания.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            key="template")
@@ -197,15 +197,19 @@ with tab_classes:
     st.caption("Параллель (школа) или курс (колледж), возраст, число учеников по устройствам (сумма = учеников) и "
                "готовность к дистанту. Правки сохраняются кнопкой «Сохранить».")
     frame = classes_edit_frame(school)
+    # internal ids stay hidden (the rows are matched by them); a school has no courses, a college no grades
+    unused = "Курс" if school.kind.value == "school" else "Параллель"
     st.data_editor(frame, key="ed_classes", hide_index=True, width="stretch", disabled=["id"],
-                   column_config={label: st.column_config.CheckboxColumn(label) for label in READINESS.values()}
+                   column_config={"id": None, unused: None}
+                   | {label: st.column_config.CheckboxColumn(label) for label in READINESS.values()}
                    | {label: st.column_config.NumberColumn(label, min_value=0, step=1) for label in DEVICES.values()})
     if st.button("Сохранить", key="save_classes", type="primary"):
         save(apply_classes, frame, "ed_classes")
 with tab_teachers:
     st.caption("Предметы — коды через «;» (лист subjects); «Недоступен» — дни «6» или день:урок «1:7» через «;».")
     tframe = teachers_edit_frame(school)
-    st.data_editor(tframe, key="ed_teachers", hide_index=True, width="stretch", disabled=["id"])
+    st.data_editor(tframe, key="ed_teachers", hide_index=True, width="stretch", disabled=["id"],
+                   column_config={"id": None})
     if st.button("Сохранить", key="save_teachers", type="primary"):
         save(apply_teachers, tframe, "ed_teachers")
 with tab_chats:
