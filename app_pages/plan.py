@@ -12,7 +12,7 @@ from app_pages._shared import PAGES, jobs, norm_library, require_school, show_er
 from planner.scenario.model import Scenario
 from planner.ui.jobs import start_rebuild
 from planner.ui.labels import MODE_COLOUR, MODE_ICON, MODE_RU
-from planner.ui.plan_view import (CHANGED_MARK, grid_styler, lesson_choices, lesson_details, mode_counts, plan_grid,
+from planner.ui.plan_view import (CHANGED_MARK, SUMMARY_NOTE, grid_styler, lesson_choices, lesson_details, mode_counts, plan_grid,
                                   screen_frame, summary_frame)
 from planner.ui.records import load_plan, plan_labels, plan_records, scenario_labels
 from planner.ui.view import DEGRADED, NEXT_STEP, class_names_sorted, status_words
@@ -182,4 +182,6 @@ with tab_devices:
     st.metric("Учеников без допустимого устройства", int(summ["Без допустимого устройства"].sum()) if len(summ) else 0)
     st.caption("Телефон не считается устройством для обучения (СанПиН): эти ученики получают альтернативный пакет "
                "заданий.")
-    st.dataframe(summ, hide_index=True, width="stretch", key="plan_summary")
+    st.caption(SUMMARY_NOTE)
+    st.dataframe(summ, hide_index=True, width="stretch", key="plan_summary",
+                 column_config={"Класс": st.column_config.TextColumn("Класс", pinned=True)})

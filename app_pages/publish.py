@@ -110,6 +110,7 @@ with tab_pub:
                 else:
                     st.session_state["pub_outcome"] = (plan_id, pv.outcome_text(outcome),
                                                        pv.outcome_counts(outcome))
+                    st.rerun()  # the confirmation box goes, the outcome and the new state show
     shown = st.session_state.get("pub_outcome")
     if shown and shown[0] == plan_id:
         st.success(shown[1])
@@ -180,7 +181,7 @@ with tab_links:
             if kind == "family":
                 subject = st.text_input("Название (видно только в этом списке)", key="tok_family").strip()
                 options = {g.name: g.id for c in school.classes if c.id == class_id for g in c.groups}
-                groups = [options[g] for g in st.multiselect("Группы", list(options), key="tok_groups")]
+                groups = [options[g] for g in st.multiselect("Группы", list(options), key="tok_groups", placeholder="все группы")]
         regular = st.checkbox("Показывать и обычное расписание", key="tok_regular")
         if st.button("Создать ссылку", key="tok_create"):
             if not subject:
@@ -261,6 +262,7 @@ with tab_msg:
                 show_error(err, "проверьте токен бота и сертификат (MAX_CA_BUNDLE)")
             else:
                 st.session_state["msg_report"] = (pv.report_text(report, dry), pv.deliveries_frame(school, report))
+                st.rerun()
     if "msg_report" in st.session_state:
         text, frame = st.session_state["msg_report"]
         st.success(text)

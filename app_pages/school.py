@@ -200,7 +200,8 @@ with tab_classes:
     # internal ids stay hidden (the rows are matched by them); a school has no courses, a college no grades
     unused = "Курс" if school.kind.value == "school" else "Параллель"
     st.data_editor(frame, key="ed_classes", hide_index=True, width="stretch", disabled=["id"],
-                   column_config={"id": None, unused: None}
+                   column_config={"id": None, unused: None,
+                                  "Класс": st.column_config.TextColumn("Класс", pinned=True)}
                    | {label: st.column_config.CheckboxColumn(label) for label in READINESS.values()}
                    | {label: st.column_config.NumberColumn(label, min_value=0, step=1) for label in DEVICES.values()})
     if st.button("Сохранить", key="save_classes", type="primary"):

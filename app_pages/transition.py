@@ -13,7 +13,7 @@ from planner.errors import InputError, input_error_from_validation, StaleSaveErr
 from planner.scenario.model import REASON_RU, AsyncKind, Reason, Scenario, scenario_from_toml
 from planner.ui.labels import ASYNC_RU, BUDGET_RU, REASON_LABELS, STATE_RU
 from planner.ui.records import save_scenario, scenario_labels
-from planner.ui.view import NEXT_STEP, parse_ranges, selection_preview
+from planner.ui.view import NEXT_STEP, class_names_sorted, parse_ranges, selection_preview
 from planner.ui.scenario_form import (KNOBS, build_scenario, defaults_frame, knob_defaults, overrides_frame,
                                       representative_class, teacher_states_frame)
 
@@ -87,7 +87,7 @@ if loaded is None or loaded["pick"] != pick:
     loaded = st.session_state["sc_loaded"]
 base = Scenario.model_validate(loaded["base"])
 if loaded["id"]:
-    st.caption(f"Сохранённый сценарий {loaded['id']}, версия {loaded['version']}")
+    st.caption(f"Сохранённый сценарий, версия {loaded['version']}")
 elif pick != NEW:
     st.caption("Это пример сценария: сохраните его, чтобы пересобрать расписание.")
 
@@ -104,8 +104,9 @@ st.subheader("Какие классы уходят на дистант")
 mode = st.radio("Классы", ["вся школа", "параллели", "список классов"], key="sc_mode", horizontal=True)
 c1, c2 = st.columns(2)
 grades = c1.text_input("Параллели (курсы): например 5-9 или 10, 11", key="sc_grades", disabled=mode != "параллели")
-chosen = c1.multiselect("Классы", list(class_ids), key="sc_classes", disabled=mode != "список классов")
-exclude = c2.multiselect("Кроме классов", list(class_ids), key="sc_exclude")
+chosen = c1.multiselect("Классы", class_names_sorted(school), key="sc_classes", disabled=mode != "список классов",
+                          placeholder="выберите классы")
+exclude = c2.multiselect("Кроме классов", class_names_sorted(school), key="sc_exclude", placeholder="никого не исключать")
 ranges = [g.strip() for g in grades.replace(";", ",").split(",") if g.strip()]
 is_college = school.kind.value == "college"
 online = {"all": mode == "вся школа", "grades": [] if is_college or mode != "параллели" else ranges,

@@ -23,7 +23,7 @@ class Grid:
     keys: pd.DataFrame  # same shape: list of "key#part" in the cell
 
 
-CHANGED_MARK = "✎"  # appended to a changed cell: the grid widget draws no cell borders
+CHANGED_MARK = "✎"  # put before a changed cell's text: the grid widget draws no cell borders
 
 
 def _hm(dt) -> str:
@@ -95,7 +95,7 @@ def plan_grid(school: School, plan: Plan, *, class_id: str | None = None, teache
             fmt.append(t)
         text.loc[row, col] = " / ".join(fmt)
         if any(changed(o) for o in items):
-            text.loc[row, col] += f" {CHANGED_MARK}"
+            text.loc[row, col] = f"{CHANGED_MARK} {text.loc[row, col]}"
         modes = {o.mode.value for o in items}
         mode.loc[row, col] = modes.pop() if len(modes) == 1 else "mixed"
         chg.loc[row, col] = any(changed(o) for o in items)
@@ -197,13 +197,25 @@ def screen_frame(school: School, plan: Plan, library: NormLibrary) -> pd.DataFra
     return pd.DataFrame(rows, columns=["Класс", "class_id", "Дата", "Экран, мин", "Предел, мин", "Табл. 6.8, мин"])
 
 
+SUMMARY_NOTE = ("Только классы сценария. «Доля онлайн, %» — сколько уроков из дистанционных идут звонком "
+                "(остальные — задания); «Изменения» — сколько раз ученики заметят перемену: число учеников "
+                "каждого урока, у которого сменились учитель или день (смена дня считается трижды).")
+
+
 def summary_frame(school: School, plan: Plan) -> pd.DataFrame:
+    """Per class of the scenario (classes that stay in school are left out), in natural order."""
+    from planner.ui.view import natural_key
+
     names = {c.id: c.name for c in school.classes}
-    return pd.DataFrame([{"Класс": names.get(s.class_id, s.class_id), "Дней онлайн": s.online_days,
-                          "Уроков": s.parts, "Онлайн": s.live_parts, "Доля онлайн": round(s.live_share, 2),
-                          "Онлайн, мин": s.live_minutes, "Экран макс., мин": s.max_screen_minutes,
-                          "Предел, мин": s.screen_cap, "Без допустимого устройства": s.pupils_without_device,
-                          "Изменения": round(s.perturbation, 2)} for s in plan.summary])
+    rows = [{"Класс": names.get(s.class_id, s.class_id), "Дней онлайн": s.online_days,
+             "Уроков": s.parts, "Онлайн": s.live_parts, "Доля онлайн, %": int(round(s.live_share * 100)),
+             "Онлайн, мин": s.live_minutes, "Экран макс., мин": s.max_screen_minutes,
+             "Предел, мин": s.screen_cap, "Без допустимого устройства": s.pupils_without_device,
+             "Изменения": int(round(s.perturbation))} for s in plan.summary if s.online_days > 0]
+    rows.sort(key=lambda r: natural_key(r["Класс"]))
+    return pd.DataFrame(rows, columns=["Класс", "Дней онлайн", "Уроков", "Онлайн", "Доля онлайн, %", "Онлайн, мин",
+                                       "Экран макс., мин", "Предел, мин", "Без допустимого устройства",
+                                       "Изменения"])
 
 
 def policy_overrides_frame(school: School, plan: Plan) -> pd.DataFrame:

@@ -40,7 +40,7 @@ def class_names_sorted(school: School, ids: list[str] | None = None) -> list[str
 STATUS_WORDS = {"OPTIMAL": "оптимальный план найден",
                 "FEASIBLE": "план найден, но не доказано, что он лучший (не хватило времени)",
                 "NO_ONLINE": "ни один класс не уходит на дистант — менять нечего",
-                "NOTHING_TO_DECIDE": "менять нечего: все уроки остаются как есть",
+                "NOTHING_TO_DECIDE": "план составлен: звонков, для которых нужно подбирать время, нет",
                 "FROZEN": "план заморожен (прошедшие дни не меняются)"}
 # statuses a user should not read as a full success
 DEGRADED = {"FEASIBLE"}
@@ -55,7 +55,7 @@ def status_words(status: str | None) -> str:
 def plan_label(scenario_name: str, created_at: str, status: str | None, tz: str | None) -> str:
     """«Мороз — 07.12 08:15 (оптимальный)»: local time of the school, the status in one word."""
     short = {"OPTIMAL": "оптимальный", "FEASIBLE": "не доказан лучший", "NO_ONLINE": "без дистанта",
-             "NOTHING_TO_DECIDE": "без изменений", "FROZEN": "заморожен"}.get(status or "", "")
+             "NOTHING_TO_DECIDE": "без звонков", "FROZEN": "заморожен"}.get(status or "", "")
     return f"{scenario_name} — {local_time(created_at, tz)}" + (f" ({short})" if short else "")
 
 

@@ -25,18 +25,43 @@ def page_text(driver) -> str:
     cells = driver.execute_script(
         "return Array.from(document.querySelectorAll('[data-testid=stDataFrame] td, [data-testid=stDataFrame] th'))"
         ".map(e=>e.textContent).join(' ')")
-    return f"{driver.title}\n{body}\n{cells}"
+    hints = driver.execute_script(
+        "return Array.from(document.querySelectorAll('input, textarea, [placeholder], [aria-label], [title]'))"
+        ".map(e=>[e.getAttribute('placeholder')||'', e.getAttribute('aria-label')||'', e.getAttribute('title')||'',"
+        " e.value||''].join(' ')).join(' ')")
+    return f"{driver.title}\n{body}\n{cells}\n{hints}"
 
 
 def type_into(driver, label: str, text: str) -> None:
     from selenium.webdriver.common.keys import Keys
 
-    box = driver.find_element("xpath", f"//div[@data-testid='stTextInput'][.//label[normalize-space(.)='{label}']]"
-                                       "//input")
+    xpath = f"//div[@data-testid='stTextInput'][.//label[normalize-space(.)='{label}']]//input"
+    deadline = time.monotonic() + 30
+    while not driver.find_elements("xpath", xpath):
+        if time.monotonic() > deadline:
+            driver.save_screenshot(str(ARTIFACTS / "frost-failed.png"))
+            raise AssertionError(f"no text input '{label}': {page_text(driver)[:2000]}")
+        time.sleep(0.2)
+    box = driver.find_element("xpath", xpath)
     box.click()
     box.send_keys(Keys.CONTROL, "a")
     box.send_keys(text)
     box.send_keys(Keys.TAB)
+
+
+def click_option(driver, text: str, timeout: float = 60) -> None:
+    """Click a radio option by its text (waiting for it: the page may still be rendering)."""
+    xpath = f"//div[@data-testid='stRadio']//label[.//*[normalize-space(text())='{text}']]"
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [e for e in driver.find_elements("xpath", xpath) if e.is_displayed()]
+        if found:
+            driver.execute_script("arguments[0].click();", found[0])
+            return
+        if time.monotonic() > deadline:
+            driver.save_screenshot(str(ARTIFACTS / "frost-failed.png"))
+            raise AssertionError(f"no option '{text}': {page_text(driver)[:2000]}")
+        time.sleep(0.3)
 
 
 def test_the_frost_morning_through_the_page(tmp_path):
@@ -90,8 +115,7 @@ def test_the_frost_morning_through_the_page(tmp_path):
         driver.get(url + "/transition")
         wait_text(driver, "Какие классы уходят на дистант", 60)
         type_into(driver, "Название", "Мороз")
-        label = driver.find_element("xpath", "//label[.//*[normalize-space(text())='вся школа']]")
-        driver.execute_script("arguments[0].click();", label)
+        click_option(driver, "вся школа")
         wait_text(driver, "Выбрано 29 классов", 30)
         shot(5, "scenario")
         click_button(driver, "Сохранить сценарий")
@@ -108,7 +132,7 @@ def test_the_frost_morning_through_the_page(tmp_path):
         choose(driver, "Класс", "5-А")
         time.sleep(1.5)
         grid = driver.find_element("css selector", "[data-testid='stDataFrame']")
-        driver.execute_script("arguments[0].scrollIntoView({block:'start'});", grid)
+        driver.execute_script("arguments[0].scrollIntoView({block:'center'});", grid)
         shot(7, "plan-grid-5A")
         cells = driver.execute_script(
             "return Array.from(document.querySelectorAll('[data-testid=stDataFrame] td')).map(e=>e.textContent)")
@@ -117,8 +141,7 @@ def test_the_frost_morning_through_the_page(tmp_path):
         # 6. the check
         driver.get(url + "/sanpin")
         wait_text(driver, "Проверка по СанПиН", 60)
-        label = driver.find_element("xpath", "//label[.//*[normalize-space(text())='План']]")
-        driver.execute_script("arguments[0].click();", label)
+        click_option(driver, "План")
         wait_text(driver, "Следующий шаг: утвердить и опубликовать план", 120)
         shot(8, "sanpin-plan")
 
@@ -135,7 +158,8 @@ def test_the_frost_morning_through_the_page(tmp_path):
         shot(11, "published")
 
         # 8. the messages: a dry run, confirmed
-        tab = driver.find_element("xpath", "//button[@role='tab'][.//*[contains(text(),'Сообщения в MAX')]]")
+        assert "Подтвердите публикацию" not in page_text(driver)  # the confirmation is gone once done
+        tab = driver.find_element("xpath", "//*[@role='tab'][contains(normalize-space(.), 'Сообщения в MAX')]")
         driver.execute_script("arguments[0].click();", tab)
         wait_text(driver, "пробный прогон", 30)
         click_button(driver, "Отправить (пробный прогон)…")
