@@ -20,7 +20,8 @@ SAMPLES = {"Школа № 17 (пример)": ROOT / "sample_data" / "school-17
            "Техникум (пример)": ROOT / "sample_data" / "college-ptk"}
 
 PAGES = {"school": "app_pages/school.py", "transition": "app_pages/transition.py", "plan": "app_pages/plan.py",
-         "sanpin": "app_pages/sanpin.py", "publish": "app_pages/publish.py", "scenarios": "app_pages/scenarios.py"}
+         "sanpin": "app_pages/sanpin.py", "publish": "app_pages/publish.py", "scenarios": "app_pages/scenarios.py",
+         "settings": "app_pages/settings.py"}
 
 
 @st.cache_resource

@@ -8,13 +8,14 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from app_pages._shared import base_norm_library, norm_library, policy_key, require_school, show_error, store
+from app_pages._shared import PAGES, base_norm_library, norm_library, policy_key, require_school, show_error, store
 from planner.audit import audit_plan, audit_school
 from planner.errors import InputError
 from planner.school.model import WEEKDAY_NAMES_RU
 from planner.ui.audit_view import counts, findings_frame, report_xlsx
 from planner.ui.plan_view import policy_overrides_frame
 from planner.ui.records import load_plan, plan_labels
+from planner.ui.view import NEXT_STEP, class_names_sorted
 
 s = store()
 school, version = require_school()
@@ -78,11 +79,15 @@ elif report.violations:
     st.warning("Новых нарушений нет; прежние нарушения обычного расписания сохранились.")
 else:
     st.success("Обязательные нормы соблюдены.")
+if plan is not None:
+    step_page, step_label = NEXT_STEP["check"]
+    st.page_link(PAGES[step_page], label=step_label, icon=":material/arrow_forward:")
 
 c1, c2, c3 = st.columns(3)
-cls = c1.multiselect("Классы", [c.name for c in school.classes], key="au_classes")
-tch = c2.multiselect("Учителя", [t.name for t in school.teachers], key="au_teachers")
-days = c3.multiselect("Дни недели", [WEEKDAY_NAMES_RU[d] for d in range(1, 7)], key="au_days")
+cls = c1.multiselect("Классы", class_names_sorted(school), key="au_classes", placeholder="все классы")
+tch = c2.multiselect("Учителя", sorted(t.name for t in school.teachers), key="au_teachers",
+                     placeholder="все учителя")
+days = c3.multiselect("Дни недели", [WEEKDAY_NAMES_RU[d] for d in range(1, 7)], key="au_days", placeholder="все дни")
 day_nums = [d for d, n in WEEKDAY_NAMES_RU.items() if n in days]
 frame = findings_frame(school, report, classes=cls or None, teachers=tch or None, weekdays=day_nums or None)
 for severity, header in (("нарушение", "Нарушения"), ("предупреждение", "Предупреждения")):

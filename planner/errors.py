@@ -110,6 +110,47 @@ def input_error_from_validation(err, file: str = "", row: int | None = None, fie
     loc = first.get("loc", ())
     element = "".join(f"[{x}]" if isinstance(x, int) else f".{x}" for x in loc[:-1]).lstrip(".")
     msg = first.get("msg", str(err)).removeprefix("Value error, ")
-    return InputError(msg, f"недопустимое значение: {msg}",
+    return InputError(msg, validation_message_ru(first),
                       Location(file=file, row=row, element="" if row is not None else element,
                                field=field or (str(loc[-1]) if loc else "")))
+
+
+# pydantic error types in Russian (the page shows no English): what the value must be
+_RU_BY_TYPE = {
+    "missing": "не заполнено",
+    "int_parsing": "должно быть целым числом", "int_type": "должно быть целым числом",
+    "int_from_float": "должно быть целым числом",
+    "float_parsing": "должно быть числом", "float_type": "должно быть числом",
+    "bool_parsing": "должно быть «да» или «нет»", "bool_type": "должно быть «да» или «нет»",
+    "date_parsing": "должно быть датой ДД.ММ.ГГГГ", "date_from_datetime_parsing": "должно быть датой ДД.ММ.ГГГГ",
+    "date_type": "должно быть датой ДД.ММ.ГГГГ",
+    "time_parsing": "должно быть временем ЧЧ:ММ", "time_type": "должно быть временем ЧЧ:ММ",
+    "string_type": "должно быть текстом", "string_too_short": "не заполнено",
+    "extra_forbidden": "неизвестное поле",
+    "list_type": "должно быть списком",
+}
+
+
+def validation_message_ru(error: dict) -> str:
+    """One pydantic error (an item of ValidationError.errors()) as a Russian sentence, no English in it."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind in _RU_BY_TYPE:
+        text = _RU_BY_TYPE[kind]
+    elif kind in ("greater_than_equal", "greater_than"):
+        text = f"должно быть {'не меньше' if kind.endswith('equal') else 'больше'} {ctx.get('ge', ctx.get('gt'))}"
+    elif kind in ("less_than_equal", "less_than"):
+        text = f"должно быть {'не больше' if kind.endswith('equal') else 'меньше'} {ctx.get('le', ctx.get('lt'))}"
+    elif kind in ("enum", "literal_error"):
+        text = f"допустимые значения: {ctx.get('expected', '')}".replace(" or ", " или ")
+    elif kind == "string_pattern_mismatch":
+        text = "значение не подходит по форме"
+    elif kind == "string_too_long":
+        text = f"слишком длинно (не больше {ctx.get('max_length')} знаков)"
+    else:
+        text = "значение не подходит"
+    given = error.get("input")
+    if isinstance(given, (str, int, float)) and not isinstance(given, bool) and str(given).strip() and \
+            kind not in ("missing", "extra_forbidden"):
+        text += f" (указано «{given}»)"
+    return f"недопустимое значение: {text}"

@@ -70,3 +70,48 @@ TABLES: tuple[Table, ...] = (
 )
 
 TABLES_BY_NAME = {t.name: t for t in TABLES}
+
+# ------------------------------------------------------------------ Russian names (the template the page offers)
+# A workbook may name its sheets and columns in Russian or in English; the reader maps both to the canonical
+# (English) names above. Each Russian name is unique within its table.
+SHEETS_RU = {"school": "Школа", "holidays": "Каникулы", "transferred_days": "Переносы", "bells": "Звонки",
+             "classes": "Классы", "groups": "Группы", "teachers": "Учителя", "subjects": "Предметы",
+             "rooms": "Кабинеты", "chats": "Чаты", "versions": "Версии", "lessons": "Уроки"}
+COLUMNS_RU = {
+    "id": "Код", "name": "Название", "kind": "Тип", "timezone": "Часовой пояс", "year_start": "Начало года",
+    "year_end": "Конец года", "a_week_monday": "Понедельник недели А", "start": "Начало", "end": "Конец",
+    "date": "Дата", "as_weekday": "Как день недели", "schedule_id": "Код звонков", "valid_from": "Действует с",
+    "valid_to": "Действует по", "period": "Урок", "grade": "Параллель", "course": "Курс",
+    "age_min": "Возраст от", "age_max": "Возраст до", "students": "Учеников", "shift": "Смена",
+    "week_days": "Дней в неделю", "bell_schedule": "Звонки", "ovz": "ОВЗ", "pc": "ПК", "laptop": "Ноутбук",
+    "tablet": "Планшет", "phone": "Только телефон", "none": "Нет устройства", "chats_exist": "Чаты созданы",
+    "members_joined": "Вступили в чаты", "devices_confirmed": "Устройства подтверждены",
+    "test_call_done": "Пробный звонок", "class_id": "Класс", "division": "Деление", "subjects": "Предметы",
+    "unavailable": "Недоступен", "norm_key": "Шкала трудности", "activity": "Вид", "subject_id": "Предмет",
+    "invite_link": "Ссылка-приглашение", "chat_id": "chat_id", "classes": "Классы", "version": "Версия",
+    "groups": "Группы", "teachers": "Учителя", "rooms": "Кабинеты", "subject": "Предмет", "day": "День",
+    "duration": "Длительность", "weeks": "Недели"}
+COLUMNS_RU_BY_TABLE = {"teachers": {"name": "ФИО"}}
+
+
+def column_ru(table: str, column: str) -> str:
+    return COLUMNS_RU_BY_TABLE.get(table, {}).get(column, COLUMNS_RU.get(column, column))
+
+
+def canonical_column(table: str, header: str) -> str:
+    """A header as written (English or Russian, any case) -> the canonical column name, or the header as is."""
+    wanted = header.strip().casefold()
+    for t in TABLES:
+        if t.name == table:
+            for c in t.columns:
+                if wanted in (c.casefold(), column_ru(table, c).casefold()):
+                    return c
+    return header
+
+
+def canonical_sheet(name: str) -> str:
+    wanted = name.strip().casefold()
+    for table, ru in SHEETS_RU.items():
+        if wanted in (table, ru.casefold()):
+            return table
+    return name

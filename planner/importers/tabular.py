@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from planner.cells import csv_frame, csv_restore, text_workbook
 from planner.errors import InputError, Location, input_error_from_validation
 from planner.importers.bounds import check_csv_folder, check_frame, check_xlsx_zip
-from planner.importers.tables import TABLES, TABLES_BY_NAME, Table
+from planner.importers.tables import TABLES, TABLES_BY_NAME, Table, canonical_column, canonical_sheet
 from planner.school.integrity import ImportWarning, check_school, find_problems
 from planner.school.model import (
     AllowedDomain, ChannelPolicy, ResponsiblePerson,
@@ -72,6 +72,7 @@ def read_xlsx(path: Path) -> tuple[Frames, Callable[[str], str]]:
     except Exception as exc:  # openpyxl raises many types for a broken workbook
         raise InputError(f"cannot read the workbook: {exc}", f"не удаётся прочитать книгу Excel: {exc}",
                          Location(file=str(path))) from None
+    sheets = {canonical_sheet(str(k)): v for k, v in sheets.items()}  # Russian sheet names are read too
     frames: Frames = {}
     for table in TABLES:
         if table.name in sheets:
@@ -168,7 +169,7 @@ class _Rows:
         if df is None:
             self.records: list[dict[str, str]] = []
             return
-        df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
+        df.columns = [canonical_column(table.name, str(c).strip().lstrip("\ufeff")) for c in df.columns]
         missing = [c for c in table.required if c not in df.columns]
         if missing:
             raise InputError(f"missing column '{missing[0]}'", f"нет столбца «{missing[0]}»",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.importers.tables import TABLES
+from planner.importers.tables import SHEETS_RU, TABLES, column_ru
 from planner.importers.tabular import _atomic_write, write_xlsx_frames
 
 # Column reference in Russian for the person filling the template (English in docs/data-format.md).
@@ -81,21 +81,29 @@ COLUMN_HELP_RU = {
 }
 
 
-def reference_frame() -> pd.DataFrame:
+def reference_frame(russian: bool = False) -> pd.DataFrame:
     rows = []
     for t in TABLES:
         for c in t.columns:
-            rows.append({"Лист": t.name, "Столбец": c, "Обязательный": "да" if c in t.required else "",
-                         "Что писать": COLUMN_HELP_RU.get(c, ""), "О листе": t.description})
+            row = {"Лист": SHEETS_RU[t.name] if russian else t.name,
+                   "Столбец": column_ru(t.name, c) if russian else c}
+            if russian:
+                row["Можно и так"] = f"{t.name} / {c}"
+            rows.append(row | {"Обязательный": "да" if c in t.required else "",
+                               "Что писать": COLUMN_HELP_RU.get(c, ""), "О листе": t.description})
     return pd.DataFrame(rows)
 
 
-def write_template(out: Path) -> None:
-    """An XLSX template (by suffix), else a folder of CSV files with headers only."""
-    empty = {t.name: pd.DataFrame(columns=list(t.columns), dtype=str) for t in TABLES}
+def write_template(out: Path, *, russian: bool = False) -> None:
+    """An XLSX template (by suffix), else a folder of CSV files with headers only. With russian=True the sheets
+    and columns are named in Russian (the reader accepts both the Russian and the English names)."""
+    def header(t):
+        return [column_ru(t.name, c) for c in t.columns] if russian else list(t.columns)
+
+    empty = {(SHEETS_RU[t.name] if russian else t.name): pd.DataFrame(columns=header(t), dtype=str) for t in TABLES}
     if out.suffix.lower() == ".xlsx":
-        write_xlsx_frames(out, {**empty, "Справка": reference_frame()})
+        write_xlsx_frames(out, {**empty, "Справка": reference_frame(russian)})
         return
     out.mkdir(parents=True, exist_ok=True)
     for t in TABLES:
-        _atomic_write(out / t.file_name, (",".join(t.columns) + "\n").encode("utf-8"))
+        _atomic_write(out / t.file_name, (",".join(header(t)) + "\n").encode("utf-8"))

@@ -39,13 +39,12 @@ def findings_frame(school: School, report: AuditReport, *, classes: list[str] | 
             "Достоверность": f.confidence + (" ⚠ не подтверждено" if f.confidence == "M" else ""),
             "Класс": cname, "Группы": ", ".join(gnames.get(g, g) for g in f.groups), "Учитель": tname,
             "День": WEEKDAY_NAMES_RU.get(f.weekday, "") if f.weekday else "",
-            "Урок №": f.period if f.period else None,
+            "Урок №": str(f.period) if f.period else "—",  # text: an empty number cell reads "None"
             "Даты": ", ".join(d.strftime("%d.%m") for d in f.dates[:8]) + (" …" if len(f.dates) > 8 else ""),
             "Описание": f.message_ru,
             "Политика": (("ОСЛАБЛЕНО: " if f.loosened else "изменено: ") + f.policy_note) if f.policy_note else "",
         })
     frame = pd.DataFrame(rows, columns=COLUMNS)
-    frame["Урок №"] = frame["Урок №"].astype("Int64")
     return frame
 
 

@@ -38,11 +38,11 @@ DELIVERY_RU = {"sent": "отправлено", "queued": "в очереди", "f
 # ---------------------------------------------------------------- settings
 
 
-def public_base_url(environ: Mapping[str, str] | None = None) -> str:
-    """The address feed links are built on: env PLANNER_PUBLIC_URL, else the page's own local address
-    (http://localhost:<PLANNER_PORT, default 8501>)."""
+def public_base_url(environ: Mapping[str, str] | None = None, saved: str | None = None) -> str:
+    """The address feed links are built on: env PLANNER_PUBLIC_URL, else the address saved on the «Настройки»
+    page (`saved`), else the page's own local address (http://localhost:<PLANNER_PORT, default 8501>)."""
     env = os.environ if environ is None else environ
-    given = (env.get(PUBLIC_URL_ENV) or "").strip().rstrip("/")
+    given = (env.get(PUBLIC_URL_ENV) or "").strip().rstrip("/") or (saved or "").strip().rstrip("/")
     port = (env.get("PLANNER_PORT") or "").strip()
     return given or (f"http://localhost:{port}" if port.isdigit() else DEFAULT_PUBLIC_URL)
 
@@ -259,3 +259,54 @@ def urgent_category_select(container, school):
                                  [None, *choices], key="msg_urgent_category",
                                  format_func=lambda c: "— выберите —" if c is None else f"{c.name} ({c.source})")
     return picked.id if picked else None
+
+
+# ---------------------------------------------------------------- before anything leaves
+
+
+class _Rollback(Exception):
+    pass
+
+
+def publish_preview(store: Store, school: School, plan: Plan, now: datetime) -> dict:
+    """What «Опубликовать» would change, computed by the publication itself inside a transaction that is rolled
+    back (nothing is saved): events new / changed / cancelled, and the calendars (active links, with the ones
+    the publication would create) that carry them."""
+    try:
+        with store.transaction():
+            result = feeds.publish_plan(store, school, plan, now)
+            raise _Rollback(result)
+    except _Rollback as done:
+        result = done.args[0]
+    active = TokenStore(store).list(school.id)
+    have = {(t.kind, t.subject_id) for t in active}
+    wanted = {("admin", "admin")} | {("teacher", t.id) for t in school.teachers} | {("class", c.id)
+                                                                                 for c in school.classes}
+    return {"unchanged": result.unchanged, "created": len(result.created), "changed": len(result.changed),
+            "dropped": len(result.dropped), "calendars": len(active) + len(wanted - have)}
+
+
+def preview_text(p: dict) -> str:
+    if p["unchanged"]:
+        return "Этот план уже опубликован: календари не изменятся."
+    events = p["created"] + p["changed"] + p["dropped"]
+    from planner.ui.view import plural
+    return (f"Изменится {plural(events, 'событие', 'события', 'событий')} в "
+            f"{plural(p['calendars'], 'календаре', 'календарях', 'календарях')}: новых {p['created']}, "
+            f"изменённых {p['changed']}, отменённых {p['dropped']}. Семьи и учителя увидят изменения при "
+            "следующем обновлении календаря.")
+
+
+def messages_preview_text(messages: list[ChatMessage], dry_run: bool) -> str:
+    from planner.ui.view import plural
+    parts = sum(len(m.text_parts) for m in messages)
+    text = (f"{plural(parts, 'сообщение', 'сообщения', 'сообщений')} в "
+            f"{plural(len(messages), 'чат', 'чата', 'чатов')}")
+    return ("Пробный прогон: ничего не уйдёт; будет показано, что ушло бы — " if dry_run else "Уйдёт ") + text + "."
+
+
+def last_published_plan_id(store: Store, school_id: str) -> str | None:
+    """The id of the plan published last (what «Публикация» offers by default), or None."""
+    head = store.get("publication", feeds.head_id(school_id))
+    latest = store.get("publication", head.payload["publication_id"]) if head else None
+    return latest.columns.get("plan_id") if latest else None
