@@ -79,7 +79,7 @@ class NormLibrary:
     sets: list[NormSet]
     policy: Policy | None = None
     strict: bool = False  # --strict-norms: refuse dates on which a binding act lapsed without a successor
-    _cache: dict[tuple, tuple[dict[str, Norm], tuple[str, ...]]] = field(default_factory=dict, repr=False)
+    _cache: dict[tuple, dict[str, Norm]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, constraints_dir: Path | None = None, policy_path: Path | None = None, *,
@@ -107,7 +107,9 @@ class NormLibrary:
                 merged.setdefault(key, norm)
         apply_policy(merged, self.policy)
 
-    def _lapsed(self, day: date, valid: list[NormSet]) -> list[NormSet]:
+    def lapsed_sets(self, day: date, valid: list[NormSet]) -> list[NormSet]:
+        """Binding sets lapsed on `day` whose family has no set in force and that no set in force or started
+        supersedes: the latest of each family is carried over."""
         valid_families = {s.family for s in valid}
         superseded = {sup for s in self.sets if s.valid_from <= day for sup in s.supersedes}
         latest: dict[str, NormSet] = {}
@@ -130,7 +132,7 @@ class NormLibrary:
                                    f"на {ru_date(day)} действуют несколько актов семейства «{fam}»: "
                                    f"{', '.join(s.act for s in sets)}")
         chosen = tuple(sorted(valid, key=lambda s: s.id))
-        carried = tuple(self._lapsed(day, valid))
+        carried = tuple(self.lapsed_sets(day, valid))
         if carried and self.strict_norms:
             acts = "; ".join(f"{s.act} (срок истёк {ru_date(s.valid_until)})" for s in carried)
             acts_en = "; ".join(f"{s.act} (expired {s.valid_until.isoformat()})" for s in carried)
@@ -174,10 +176,10 @@ class NormLibrary:
                                                                   if binding_carried and norm.binding else ""),
                                                status_en=st_en + (" (binding by the school policy)"
                                                                   if binding_carried and norm.binding else ""))
-            self._cache[key] = (apply_policy(merged, self.policy), ())
+            self._cache[key] = apply_policy(merged, self.policy)
         covered = {s.family for s in chosen} | {s.family for s in carried}
         missing = tuple(f for f in REQUIRED_FAMILIES if f not in covered)
-        return NormsInForce(day, chosen, self._cache[key][0], missing, self.policy.name if self.policy else "",
+        return NormsInForce(day, chosen, self._cache[key], missing, self.policy.name if self.policy else "",
                             carried, self.policy)
 
 

@@ -58,7 +58,7 @@ def lapse_alerts(library: NormLibrary, day: date, window_days: int = LAPSE_WINDO
     """Binding acts that lapse within the window after `day` without a successor, and those already lapsed and
     carried over on `day` (shown on every date after the lapse)."""
     alerts = []
-    carried = {s.id for s in library._lapsed(day, [s for s in library.sets if s.valid_on(day)])}
+    carried = {s.id for s in library.lapsed_sets(day, [s for s in library.sets if s.valid_on(day)])}
     for s in library.sets:
         if not s.binding or s.valid_until is None or _successor(library, s) is not None:
             continue
