@@ -40,7 +40,7 @@ def test_import_rebuild_and_grid_in_chromium(tmp_path):
         wait_text(driver, "Для этого сценария плана ещё нет", 30)
         t0 = time.monotonic()
         click_button(driver, "Пересобрать")
-        wait_text(driver, "План готов", 60)
+        wait_text(driver, "План готов", 240)  # a loaded 2-core machine is slow
         wait_text(driver, "онлайн:", 30)
         rebuild_to_grid = time.monotonic() - t0
         choose(driver, "Класс", "5А")
