@@ -4,6 +4,8 @@ screen minutes against the cap, pupils without a permitted device."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -18,7 +20,7 @@ from planner.ui.plan_view import (CHANGED_MARK, SUMMARY_NOTE, grid_styler, lesso
                                   screen_frame, summary_frame)
 from planner.ui.plain import plain
 from planner.ui.records import load_plan, plan_labels, plan_records, scenario_labels
-from planner.ui.view import DEGRADED, NEXT_STEP, class_names_sorted, status_words
+from planner.ui.view import DEGRADED, NEXT_STEP, class_names_sorted, rebuild_progress, status_words
 
 s = store()
 school, _version = require_school()
@@ -37,6 +39,9 @@ scenario_id = scenarios[sc_label]
 time_limit = c2.number_input("Предел времени, с", min_value=1, max_value=600, value=10, step=1,
                              key="plan_time_limit")
 registry = jobs()
+_rec = s.get("scenario", scenario_id)
+scenario_dates = {scenario_id: (date.fromisoformat(_rec.payload["start"]), date.fromisoformat(_rec.payload["end"]))} \
+    if _rec else {}
 # the rebuild job of THIS school and scenario: another school's run or result never shows here
 JOB_KEY = f"job_id:{school.id}:{scenario_id}"
 job = registry.get(st.session_state.get(JOB_KEY))
@@ -70,8 +75,11 @@ def progress() -> None:
                                           else "—") + " · верхняя граница: "
                    + (f"{snap.bound:,.0f}".replace(",", " ") if snap.bound is not None else "—"))
     if snap.state == "running":
-        st.progress(min(0.99, snap.elapsed / max(job.time_limit, 0.1)),
-                    text=f"Идёт пересборка… (не дольше {job.time_limit:.0f} с)")
+        sc = scenario_dates.get(job.scenario_id)
+        share = rebuild_progress(snap.date, *sc, snap.elapsed, job.time_limit) if sc else \
+            rebuild_progress("", None, None, snap.elapsed, job.time_limit)
+        st.progress(share, text=f"Идёт пересборка: готово около {share:.0%} дней сценария (предел времени "
+                                 f"{job.time_limit:.0f} с)")
         if st.button("Отменить", key="plan_cancel"):
             job.cancel.set()
     elif snap.state == "done":

@@ -144,7 +144,7 @@ with tab_links:
                 with c2:
                     st.markdown("**Подписка в календаре (webcal):**")
                     st.code(links["webcal"], language=None)
-                    st.markdown("**Ссылка на файл (https):**")
+                    st.markdown(f"**Ссылка на файл ({url_scheme_label(base_url)}):**")
                     st.code(links["https"], language=None)
             else:
                 st.warning("Ссылку нельзя показать: нет ключа feed-tokens.key в папке данных (ссылка работает).")

@@ -131,17 +131,19 @@ def sorted_tokens(school: School, tokens: list[FeedToken]) -> list[FeedToken]:
 
 
 def tokens_frame(school: School, tokens: list[FeedToken], base_url: str) -> pd.DataFrame:
-    """One row per token: kind, who, state, the https and webcal links (when the key can show them)."""
+    """One row per token: kind, who, state, the file link (its column says http or https, as the address is) and
+    the webcal link, times in the school's zone."""
+    from planner.ui.view import local_time, url_scheme_label
+
+    link_col = f"Ссылка ({url_scheme_label(base_url)})"
     rows = []
     for t in sorted_tokens(school, tokens):
         links = feed_links(base_url, t.secret) if t.secret else {"https": "", "webcal": ""}
         rows.append({"Вид": KIND_RU.get(t.kind, t.kind), "Для кого": token_subject(school, t),
-                     "Состояние": "действует" if t.active else f"отозвана {t.revoked_at[:16].replace('T', ' ')} UTC",
-                     "Ссылка (https)": links["https"] or "недоступна: нет ключа feed-tokens.key",
-                     "Подписка (webcal)": links["webcal"], "Создана": t.created_at[:16].replace("T", " "),
-                     "id": t.id})
-    return pd.DataFrame(rows, columns=["Вид", "Для кого", "Состояние", "Ссылка (https)", "Подписка (webcal)",
-                                       "Создана", "id"])
+                     "Состояние": "действует" if t.active else f"отозвана {local_time(t.revoked_at, school.timezone)}",
+                     link_col: links["https"] or "недоступна: нет ключа feed-tokens.key",
+                     "Подписка (webcal)": links["webcal"], "Создана": local_time(t.created_at, school.timezone)})
+    return pd.DataFrame(rows, columns=["Вид", "Для кого", "Состояние", link_col, "Подписка (webcal)", "Создана"])
 
 
 def class_feed_links(tokens: list[FeedToken], base_url: str) -> dict[str, str]:

@@ -175,3 +175,15 @@ def write_setting(data_dir: str | Path, key: str, value) -> None:
     else:
         settings[key] = value
     atomic_write_text(path, json.dumps(settings, ensure_ascii=False, indent=1))
+
+
+def rebuild_progress(solving_date: str, start, end, elapsed: float, time_limit: float) -> float:
+    """How far a rebuild is, 0…0.99: the share of the scenario's dates already solved (the solver works date by
+    date), or, before the first date reports, the share of the time limit used."""
+    from datetime import date as _date
+
+    days = (end - start).days + 1 if start and end else 0
+    if solving_date and days > 0:
+        done = (_date.fromisoformat(solving_date) - start).days
+        return max(0.0, min(0.99, done / days))
+    return max(0.0, min(0.99, elapsed / max(time_limit, 0.1)))

@@ -32,6 +32,8 @@ def rebuild(at: AppTest, scenario_label: str | None = None, timeout: float = 120
     at.switch_page("app_pages/plan.py").run()
     if scenario_label:
         at.selectbox(key="plan_scenario").set_value(scenario_label).run()
+    # a generous limit: on a loaded machine 10 s can end at a plan not yet proven optimal
+    at.number_input(key="plan_time_limit").set_value(90).run()
     at.button(key="plan_rebuild").click().run()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -75,7 +75,8 @@ def test_publishing_shows_counts_and_the_class_feed_links(page, data_dir):
     assert int(metrics["Новые"]) > 0 and metrics["Отменённые"] == "0"
     tokens, rows = _class_row(page)
     assert len(rows) == 1
-    https, webcal = rows.iloc[0]["Ссылка (https)"], rows.iloc[0]["Подписка (webcal)"]
+    assert "Ссылка (https)" not in tokens.columns  # the address is http://localhost: the label says so
+    https, webcal = rows.iloc[0]["Ссылка (http)"], rows.iloc[0]["Подписка (webcal)"]
     assert https.startswith("http://localhost:8501/feeds/") and https.endswith(".ics")
     assert webcal.startswith("webcal://localhost:8501/feeds/") and webcal.endswith(".ics")
     secret = https.rsplit("/", 1)[1].removesuffix(".ics")
@@ -127,7 +128,7 @@ def test_a_chosen_link_shows_its_qr_code_and_webcal_form(page):
 def test_revoking_a_link_removes_it_and_the_feed_stops(page, data_dir):
     _publish(page)
     _, rows = _class_row(page)
-    https = rows.iloc[0]["Ссылка (https)"]
+    https = rows.iloc[0]["Ссылка (http)"]
     secret = https.rsplit("/", 1)[1].removesuffix(".ics")
     label = next(o for o in page.selectbox(key="tok_pick").options if o.startswith("класс: 3А"))
     page.selectbox(key="tok_pick").set_value(label).run()
@@ -135,7 +136,7 @@ def test_revoking_a_link_removes_it_and_the_feed_stops(page, data_dir):
     assert not page.exception, page.exception
     assert any("Ссылка отозвана" in s.value for s in page.success)
     tokens, rows = _class_row(page)
-    assert rows.empty and https not in set(tokens["Ссылка (https)"])
+    assert rows.empty and https not in set(tokens["Ссылка (http)"])
     assert not (data_dir / "feeds" / feed_file_name(secret)).exists()
     from starlette.testclient import TestClient
     assert TestClient(create_app(data_dir)).get(f"/feeds/{secret}.ics").status_code == 404

@@ -14,7 +14,7 @@ from planner.importers import load_school
 from planner.scenario.model import Scenario
 from planner.ui.importing import read_group, upload_groups
 from planner.ui.settings import apply_school_settings, missing_settings
-from planner.ui.view import (check_public_url, local_time, natural_sorted, parse_ranges, plural, read_settings,
+from planner.ui.view import (check_public_url, rebuild_progress, local_time, natural_sorted, parse_ranges, plural, read_settings,
                              selection_preview, status_words, url_is_local, write_setting)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,3 +122,11 @@ def test_the_product_config_hides_the_developer_menu():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["toolbarMode"] == "minimal"
     assert config["browser"]["gatherUsageStats"] is False
+
+
+def test_the_rebuild_progress_follows_the_dates_solved():
+    start, end = date(2026, 12, 7), date(2026, 12, 11)
+    assert rebuild_progress("2026-12-07", start, end, 5.0, 10.0) == 0.0
+    assert rebuild_progress("2026-12-10", start, end, 1.0, 10.0) == 0.6
+    assert rebuild_progress("", start, end, 5.0, 10.0) == 0.5  # before the first date reports: time used
+    assert rebuild_progress("", None, None, 50.0, 10.0) == 0.99  # never «done» while running
