@@ -516,13 +516,26 @@ class LateDelivery:
     delivery: datetime
     first_lesson: datetime
 
-    def text_ru(self, tz: ZoneInfo) -> str:
-        return (f"{self.chat_key}: сообщение придёт {self.delivery.astimezone(tz):%d.%m %H:%M}, а первый урок, о котором "
+    def text_ru(self, tz: ZoneInfo, label: str | None = None) -> str:
+        return (f"{label or self.chat_key}: сообщение придёт {self.delivery.astimezone(tz):%d.%m %H:%M}, а первый урок, о котором "
                 f"оно, начинается {self.first_lesson.astimezone(tz):%d.%m %H:%M}")
 
     def text_en(self, tz: ZoneInfo) -> str:
         return (f"{self.chat_key}: delivered {self.delivery.astimezone(tz):%d.%m %H:%M}, the first lesson it announces "
                 f"starts {self.first_lesson.astimezone(tz):%d.%m %H:%M}")
+
+
+def chat_label_ru(school: School, chat_key: str) -> str:
+    """A chat key in words: «чат класса 5А», «чат родителей 5А», «чат учителей», or the teacher's name."""
+    kind, _, ident = chat_key.partition(":")
+    classes = {c.id: c.name for c in school.classes}
+    if kind == "class":
+        return f"чат класса {classes.get(ident, ident)}"
+    if kind == "parents":
+        return f"чат родителей {classes.get(ident, ident)}"
+    if kind == "teacher":
+        return next((t.name for t in school.teachers if t.id == ident), ident)
+    return "чат учителей" if chat_key == TEACHERS_CHAT else chat_key
 
 
 def _first_lesson(plan: Plan, chat_key: str) -> datetime | None:

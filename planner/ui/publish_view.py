@@ -265,3 +265,18 @@ def urgent_category_select(container, school):
                                  [None, *choices], key="msg_urgent_category",
                                  format_func=lambda c: "— выберите —" if c is None else f"{c.name} ({c.source})")
     return picked.id if picked else None
+
+
+def late_text(school, plan, messages, library, now=None) -> str | None:
+    """A warning when queued messages would arrive at or after the first lesson they announce (000 §5.1)."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from planner.publish.messages import chat_label_ru, late_deliveries
+
+    late = late_deliveries(school, plan, messages, now=now or datetime.now(timezone.utc), library=library)
+    if not late:
+        return None
+    tz = ZoneInfo(school.timezone)
+    return ("Сообщения придут не раньше начала уроков, о которых они: " + "; ".join(w.text_ru(tz, chat_label_ru(school, w.chat_key)) for w in late)
+            + ". Отправьте срочно (с категорией по п. 5.1) или поставьте в очередь как есть.")
