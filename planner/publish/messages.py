@@ -549,13 +549,14 @@ def _first_lesson(plan: Plan, chat_key: str) -> datetime | None:
 def late_deliveries(school: School, plan: Plan, messages: list[ChatMessage], *, now: datetime,
                     library) -> list[LateDelivery]:
     """The messages that, queued now for business hours (000 §5.1), would arrive at or after the start of the
-    first lesson they announce; shown before queueing so the sender chooses: urgent (with a category) or not."""
+    first lesson they announce; shown before queueing so the sender chooses: urgent (with a category) or not.
+    Lessons that have already begun are not flagged: no choice would bring the message before them."""
     hours = business_hours(library, school, now)
     delivery = now if hours.is_open(now) else hours.next_opening(now)
     out = []
     for m in messages:
         first = _first_lesson(plan, m.chat_key)
-        if first is not None and delivery >= first:
+        if first is not None and now < first <= delivery:  # sending at once (urgent) would still be in time
             out.append(LateDelivery(m.chat_key, delivery, first))
     return out
 
