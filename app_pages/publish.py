@@ -225,6 +225,8 @@ with tab_msg:
     dry = dry or not bot
     urgent = c2.checkbox("Срочно (отправить сразу, вне рабочего времени тоже)", key="msg_urgent")
     category = pv.urgent_category_select(c2, school) if urgent else None
+    if messages and not urgent and (late := pv.late_text(school, plan, messages, norm_library())):
+        st.warning(late)
     c1, c2 = st.columns(2)
     if c1.button("Отправить…" if not dry else "Отправить (пробный прогон)…", key="msg_queue", type="primary",
                  disabled=not messages):

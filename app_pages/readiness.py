@@ -26,7 +26,7 @@ st.dataframe(classes_frame(school), hide_index=True, width="stretch")
 def _save(new, done: str) -> None:
     try:
         s.save_school(new, version)
-    except Exception as err:  # noqa: BLE001 - shown in Russian
+    except Exception as err:
         show_error(err, "обновите страницу: данные школы изменились")
     else:
         st.success(done)
@@ -44,7 +44,7 @@ if upload is not None and st.button("Загрузить опрос", key="rd_sur
         path.write_bytes(upload.getvalue())
         try:
             new = read_survey(school, path, now=datetime.now(timezone.utc), entered_by=who)
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             show_error(err, "исправьте указанную ячейку и загрузите книгу снова")
         else:
             _save(new, "Опрос загружен.")
@@ -56,7 +56,7 @@ picked = c1.selectbox("Класс", list(names), key="rd_class")
 if c1.button("Тестовый звонок проведён", key="rd_test_call"):
     try:
         new = record_item(school, names[picked], "test_call", by=who, at=datetime.now(timezone.utc))
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         show_error(err, "укажите, кто отмечает")
     else:
         _save(new, f"{picked}: тестовый звонок отмечен.")
@@ -68,7 +68,7 @@ kit = {k: c2.checkbox(label, key=f"rd_kit_{k}") for k, label in (("device", "У�
 if c2.button("Сохранить готовность учителя", key="rd_teacher_save"):
     try:
         new = record_teacher(school, tnames[teacher], by=who, at=datetime.now(timezone.utc), **kit)
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         show_error(err, "укажите, кто отмечает")
     else:
         _save(new, f"{teacher}: готовность сохранена.")

@@ -3,12 +3,16 @@
 from pathlib import Path
 
 import pytest
-
 from builders import make_school
+
 from planner.errors import InputError
 from planner.importers.tabular import read_csv_folder, school_from_frames, write_csv_folder
 from planner.school.channels import (
-    add_urgent_category, allow_domain, link_refusal, urgent_category, urgent_choices,
+    add_urgent_category,
+    allow_domain,
+    link_refusal,
+    urgent_category,
+    urgent_choices,
 )
 from planner.school.integrity import find_problems
 from planner.school.model import ChatKind, ChatLink

@@ -5,13 +5,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from builders import MONDAY, library, make_school
+
 from planner.errors import InputError
 from planner.plan import Mode
 from planner.rebuild import rebuild
 from planner.scenario import scenario_from_dict
-from planner.school.model import DeviceCounts, Teacher
+from planner.school.model import DeviceCounts
 from planner.school.readiness import read_survey, readiness_board, record_item, write_survey
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)

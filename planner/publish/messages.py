@@ -524,13 +524,26 @@ class LateDelivery:
     delivery: datetime
     first_lesson: datetime
 
-    def text_ru(self, tz: ZoneInfo) -> str:
-        return (f"{self.chat_key}: сообщение придёт {self.delivery.astimezone(tz):%d.%m %H:%M}, а первый урок, о котором "
+    def text_ru(self, tz: ZoneInfo, label: str | None = None) -> str:
+        return (f"{label or self.chat_key}: сообщение придёт {self.delivery.astimezone(tz):%d.%m %H:%M}, а первый урок, о котором "
                 f"оно, начинается {self.first_lesson.astimezone(tz):%d.%m %H:%M}")
 
     def text_en(self, tz: ZoneInfo) -> str:
         return (f"{self.chat_key}: delivered {self.delivery.astimezone(tz):%d.%m %H:%M}, the first lesson it announces "
                 f"starts {self.first_lesson.astimezone(tz):%d.%m %H:%M}")
+
+
+def chat_label_ru(school: School, chat_key: str) -> str:
+    """A chat key in words: «чат класса 5А», «чат родителей 5А», «чат учителей», or the teacher's name."""
+    kind, _, ident = chat_key.partition(":")
+    classes = {c.id: c.name for c in school.classes}
+    if kind == "class":
+        return f"чат класса {classes.get(ident, ident)}"
+    if kind == "parents":
+        return f"чат родителей {classes.get(ident, ident)}"
+    if kind == "teacher":
+        return next((t.name for t in school.teachers if t.id == ident), ident)
+    return "чат учителей" if chat_key == TEACHERS_CHAT else chat_key
 
 
 def _first_lesson(plan: Plan, chat_key: str) -> datetime | None:
@@ -544,13 +557,14 @@ def _first_lesson(plan: Plan, chat_key: str) -> datetime | None:
 def late_deliveries(school: School, plan: Plan, messages: list[ChatMessage], *, now: datetime,
                     library) -> list[LateDelivery]:
     """The messages that, queued now for business hours (000 §5.1), would arrive at or after the start of the
-    first lesson they announce; shown before queueing so the sender chooses: urgent (with a category) or not."""
+    first lesson they announce; shown before queueing so the sender chooses: urgent (with a category) or not.
+    Lessons that have already begun are not flagged: no choice would bring the message before them."""
     hours = business_hours(library, school, now)
     delivery = now if hours.is_open(now) else hours.next_opening(now)
     out = []
     for m in messages:
         first = _first_lesson(plan, m.chat_key)
-        if first is not None and delivery >= first:
+        if first is not None and now < first <= delivery:  # sending at once (urgent) would still be in time
             out.append(LateDelivery(m.chat_key, delivery, first))
     return out
 

@@ -21,7 +21,14 @@ from pathlib import Path
 from planner.errors import InputError, Location
 from planner.school.channels import link_refusal
 from planner.school.model import (
-    ChatKind, ChatLink, DeviceCounts, Mark, MembersJoined, Readiness, School, StudentClass, Teacher,
+    ChatKind,
+    ChatLink,
+    DeviceCounts,
+    Mark,
+    MembersJoined,
+    School,
+    StudentClass,
+    Teacher,
     TeacherReadiness,
 )
 
@@ -160,7 +167,7 @@ def class_state(school: School, klass: StudentClass) -> ClassState:
     needed = needed_chats(school, klass.id)
     no_chat = [(s, g) for s, g in needed if _chat_for(school, klass.id, s, g) is None]
     groups = {g.id: g.name for g in klass.groups}
-    label = lambda s, g: subjects.get(s, s) + (f" ({groups.get(g, g)})" if g else "")  # noqa: E731
+    label = lambda s, g: subjects.get(s, s) + (f" ({groups.get(g, g)})" if g else "")
     items.append(Item("chats", not no_chat and bool(needed),
                       "нет чатов: " + ", ".join(label(s, g) for s, g in no_chat) if no_chat else
                       ("нет уроков в расписании" if not needed else ""),
@@ -334,7 +341,7 @@ def read_survey(school: School, path: Path, *, now: datetime, entered_by: str = 
     path = Path(path)
     try:
         book = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
-    except Exception as err:  # noqa: BLE001 - any unreadable workbook is bad input
+    except Exception as err:
         raise InputError(f"{path}: cannot read the survey workbook: {err}",
                          f"{path}: не читается книга опроса: {err}", Location(file=str(path))) from None
     class_ids = {c.id for c in school.classes}
@@ -474,5 +481,18 @@ def record_teacher(school: School, teacher_id: str, *, by: str, at: datetime, de
     return apply_readiness(school.model_copy(update={"teachers": teachers}))
 
 
-__all__ = ["Board", "ClassState", "ITEMS", "Item", "Readiness", "apply_readiness", "class_state", "read_survey",
-           "readiness_board", "record_item", "record_teacher", "required_items", "survey_frames", "write_survey"]
+__all__ = [
+    "ITEMS",
+    "Board",
+    "ClassState",
+    "Item",
+    "apply_readiness",
+    "class_state",
+    "read_survey",
+    "readiness_board",
+    "record_item",
+    "record_teacher",
+    "required_items",
+    "survey_frames",
+    "write_survey",
+]

@@ -308,3 +308,18 @@ def last_published_plan_id(store: Store, school_id: str) -> str | None:
     head = store.get("publication", feeds.head_id(school_id))
     latest = store.get("publication", head.payload["publication_id"]) if head else None
     return latest.columns.get("plan_id") if latest else None
+
+
+def late_text(school, plan, messages, library, now=None) -> str | None:
+    """A warning when queued messages would arrive at or after the first lesson they announce (000 §5.1)."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from planner.publish.messages import chat_label_ru, late_deliveries
+
+    late = late_deliveries(school, plan, messages, now=now or datetime.now(timezone.utc), library=library)
+    if not late:
+        return None
+    tz = ZoneInfo(school.timezone)
+    return ("Сообщения придут не раньше начала уроков, о которых они: " + "; ".join(w.text_ru(tz, chat_label_ru(school, w.chat_key)) for w in late)
+            + ". Отправьте срочно (с категорией по п. 5.1) или поставьте в очередь как есть.")

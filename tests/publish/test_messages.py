@@ -512,3 +512,12 @@ def test_a_replan_sends_only_to_the_chats_whose_lessons_changed(school, library)
         assert "Пн 07.12.2026" not in delta[key].text  # the frozen Monday did not change
         assert "Изменилось по сравнению с предыдущим сообщением" in delta[key].text
         assert len(delta[key].text) < len(full[key].text)
+
+
+def test_the_page_warns_of_late_delivery_in_russian(school, plan, messages, library):
+    from planner.ui.publish_view import late_text
+
+    text = late_text(school, plan, messages, library, now=datetime(2026, 12, 13, 21, 30, tzinfo=TZ))
+    assert "чат класса 5А: сообщение придёт 14.12 08:00" in text and "п. 5.1" in text
+    assert "чат учителей: сообщение придёт" in text
+    assert late_text(school, plan, messages, library, now=datetime(2026, 12, 11, 19, 0, tzinfo=TZ)) is None
