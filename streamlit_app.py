@@ -12,7 +12,7 @@ import streamlit as st
 from app_pages._shared import PAGES, SAMPLES, store
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from planner.ui.access import authenticated_sessions, configured_password, try_login
+from planner.ui.access import authenticated_sessions, client_key, configured_password, try_login
 from planner.ui.records import ensure_samples, school_labels
 
 st.set_page_config(page_title="Планировщик дистанта", page_icon="🗓️", layout="wide")
@@ -27,7 +27,7 @@ if expected and not st.session_state.get("authenticated"):
     with st.form("login"):
         given = st.text_input("Пароль страницы", type="password", key="login_password")
         if st.form_submit_button("Войти"):
-            ok, wait = try_login(given, expected, st.context.ip_address or "unknown")
+            ok, wait = try_login(given, expected, client_key(st.context.ip_address))
             if ok:
                 st.session_state["authenticated"] = True
                 ctx = get_script_run_ctx()
