@@ -15,7 +15,7 @@ from app_pages._shared import PAGES, SAMPLES, norm_library, store
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from planner.norms.status import banner
-from planner.ui.access import authenticated_sessions, configured_password, try_login
+from planner.ui.access import authenticated_sessions, client_key, configured_password, try_login
 from planner.ui.records import ensure_samples, school_labels
 from planner.ui.view import local_time, read_settings, write_setting
 
@@ -31,7 +31,7 @@ if expected and not st.session_state.get("authenticated"):
     with st.form("login"):
         given = st.text_input("Пароль страницы", type="password", key="login_password")
         if st.form_submit_button("Войти"):
-            ok, wait = try_login(given, expected, st.context.ip_address or "unknown")
+            ok, wait = try_login(given, expected, client_key(st.context.ip_address))
             if ok:
                 st.session_state["authenticated"] = True
                 ctx = get_script_run_ctx()

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from planner.scenario.model import ASYNC_KIND_RU
 from planner.plan.model import Mode, Occurrence, Plan
 from planner.school.calendar import lessons_on
+from planner.school.links import link_problem
 from planner.school.model import School
 from planner.school.occurrence import OccurrenceKey
 
@@ -96,6 +97,12 @@ def _hm(moment: datetime) -> str:
     return moment.strftime("%H:%M")
 
 
+def _safe_link(o: Occurrence) -> str | None:
+    """The occurrence's link if it may be published (planner.school.links): a publication recorded before links
+    were checked never breaks a feed; an unsafe link is left out as if there were none."""
+    return o.link if o.link and link_problem(o.link) is None else None
+
+
 def _occurrence_text(o: Occurrence, names: _Names, tz: ZoneInfo) -> tuple[str, list[str], datetime, datetime]:
     """Summary suffix, description lines, start and end of a plan occurrence."""
     lines: list[str] = []
@@ -106,14 +113,14 @@ def _occurrence_text(o: Occurrence, names: _Names, tz: ZoneInfo) -> tuple[str, l
         suffix = f"самостоятельно{part}, сдать до {w.deadline:%d.%m}"
         lines.append(f"Самостоятельная работа: {ASYNC_KIND_RU.get(w.kind, w.kind)}, около {w.work_minutes} мин.")
         lines.append(f"Выполнить: {start:%d.%m} {_hm(start)}–{_hm(end)}; сдать до {w.deadline:%d.%m.%Y}.")
-        if o.link:
-            lines.append(f"Чат класса: {o.link}")
+        if _safe_link(o):
+            lines.append(f"Чат класса: {_safe_link(o)}")
     else:
         start, end = o.start.astimezone(tz), o.end.astimezone(tz)
         suffix = {Mode.LIVE: "онлайн", Mode.IN_SCHOOL: "в школе", Mode.CANCELLED: "отменён",
                   Mode.REPLACED: "в школе, замена" if o.teachers else "в школе, самоподготовка"}[o.mode] + part
         if o.mode == Mode.LIVE:
-            lines.append(LINK_LINE + (o.link or NO_LINK_TEXT))
+            lines.append(LINK_LINE + (_safe_link(o) or NO_LINK_TEXT))
     if o.teachers:
         lines.append(f"Учитель: {names.teacher_list(o.teachers)}")
     if o.teacher_changed and o.regular_teachers and list(o.regular_teachers) != list(o.teachers):
@@ -138,15 +145,16 @@ def events_from_plan(school: School, plan: Plan) -> list[FeedEvent]:
         if o.mode == Mode.ASYNC and o.async_work is None or o.mode != Mode.ASYNC and (o.start is None or o.end is None):
             continue  # nothing to put on a calendar
         suffix, lines, start, end = _occurrence_text(o, names, tz)
-        live = o.mode == Mode.LIVE and bool(o.link)
+        live = o.mode == Mode.LIVE and bool(_safe_link(o))
         teachers = tuple(dict.fromkeys([*o.teachers, *o.regular_teachers]))
         title = f"{names.who(o.class_id, o.groups)} · {names.subjects.get(o.subject_id, o.subject_id)}"
         out.append(FeedEvent(
             uid=event_uid(o.key, o.part, school.id), date=o.date, class_id=o.class_id, groups=tuple(o.groups),
             teachers=teachers, subject_id=o.subject_id, kind=str(o.mode), start=start, end=end,
             summary=CANCELLED_PREFIX + title if o.mode == Mode.CANCELLED else f"{title} ({suffix})",
-            description="\n".join(lines), link=o.link if live else None,
-            location=o.link if live else (school.name if o.mode in (Mode.IN_SCHOOL, Mode.REPLACED) else None),
+            description="\n".join(lines), link=_safe_link(o) if live else None,
+            location=_safe_link(o) if live else (school.name if o.mode in (Mode.IN_SCHOOL, Mode.REPLACED)
+                                                 else None),
             status=CANCELLED if o.mode == Mode.CANCELLED else CONFIRMED))
     return out
 

@@ -121,10 +121,8 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
                     self._refuse(431, "request header fields too large")
                     return
         super().data_received(data)
-
-    def on_message_begin(self) -> None:
-        super().on_message_begin()
-        if self._head_timer is None:  # a following request on a kept-alive connection: its head is timed too
+        # a head left incomplete by this chunk is timed (a head that arrives whole, the usual case, costs no timer)
+        if self._head_open and self._head_seen and self._head_timer is None and not self.transport.is_closing():
             self._arm_head_timer()
 
     def on_message_complete(self) -> None:

@@ -94,8 +94,14 @@ THROTTLE = LoginThrottle()
 authenticated_sessions: set[str] = set()
 
 
-def try_login(given: str, expected: str, key: str, throttle: LoginThrottle = THROTTLE) -> tuple[bool, float]:
+def client_key(address: object) -> str:
+    """The throttle key of a client: its address, or one shared key when the address is unknown."""
+    return address if isinstance(address, str) and address else "unknown"
+
+
+def try_login(given: str, expected: str, key: str, throttle: LoginThrottle | None = None) -> tuple[bool, float]:
     """(logged in, seconds to wait). A try inside the back-off is refused without checking the password."""
+    throttle = throttle or THROTTLE
     wait = throttle.wait_left(key)
     if wait > 0:
         return False, wait

@@ -34,3 +34,20 @@ def test_an_image_link_in_the_school_name_is_not_rendered(data_dir):
     shown = [e.value for e in [*at.subheader, *at.markdown, *at.caption, *at.success, *at.info, *at.warning]]
     assert plain(EVIL) in shown  # the school's name as its subheader, escaped
     assert not any(UNESCAPED.search(str(v)) for v in shown)
+
+
+def test_password_tries_back_off_on_the_page(data_dir, monkeypatch):
+    from planner.ui import access
+
+    monkeypatch.setenv("PLANNER_PAGE_PASSWORD", "правильный")
+    monkeypatch.setattr(access, "THROTTLE", access.LoginThrottle(clock=lambda: 1000.0))  # time stands still
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    for _ in range(access.FREE_TRIES):
+        at.text_input(key="login_password").set_value("неверный")
+        at.button[0].click().run()
+    assert any("слишком много попыток" in e.value for e in at.error)
+    at.text_input(key="login_password").set_value("правильный")  # inside the back-off: not even checked
+    at.button[0].click().run()
+    assert not at.session_state["authenticated"] if "authenticated" in at.session_state else True
+    assert at.text_input(key="login_password")  # still the login form
+    assert not at.file_uploader  # nothing else, uploads included, before the login

@@ -56,3 +56,14 @@ def test_publish_refuses_a_crlf_link_before_committing(tmp_path, school, plan01)
         publish_to_dir(store, school, bad, tmp_path / "feeds", NOW)
     assert store.list("publication") == [] and store.list("token") == []
     assert not (tmp_path / "feeds").exists()
+
+
+def test_an_unsafe_link_already_in_a_plan_never_reaches_a_feed(school, plan01):
+    """A publication recorded before links were checked: the feed leaves the link out instead of failing."""
+    from planner.publish.events import events_from_plan
+
+    live = next(i for i, o in enumerate(plan01.occurrences) if o.mode == Mode.LIVE and o.link)
+    occ = list(plan01.occurrences)
+    occ[live] = occ[live].model_copy(update={"link": "javascript:alert(1)"})
+    events = events_from_plan(school, plan01.model_copy(update={"occurrences": occ}))
+    assert events and not any("javascript:" in (e.link or "") + e.description + (e.location or "") for e in events)
