@@ -54,7 +54,7 @@ def solve_component(calls: list[CallSpec], cells: list[Cell], covers: list[Cover
     add_cell_order_and_breaks(v, cells)
     add_screen_cap(v, cells)
     add_teacher_no_overlap(v)
-    add_chat_no_overlap(v)
+    add_chat_no_overlap(v, cells)
     add_cover(v, covers, buffer)
     add_priority_inversions(v, cells)  # the objective's view of hard and light lessons
     v.model.maximize(sum([
