@@ -150,17 +150,24 @@ def add_teacher_no_overlap(v: CallModel) -> None:
             v.model.add_no_overlap([v.interval[ci] for ci in cis])
 
 
-def add_chat_no_overlap(v: CallModel) -> None:
+def add_chat_no_overlap(v: CallModel, cells: list[Cell]) -> None:
     """One call per chat (a MAX/Sferum chat holds one call at a time; the chat registry, planner.school
     ChatLink): two calls in the same chat never overlap — groups meeting at the same time need chats of their
-    own, else their calls are sequenced or one stays asynchronous."""
+    own, else their calls are sequenced or one stays asynchronous. Calls of one pupil cell are kept apart by
+    `add_cell_order_and_breaks` already; only calls with no pupil in common get a constraint here."""
+    cells_of: dict[int, set[int]] = {}
+    for n, cell in enumerate(cells):
+        for ci in _cell_calls(v, cell):
+            cells_of.setdefault(ci, set()).add(n)
     by_chat: dict[str, list[int]] = {}
     for ci in v.live:
         for chat in v.calls[ci].chats:
             by_chat.setdefault(chat, []).append(ci)
     for cis in by_chat.values():
-        if len(cis) > 1:
-            v.model.add_no_overlap([v.interval[ci] for ci in cis])
+        for pos, a in enumerate(cis):
+            for b in cis[pos + 1:]:
+                if not cells_of.get(a, set()) & cells_of.get(b, set()):
+                    v.model.add_no_overlap([v.interval[a], v.interval[b]])
 
 
 def add_cover(v: CallModel, covers: list[CoverSpec], buffer: int) -> None:

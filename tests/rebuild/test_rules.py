@@ -212,7 +212,7 @@ def test_one_call_per_chat():
     def build(chat1: str, chat2: str):
         def make():
             v = model_of([call(replace(en1, chat=chat1)), call(replace(en2, chat=chat2))])
-            add_chat_no_overlap(v)
+            add_chat_no_overlap(v, [Cell([en1], 120, 10), Cell([en2], 120, 10)])
             v.model.add(v.live[0] == 1)
             v.model.add(v.live[1] == 1)
             v.model.add(v.start[0] == NINE)
