@@ -31,10 +31,22 @@ with st.expander("Загрузить расписание", expanded=current_sch
     path_text = c1.text_input("…или путь к файлу/папке на этом компьютере", key="source_path")
     c3, c4 = st.columns([3, 1])
     sample = c3.selectbox("…или пример", list(SAMPLES), key="sample")
+    with st.expander("Чего нет в файле aSc/FET: звонки, классы, число учеников"):
+        bells_text = st.text_input("Звонки (если в файле FET часы без времени)", key="imp_bells",
+                                   placeholder="08:30-09:15, 09:25-10:10, …")
+        grades_text = st.text_input("Класс или курс по названию (к — курс колледжа)", key="imp_grades",
+                                    placeholder="101=10, 201=2к")
+        pupils_text = st.text_input("Число учеников", key="imp_pupils", placeholder="7А=25, *=25")
 
     def read(path: Path, source_label: str) -> None:
+        from planner.importers import ImportOptions
+        from planner.importers import hints
+
         try:
-            loaded = load_school(path)
+            loaded = load_school(path, ImportOptions(
+                bells=hints.parse_bells(bells_text, "Звонки") if bells_text.strip() else None,
+                grades=hints.parse_grades(grades_text, "Классы") if grades_text.strip() else {},
+                pupils=hints.parse_pupils(pupils_text, "Число учеников") if pupils_text.strip() else {}))
         except InputError as err:
             st.session_state.pop("import", None)
             show_error(err, "исправьте файл в указанном месте (лист/файл, строка, поле) и загрузите его снова; "
