@@ -9,17 +9,19 @@ from pathlib import Path
 
 import streamlit as st
 
-from planner.errors import InputError, StaleSaveError
+from planner.errors import PlannerError, StaleSaveError
 from planner.norms import NormLibrary
 from planner.school.model import School
 from planner.storage import Store
+from planner.ui.plain import plain
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = {"Школа № 17 (пример)": ROOT / "sample_data" / "school-17",
            "Техникум (пример)": ROOT / "sample_data" / "college-ptk"}
 
 PAGES = {"school": "app_pages/school.py", "transition": "app_pages/transition.py", "plan": "app_pages/plan.py",
-         "sanpin": "app_pages/sanpin.py", "publish": "app_pages/publish.py", "scenarios": "app_pages/scenarios.py"}
+         "sanpin": "app_pages/sanpin.py", "publish": "app_pages/publish.py", "scenarios": "app_pages/scenarios.py",
+         "settings": "app_pages/settings.py"}
 
 
 @st.cache_resource
@@ -32,8 +34,24 @@ def store() -> Store:
 
 
 @st.cache_resource
-def norm_library() -> NormLibrary:
+def base_norm_library() -> NormLibrary:
     return NormLibrary.load()
+
+
+def norm_library() -> NormLibrary:
+    """The norms with the chosen school's stored policy (its local act values); the template values otherwise."""
+    from planner.norms.school_policy import library_for_school
+
+    return library_for_school(store(), st.session_state.get("school_id"), base_norm_library())
+
+
+def policy_key() -> str:
+    """Changes whenever the chosen school's policy changes (for cached audits)."""
+    from planner.norms.school_policy import current_policy_version
+
+    school_id = st.session_state.get("school_id")
+    v = current_policy_version(store(), school_id) if school_id else None
+    return v.id if v else ""
 
 
 @st.cache_resource
@@ -72,12 +90,13 @@ def require_school() -> tuple[School, int]:
 
 
 def show_error(err: Exception, what_next: str = "") -> None:
+    """The page's one renderer of planner errors (PlannerError.text in Russian)."""
     if isinstance(err, StaleSaveError):
-        st.error(err.message_ru)
-    elif isinstance(err, InputError):
-        st.error(err.text("ru") + (f"\n\nЧто сделать: {what_next}" if what_next else ""))
+        st.error(plain(err.message_ru))  # messages quote imported values: shown as plain text
+    elif isinstance(err, PlannerError):
+        st.error(plain(err.text("ru")) + (f"\n\nЧто сделать: {what_next}" if what_next else ""))
     else:
-        st.error(f"Ошибка: {err}" + (f"\n\nЧто сделать: {what_next}" if what_next else ""))
+        st.error(f"Ошибка: {plain(err)}" + (f"\n\nЧто сделать: {what_next}" if what_next else ""))
 
 
 def select_school(school_id: str) -> None:

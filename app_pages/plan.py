@@ -9,12 +9,16 @@ import pandas as pd
 import streamlit as st
 
 from app_pages._shared import PAGES, jobs, norm_library, require_school, show_error, store
+from planner.norms.status import budget_column_text
 from planner.scenario.model import Scenario
+from planner.plan.ownership import plan_belongs_to
 from planner.ui.jobs import start_rebuild
-from planner.ui.labels import MODE_COLOUR, MODE_ICON, MODE_RU, STATUS_RU
-from planner.ui.plan_view import (grid_styler, lesson_choices, lesson_details, mode_counts, plan_grid,
+from planner.ui.labels import MODE_COLOUR, MODE_ICON, MODE_RU
+from planner.ui.plan_view import (CHANGED_MARK, SUMMARY_NOTE, grid_styler, lesson_choices, lesson_details, mode_counts, plan_grid,
                                   screen_frame, summary_frame)
+from planner.ui.plain import plain
 from planner.ui.records import load_plan, plan_labels, plan_records, scenario_labels
+from planner.ui.view import DEGRADED, NEXT_STEP, class_names_sorted, status_words
 
 s = store()
 school, _version = require_school()
@@ -36,7 +40,9 @@ if school.incomplete is not None:
     st.warning(f"{school.incomplete.text('ru').capitalize()}.")
     st.checkbox("Принять частичное расписание и пересобрать по размещённым урокам", key="plan_accept_partial")
 registry = jobs()
-job = registry.get(st.session_state.get("job_id"))
+# the rebuild job of THIS school and scenario: another school's run or result never shows here
+JOB_KEY = f"job_id:{school.id}:{scenario_id}"
+job = registry.get(st.session_state.get(JOB_KEY))
 running = job is not None and not job.done
 if c3.button("Пересобрать", key="plan_rebuild", type="primary", disabled=running):
     rec = s.get("scenario", scenario_id)
@@ -48,28 +54,33 @@ if c3.button("Пересобрать", key="plan_rebuild", type="primary", disab
     job = start_rebuild(s, school, scenario, scenario_id, library, time_limit=float(time_limit),
                         accept_partial=bool(st.session_state.get("plan_accept_partial")))
     registry[job.id] = job
-    st.session_state["job_id"] = job.id
+    st.session_state[JOB_KEY] = job.id
     running = True
 
 
 @st.fragment(run_every=0.5 if running else None)
 def progress() -> None:
-    job = registry.get(st.session_state.get("job_id"))
+    job = registry.get(st.session_state.get(JOB_KEY))
     if job is None:
         return
     snap = job.snapshot()
-    m = st.columns(5)
+    m = st.columns(3)
     m[0].metric("Найдено решений", snap.solutions)
-    m[1].metric("Цель", f"{snap.objective:,.0f}".replace(",", " ") if snap.objective is not None else "—")
-    m[2].metric("Граница", f"{snap.bound:,.0f}".replace(",", " ") if snap.bound is not None else "—")
-    m[3].metric("Прошло, с", f"{snap.elapsed:.1f}")
-    m[4].metric("Дата / часть", f"{snap.date[8:10]}.{snap.date[5:7]} · {snap.component}" if snap.date else "—")
+    m[1].metric("Прошло, с", f"{snap.elapsed:.1f}")
+    m[2].metric("Сейчас решается", f"{snap.date[8:10]}.{snap.date[5:7]}, часть {snap.component}"
+                if snap.date and snap.state == "running" else "—")
+    with st.expander("Подробнее для специалиста"):
+        st.caption("Целевая функция: " + (f"{snap.objective:,.0f}".replace(",", " ") if snap.objective is not None
+                                          else "—") + " · верхняя граница: "
+                   + (f"{snap.bound:,.0f}".replace(",", " ") if snap.bound is not None else "—"))
     if snap.state == "running":
-        st.progress(min(1.0, snap.elapsed / max(job.time_limit, 0.1)), text="Идёт пересборка…")
+        st.progress(min(0.99, snap.elapsed / max(job.time_limit, 0.1)),
+                    text=f"Идёт пересборка… (не дольше {job.time_limit:.0f} с)")
         if st.button("Отменить", key="plan_cancel"):
             job.cancel.set()
     elif snap.state == "done":
-        st.success(f"План готов: {STATUS_RU.get(snap.status, snap.status)}, {snap.elapsed:.1f} с.")
+        done_text = f"План готов: {status_words(snap.status)}, {snap.elapsed:.1f} с."
+        (st.warning if snap.status in DEGRADED else st.success)(done_text)
         if st.session_state.get("shown_plan_of_job") != job.id:
             st.session_state["shown_plan_of_job"] = job.id
             st.session_state["plan_pick_next"] = snap.plan_id
@@ -86,7 +97,10 @@ progress()
 plans = plan_labels(s, school.id)
 mine = {lbl: pid for lbl, pid in plans.items() if pid in {r.id for r in plan_records(s, school.id, scenario_id)}}
 if not mine:
-    st.info("Для этого сценария плана ещё нет — нажмите «Пересобрать».")
+    if running:
+        st.info("Идёт пересборка — план появится здесь, когда будет готов.")
+    else:
+        st.info("Для этого сценария плана ещё нет — нажмите «Пересобрать».")
     st.stop()
 if (pid := st.session_state.pop("plan_pick_next", None)) in mine.values():
     st.session_state["plan_pick"] = next(lbl for lbl, i in mine.items() if i == pid)
@@ -94,7 +108,7 @@ if st.session_state.get("plan_pick") not in mine:
     st.session_state.pop("plan_pick", None)
 plan_label = st.selectbox("План", list(mine), key="plan_pick")
 plan = load_plan(s, mine[plan_label])
-if plan.school_fingerprint != school.fingerprint():
+if not plan_belongs_to(plan, school):
     st.warning("План составлен для прежней версии данных школы — пересоберите его.")
 if plan.partial_timetable is not None:
     st.warning(f"Расписание составлено частично (принято): размещено {plan.partial_timetable.placed} из "
@@ -104,15 +118,22 @@ if plan.all_paper:  # no silent all-paper plan
                + "\n".join(f"- {c.text_ru}" for c in plan.all_paper))
     st.page_link(PAGES["school"], label="Заполнить опрос, число учеников и готовность", icon="🏫")
 sv = plan.solver
-st.caption(f"Статус: {STATUS_RU.get(sv.status, sv.status)} · цель {sv.objective:,.0f} · граница {sv.bound:,.0f} · "
-           f"{sv.wall_seconds:.1f} с · частей задачи {sv.components} · база сравнения: "
-           f"{'опубликованный план' if plan.baseline == 'published' else 'обычное расписание'}".replace(",", " "))
+(st.warning if sv.status in DEGRADED else st.caption)(
+    f"{status_words(sv.status)[:1].upper()}{status_words(sv.status)[1:]} · составлен за {sv.wall_seconds:.1f} с · "
+    f"сравнение с: {'опубликованным планом' if plan.baseline == 'published' else 'обычным расписанием'}")
+with st.expander("Подробнее"):
+    st.caption(f"Целевая функция {sv.objective:,.0f} · верхняя граница {sv.bound:,.0f} · независимых частей задачи "
+               f"{sv.components}".replace(",", " "))
+step_page, step_label = NEXT_STEP["rebuild"]
+st.page_link(PAGES[step_page], label=step_label, icon=":material/arrow_forward:")
 
 tab_grid, tab_screen, tab_devices = st.tabs(["Неделя", "Экранное время", "Без устройств"])
 with tab_grid:
     c1, c2 = st.columns([1, 3])
     view = c1.radio("Показать", ["по классам", "по учителям"], key="plan_view", horizontal=True)
-    class_names = {c.name: c.id for c in school.classes if any(o.class_id == c.id for o in plan.occurrences)}
+    in_plan = {o.class_id for o in plan.occurrences}
+    by_name = {c.name: c.id for c in school.classes}
+    class_names = {n: by_name[n] for n in class_names_sorted(school, [c for c in by_name.values() if c in in_plan])}
     if view == "по классам":
         cname = c2.selectbox("Класс", list(class_names), key="plan_class")
         grid = plan_grid(school, plan, class_id=class_names[cname])
@@ -122,7 +143,7 @@ with tab_grid:
         grid = plan_grid(school, plan, teacher_id=tnames[tname])
     st.markdown(" ".join(f"<span style='background:{MODE_COLOUR[m]};color:#111;padding:2px 8px;border-radius:4px'>"
                          f"{MODE_ICON[m]} {MODE_RU[m]}</span>" for m in ("live", "async", "in_school", "replaced"))
-                + " <span style='border:3px solid #d62828;padding:1px 8px;border-radius:4px'>изменено</span>",
+                + f" <span style='padding:1px 8px;font-weight:bold'>{CHANGED_MARK} изменено</span>",
                 unsafe_allow_html=True)
     counts = mode_counts(grid)
     st.caption(" · ".join(f"{MODE_RU.get(m, 'разные формы у групп')}: {n}" for m, n in sorted(counts.items())))
@@ -146,11 +167,11 @@ with tab_grid:
                 info = lesson_details(school, plan, key_part)
                 reasons = info.pop("Причины")
                 changed = info.pop("Изменён")
-                st.markdown(f"**{info['Урок']}** — {info['Форма']}" + (" · **изменён**" if changed else ""))
+                st.markdown(f"**{plain(info['Урок'])}** — {plain(info['Форма'])}" + (" · **изменён**" if changed else ""))
                 st.dataframe(pd.DataFrame({"": list(info), "Значение": [str(v) for v in info.values()]}),
                              hide_index=True, width="stretch", key="plan_lesson_info")
                 if reasons:
-                    st.markdown("**Почему:**\n" + "\n".join(f"- {r}" for r in reasons))
+                    st.markdown("**Почему:**\n" + "\n".join(f"- {plain(r)}" for r in reasons))
                 elif changed:
                     st.caption("Изменён по сравнению с обычным расписанием (время или учитель).")
 with tab_screen:
@@ -164,6 +185,7 @@ with tab_screen:
     caps = alt.Chart(one).mark_tick(color="#d62828", thickness=3, size=28).encode(
         x=alt.X("Класс:N", sort=list(one["Класс"])), y="Предел, мин:Q")
     st.altair_chart(bars + caps, width="stretch")
+    st.caption("Толкование школы: " + budget_column_text(plan.scenario.policy.budget_column)[0] + ".")
     st.caption("Столбцы — наибольшее экранное время ученика класса за день (звонки и экранные задания); красная "
                "черта — предел плана (табл. 6.8 минус резерв).")
     over = one[one["Экран, мин"] > one["Предел, мин"]]
@@ -175,4 +197,6 @@ with tab_devices:
     st.metric("Учеников без допустимого устройства", int(summ["Без допустимого устройства"].sum()) if len(summ) else 0)
     st.caption("Телефон не считается устройством для обучения (СанПиН): эти ученики получают альтернативный пакет "
                "заданий.")
-    st.dataframe(summ, hide_index=True, width="stretch", key="plan_summary")
+    st.caption(SUMMARY_NOTE)
+    st.dataframe(summ, hide_index=True, width="stretch", key="plan_summary",
+                 column_config={"Класс": st.column_config.TextColumn("Класс", pinned=True)})

@@ -19,7 +19,9 @@ from planner.publish.max_api import MaxClient
 from planner.publish.messages import compose_messages, queue_messages, send_due
 from planner.publish.tokens import TokenStore, feed_links
 from planner.ui import publish_view as pv
+from planner.ui.plain import plain
 from planner.ui.records import load_plan, plan_labels
+from planner.ui.view import NEXT_STEP, read_settings, url_is_local, url_scheme_label
 
 s = store()
 school, _version = require_school()
@@ -31,15 +33,36 @@ if not plans:
     st.page_link(PAGES["plan"], label="Перейти к странице «План»", icon="🗓️")
     st.stop()
 
-plan_label = st.selectbox("План для публикации", list(plans), key="pub_plan")
+# the last published plan by default — never silently the newest what-if
+published_id = pv.last_published_plan_id(s, school.id)
+options = list(plans)
+if published_id in plans.values():
+    pub_label = next(lbl for lbl, i in plans.items() if i == published_id)
+    options.remove(pub_label)
+    options.insert(0, pub_label)
+names = {lbl: lbl + (" — опубликован сейчас" if plans[lbl] == published_id else "") for lbl in options}
+if st.session_state.get("pub_plan") not in options:
+    st.session_state.pop("pub_plan", None)
+plan_label = st.selectbox("План для публикации", options, key="pub_plan", format_func=names.get)
 plan_id = plans[plan_label]
 plan = load_plan(s, plan_id)
+if published_id and plan_id != published_id:
+    st.info("Выбран не тот план, что опубликован сейчас: публикация заменит опубликованный план этим.")
+elif not published_id:
+    st.caption("Планы этой школы ещё не публиковались.")
 if not pv.plan_is_current(school, plan):
     st.warning("План составлен для прежней версии данных школы: опубликовать его нельзя — пересоберите его на "
                "странице «План».")
-base_url = pv.public_base_url()
-st.caption(f"Ссылки на календари строятся от адреса {base_url} (переменная PLANNER_PUBLIC_URL). Файлы календарей "
-           f"пишутся в {pv.feeds_dir(s)}.")
+base_url = pv.public_base_url(saved=read_settings(s.data_dir).get("public_url"))
+if url_is_local(base_url):
+    st.warning(f"Ссылки на календари и QR-коды сейчас ведут на {base_url} — **они работают только на этом "
+               "компьютере**, у семей и учителей не откроются. Чтобы исправить: разместите страницу на сервере с "
+               "публичным адресом и укажите этот адрес на странице «Настройки» (раздел «Адрес для семей»).")
+    st.page_link(PAGES["settings"], label="Открыть «Настройки»", icon=":material/settings:")
+elif url_scheme_label(base_url) == "http":
+    st.warning(f"Ссылки строятся от {base_url} — без https: календарь передаётся незащищённо.")
+else:
+    st.caption(f"Ссылки на календари строятся от адреса {base_url}.")
 
 tab_pub, tab_links, tab_msg, tab_epos, tab_hist = st.tabs(
     ["Опубликовать", "Ссылки на календари", "Сообщения в MAX", "ЭПОС", "История"])
@@ -56,21 +79,46 @@ with tab_pub:
             st.dataframe(pv.missing_links_frame(school, missing), hide_index=True, width="stretch",
                          key="pub_missing")
         allow = st.checkbox("Опубликовать без ссылок", key="pub_allow_missing")
-    if st.button("Опубликовать", key="pub_publish", type="primary"):
+    if st.button("Опубликовать…", key="pub_publish", type="primary"):
+        st.session_state["pub_confirm"] = plan_id
+        st.session_state.pop("pub_outcome", None)
+    if st.session_state.get("pub_confirm") == plan_id:
         try:
-            outcome = publish_to_dir(s, school, plan, pv.feeds_dir(s), datetime.now(timezone.utc),
-                                     allow_missing_links=allow, plan_id=plan_id)
+            preview = pv.publish_preview(s, school, plan, datetime.now(timezone.utc))
         except InputError as err:
-            show_error(err, "добавьте ссылки на чаты классов на странице «Школа» или отметьте «Опубликовать без "
-                            "ссылок»" if missing else "пересоберите план на странице «План»")
-        else:
-            st.session_state["pub_outcome"] = (plan_id, pv.outcome_text(outcome), pv.outcome_counts(outcome))
+            st.session_state.pop("pub_confirm", None)
+            show_error(err, "пересоберите план на странице «План»")
+            preview = None
+        if preview is not None:
+            with st.container(border=True, key="pub_confirm_box"):
+                st.markdown(f"**Подтвердите публикацию.** План: «{plan.scenario.name}», "
+                            f"{plan.scenario.start:%d.%m}–{plan.scenario.end:%d.%m}"
+                            + (" (опубликован сейчас)." if plan_id == published_id else "."))
+                st.markdown(pv.preview_text(preview))
+                b1, b2 = st.columns([1, 3])
+                go = b1.button("Подтвердить и опубликовать", key="pub_confirm_yes", type="primary")
+                if b2.button("Отмена", key="pub_confirm_no"):
+                    st.session_state.pop("pub_confirm", None)
+                    st.rerun()
+            if go:
+                st.session_state.pop("pub_confirm", None)
+                try:
+                    outcome = publish_to_dir(s, school, plan, pv.feeds_dir(s), datetime.now(timezone.utc),
+                                             allow_missing_links=allow, plan_id=plan_id)
+                except InputError as err:
+                    show_error(err, "добавьте ссылки на чаты классов на странице «Школа» или отметьте "
+                                    "«Опубликовать без ссылок»" if missing else "пересоберите план на странице «План»")
+                else:
+                    st.session_state["pub_outcome"] = (plan_id, pv.outcome_text(outcome),
+                                                       pv.outcome_counts(outcome))
+                    st.rerun()  # the confirmation box goes, the outcome and the new state show
     shown = st.session_state.get("pub_outcome")
     if shown and shown[0] == plan_id:
-        st.success(shown[1])
+        st.success(plain(shown[1]))
         cols = st.columns(len(shown[2]))
         for col, (name, value) in zip(cols, shown[2].items()):
             col.metric(name, value)
+        st.markdown(f"**{NEXT_STEP['publish'][1]}**")
 
 # ------------------------------------------------------------------ feed links
 with tab_links:
@@ -79,7 +127,7 @@ with tab_links:
     tokens = tokens_store.list(school.id, include_revoked=show_revoked)
     notice = st.session_state.pop("tok_notice", None)
     if notice:
-        st.success(notice)
+        st.success(plain(notice))
     if not tokens:
         st.info("Ссылок ещё нет: они создаются при первой публикации (для каждого учителя, класса и "
                 "администрации). Семейную ссылку можно создать ниже.")
@@ -134,7 +182,7 @@ with tab_links:
             if kind == "family":
                 subject = st.text_input("Название (видно только в этом списке)", key="tok_family").strip()
                 options = {g.name: g.id for c in school.classes if c.id == class_id for g in c.groups}
-                groups = [options[g] for g in st.multiselect("Группы", list(options), key="tok_groups")]
+                groups = [options[g] for g in st.multiselect("Группы", list(options), key="tok_groups", placeholder="все группы")]
         regular = st.checkbox("Показывать и обычное расписание", key="tok_regular")
         if st.button("Создать ссылку", key="tok_create"):
             if not subject:
@@ -169,36 +217,57 @@ with tab_msg:
         st.dataframe(pv.messages_frame(school, messages), hide_index=True, width="stretch", key="msg_table")
         st.markdown("**Предпросмотр**")
         for m in messages:
-            with st.expander(f"{pv.chat_title(school, m)} — частей: {len(m.text_parts)}"):
+            with st.expander(f"{plain(pv.chat_title(school, m))} — частей: {len(m.text_parts)}"):
                 for part in m.text_parts:
                     st.code(part, language=None, wrap_lines=True)
     c1, c2 = st.columns(2)
     dry = c1.checkbox("Пробный прогон", value=True, key="msg_dry", disabled=not bot)
     dry = dry or not bot
     urgent = c2.checkbox("Срочно (отправить сразу, вне рабочего времени тоже)", key="msg_urgent")
+    category = pv.urgent_category_select(c2, school) if urgent else None
     c1, c2 = st.columns(2)
-    if c1.button("Поставить в очередь", key="msg_queue", type="primary", disabled=not messages):
-        try:
-            with MaxClient(bot, ca_bundle=pv.ca_bundle(), send=not dry) as client:
-                report = queue_messages(s, school, plan, messages, client, now=datetime.now(timezone.utc),
-                                        library=norm_library(), urgent=urgent)
-        except Exception as err:  # noqa: BLE001 - shown in Russian
-            show_error(err, "проверьте токен бота и сертификат (MAX_CA_BUNDLE)")
-        else:
-            st.session_state["msg_report"] = (pv.report_text(report, dry), pv.deliveries_frame(school, report))
+    if c1.button("Отправить…" if not dry else "Отправить (пробный прогон)…", key="msg_queue", type="primary",
+                 disabled=not messages):
+        st.session_state["msg_confirm"] = "queue"
+        st.session_state.pop("msg_report", None)
     queued = pv.queued_count(s, school.id)
-    if c2.button(f"Отправить накопившиеся (в очереди: {queued})", key="msg_send_due"):
-        try:
-            with MaxClient(bot, ca_bundle=pv.ca_bundle(), send=not dry) as client:
-                report = send_due(s, client, now=datetime.now(timezone.utc), school_id=school.id,
-                                  library=norm_library())
-        except Exception as err:  # noqa: BLE001
-            show_error(err, "проверьте токен бота и сертификат (MAX_CA_BUNDLE)")
-        else:
-            st.session_state["msg_report"] = (pv.report_text(report, dry), pv.deliveries_frame(school, report))
+    if c2.button(f"Отправить накопившиеся (в очереди: {queued})…", key="msg_send_due", disabled=not queued):
+        st.session_state["msg_confirm"] = "due"
+        st.session_state.pop("msg_report", None)
+    what = st.session_state.get("msg_confirm")
+    if what:
+        with st.container(border=True, key="msg_confirm_box"):
+            if what == "queue":
+                st.markdown(f"**Подтвердите отправку.** План: «{plan.scenario.name}», "
+                            f"{plan.scenario.start:%d.%m}–{plan.scenario.end:%d.%m}. "
+                            + pv.messages_preview_text(messages, dry)
+                            + ("" if urgent or dry else " Вне рабочего времени сообщения ждут в очереди до утра."))
+            else:
+                st.markdown(f"**Подтвердите отправку накопившихся сообщений: {queued}.**"
+                            + (" Пробный прогон: ничего не уйдёт." if dry else ""))
+            b1, b2 = st.columns([1, 3])
+            go = b1.button("Подтвердить", key="msg_confirm_yes", type="primary")
+            if b2.button("Отмена", key="msg_confirm_no"):
+                st.session_state.pop("msg_confirm", None)
+                st.rerun()
+        if go:
+            st.session_state.pop("msg_confirm", None)
+            try:
+                with MaxClient(bot, ca_bundle=pv.ca_bundle(), send=not dry) as client:
+                    if what == "queue":
+                        report = queue_messages(s, school, plan, messages, client, now=datetime.now(timezone.utc),
+                                                library=norm_library(), urgent=urgent, urgent_category=category)
+                    else:
+                        report = send_due(s, client, now=datetime.now(timezone.utc), school_id=school.id,
+                                          library=norm_library())
+            except Exception as err:  # noqa: BLE001 - shown in Russian
+                show_error(err, "проверьте токен бота и сертификат (MAX_CA_BUNDLE)")
+            else:
+                st.session_state["msg_report"] = (pv.report_text(report, dry), pv.deliveries_frame(school, report))
+                st.rerun()
     if "msg_report" in st.session_state:
         text, frame = st.session_state["msg_report"]
-        st.success(text)
+        st.success(plain(text))
         if len(frame):
             st.dataframe(frame, hide_index=True, width="stretch", key="msg_deliveries")
 

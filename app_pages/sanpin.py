@@ -8,13 +8,14 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from app_pages._shared import norm_library, require_school, show_error, store
+from app_pages._shared import PAGES, base_norm_library, norm_library, policy_key, require_school, show_error, store
 from planner.audit import audit_plan, audit_school
 from planner.errors import InputError
 from planner.school.model import WEEKDAY_NAMES_RU
 from planner.ui.audit_view import counts, findings_frame, report_xlsx
 from planner.ui.plan_view import policy_overrides_frame
 from planner.ui.records import load_plan, plan_labels
+from planner.ui.view import NEXT_STEP, class_names_sorted
 
 s = store()
 school, version = require_school()
@@ -30,12 +31,13 @@ if school.incomplete is not None:  # never «0 нарушений» on an unfini
 
 
 @st.cache_data(max_entries=32, show_spinner="Проверяю расписание…")
-def _audit_regular(school_id: str, version: int, start: date, end: date, accept: bool = False):
+def _audit_regular(school_id: str, version: int, start: date, end: date, policy_key: str = "",
+                   accept: bool = False):
     return audit_school(school, library, start, end, accept_partial=accept)
 
 
 @st.cache_data(max_entries=32, show_spinner="Проверяю план…")
-def _audit_plan(school_id: str, version: int, plan_id: str, accept: bool = False):
+def _audit_plan(school_id: str, version: int, plan_id: str, policy_key: str = "", accept: bool = False):
     return audit_plan(school, load_plan(s, plan_id), library, accept_partial=accept)
 
 
@@ -52,19 +54,25 @@ try:
             st.stop()
         label = st.selectbox("План", list(plans), key="au_plan")
         plan = load_plan(s, plans[label])
-        report = _audit_plan(school.id, version, plans[label], accept_partial)
+        report = _audit_plan(school.id, version, plans[label], policy_key(), accept_partial)
         title = f"план сценария «{plan.scenario.name}»"
     else:
         c1, c2 = st.columns(2)
         start = c1.date_input("С", value=monday, format="DD.MM.YYYY", key="au_from")
         end = c2.date_input("По", value=monday + timedelta(days=6), format="DD.MM.YYYY", key="au_to")
-        report = _audit_regular(school.id, version, start, end, accept_partial)
+        report = _audit_regular(school.id, version, start, end, policy_key(), accept_partial)
         title = "обычное расписание"
 except InputError as err:
     show_error(err, "выберите другие даты (нормы действуют не на все даты) или пересоберите план для текущих "
                     "данных школы")
     st.stop()
 
+st.markdown(f"**Итог:** {report.summary('ru')}")
+with st.expander("Действующие нормы по датам", expanded=any(r.carried_over for r in report.norm_ranges)):
+    for r in report.norm_ranges:
+        st.markdown("\n".join(f"- {line.strip()}" for line in r.lines("ru")))
+for note in report.interpretations_ru:
+    st.info("Толкование школы: " + note)
 for note in report.notices_ru:
     st.info(note)
 cnt = counts(report)
@@ -79,11 +87,15 @@ elif report.violations:
     st.warning("Новых нарушений нет; прежние нарушения обычного расписания сохранились.")
 else:
     st.success("Обязательные нормы соблюдены.")
+if plan is not None:
+    step_page, step_label = NEXT_STEP["check"]
+    st.page_link(PAGES[step_page], label=step_label, icon=":material/arrow_forward:")
 
 c1, c2, c3 = st.columns(3)
-cls = c1.multiselect("Классы", [c.name for c in school.classes], key="au_classes")
-tch = c2.multiselect("Учителя", [t.name for t in school.teachers], key="au_teachers")
-days = c3.multiselect("Дни недели", [WEEKDAY_NAMES_RU[d] for d in range(1, 7)], key="au_days")
+cls = c1.multiselect("Классы", class_names_sorted(school), key="au_classes", placeholder="все классы")
+tch = c2.multiselect("Учителя", sorted(t.name for t in school.teachers), key="au_teachers",
+                     placeholder="все учителя")
+days = c3.multiselect("Дни недели", [WEEKDAY_NAMES_RU[d] for d in range(1, 7)], key="au_days", placeholder="все дни")
 day_nums = [d for d, n in WEEKDAY_NAMES_RU.items() if n in days]
 frame = findings_frame(school, report, classes=cls or None, teachers=tch or None, weekdays=day_nums or None)
 for severity, header in (("нарушение", "Нарушения"), ("предупреждение", "Предупреждения")):
@@ -107,7 +119,38 @@ if plan is not None:
     else:
         st.dataframe(ov, hide_index=True, width="stretch", key="au_overrides")
         extra["Поправки сценария"] = ov
-st.caption("Наборы норм: " + ", ".join(report.norm_sets))
+st.caption("Акты: " + ", ".join(dict.fromkeys(a for r in report.norm_ranges for a in r.in_force)))
 st.download_button("Скачать отчёт XLSX", report_xlsx(school, report, title, extra), key="au_xlsx",
                    file_name=f"sanpin-{school.id}-{report.start:%Y%m%d}-{report.end:%Y%m%d}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+st.subheader("Политика школы (локальный акт)")
+st.caption("Значения локального акта школы: часы рабочих сообщений, срок сдачи заданий, пределы пар колледжа, более "
+           "строгие нормы; применяются во всех проверках и пересборках этой школы. Формат — TOML, как файл "
+           "--policy командной строки.")
+from planner.norms.school_policy import current_policy_version, policy_history, save_school_policy  # noqa: E402
+
+current = current_policy_version(s, school.id)
+with st.form("policy_form"):
+    text = st.text_area("Текст политики (TOML)", value=current.text if current else "", height=200, key="pol_text")
+    uploaded = st.file_uploader("или загрузите файл политики", type=["toml"], key="pol_file")
+    c1, c2 = st.columns(2)
+    who = c1.text_input("Кто меняет (ФИО)", key="pol_by")
+    why = c2.text_input("Причина (например, приказ № и дата)", key="pol_reason")
+    if st.form_submit_button("Сохранить политику"):
+        body = uploaded.getvalue().decode("utf-8") if uploaded is not None else text
+        try:
+            v = save_school_policy(s, school.id, body, created_by=who, reason=why, library=base_norm_library(),
+                                   source=uploaded.name if uploaded is not None else "политика")
+        except InputError as err:
+            show_error(err, "исправьте текст политики; сохранённая политика не изменилась")
+        else:
+            st.success(f"Политика сохранена (версия {v.number}); проверки школы используют её.")
+            st.rerun()
+history = policy_history(s, school.id)
+if history:
+    st.dataframe([{"Версия": v.number, "Когда (UTC)": v.created_at[:16].replace("T", " "), "Кто": v.created_by,
+                   "Причина": v.reason, "Название": v.name} for v in reversed(history)],
+                 hide_index=True, width="stretch", key="pol_history")
+else:
+    st.caption("Политика не задана: действуют значения шаблона локального акта.")

@@ -9,8 +9,9 @@ import streamlit as st
 from app_pages._shared import norm_library, require_school, store
 from planner.audit import audit_plan
 from planner.errors import InputError
-from planner.ui.labels import REASON_LABELS, STATUS_RU
-from planner.ui.plan_view import plan_diff, screen_frame, summary_frame, teacher_load
+from planner.ui.labels import REASON_LABELS
+from planner.ui.view import local_time, natural_key, status_words
+from planner.ui.plan_view import SUMMARY_NOTE, plan_diff, screen_frame, summary_frame, teacher_load
 from planner.ui.records import load_plan, plan_labels, plan_records, scenario_records
 
 s = store()
@@ -29,13 +30,14 @@ for r in records:
     plans = plan_records(s, school.id, r.id)
     rows.append({"Сценарий": p["name"], "Причина": reasons.get(p["reason"], p["reason"]),
                  "С": p["start"], "По": p["end"], "Планов": len(plans),
-                 "Последний план": STATUS_RU.get(plans[0].columns.get("status"), "") if plans else "",
-                 "Изменён": r.updated_at[:16].replace("T", " "), "Версия": r.version})
+                 "Последний план": status_words(plans[0].columns.get("status")) if plans else "—",
+                 "Изменён": local_time(r.updated_at, school.timezone), "Версия": r.version})
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="sc_list")
 
 labels = plan_labels(s, school.id)
 st.subheader("Сравнение планов")
-chosen = st.multiselect("Планы для сравнения (два или больше)", list(labels), key="cmp_plans")
+chosen = st.multiselect("Планы для сравнения (два или больше)", list(labels), key="cmp_plans",
+                        placeholder="выберите планы")
 if len(chosen) < 2:
     st.caption("Выберите хотя бы два плана.")
     st.stop()
@@ -57,25 +59,33 @@ overview = []
 for lbl, p in plans.items():
     f = _findings(labels[lbl], version)
     summ = summary_frame(school, p)
-    overview.append({"План": short[lbl], "Статус": STATUS_RU.get(p.solver.status, p.solver.status),
-                     "Доля онлайн (средняя)": round(float(summ["Доля онлайн"].mean()), 2) if len(summ) else 0,
+    overview.append({"План": short[lbl], "Статус": status_words(p.solver.status),
+                     "Доля онлайн, % (средняя)": int(round(float(summ["Доля онлайн, %"].mean()))) if len(summ) else 0,
                      "Экран макс., мин": int(summ["Экран макс., мин"].max()) if len(summ) else 0,
                      "Новые нарушения": f.get("new", "—"), "Прежние нарушения": f.get("old", "—"),
-                     "Предупреждения": f.get("warn", "—"), "Изменения (всего)": round(p.perturbation_total, 2),
+                     "Предупреждения": f.get("warn", "—"), "Изменения (всего)": int(round(p.perturbation_total)),
                      "Без устройства": int(summ["Без допустимого устройства"].sum()) if len(summ) else 0})
 st.dataframe(pd.DataFrame(overview), hide_index=True, width="stretch", key="cmp_overview")
 
 
-def side_by_side(column: str, frames: dict[str, pd.DataFrame], index: str = "Класс") -> pd.DataFrame:
+def side_by_side(column: str, frames: dict[str, pd.DataFrame], index: str = "Класс",
+                 missing: str = "—") -> pd.DataFrame:
     out = pd.DataFrame({short[lbl]: f.set_index(index)[column] for lbl, f in frames.items()})
     out.index.name = index
-    return out
+    # a class outside one plan's scenario has no value there: a dash, not an empty or "None" cell
+    def cell(v):
+        if pd.isna(v):
+            return missing
+        return str(int(v)) if float(v).is_integer() else f"{v:.2f}".replace(".", ",")
+
+    return out.loc[sorted(out.index, key=natural_key)].map(cell)
 
 
 summaries = {lbl: summary_frame(school, p) for lbl, p in plans.items()}
 t1, t2, t3, t4, t5 = st.tabs(["Доля онлайн", "Экранное время", "Изменения", "Нагрузка учителей", "Без устройств"])
 with t1:
-    st.dataframe(side_by_side("Доля онлайн", summaries), width="stretch", key="cmp_live")
+    st.caption(SUMMARY_NOTE)
+    st.dataframe(side_by_side("Доля онлайн, %", summaries), width="stretch", key="cmp_live")
 with t2:
     screens = {lbl: screen_frame(school, p, library).groupby("Класс", as_index=False)["Экран, мин"].max()
                for lbl, p in plans.items()}
@@ -86,7 +96,7 @@ with t3:
 with t4:
     loads = {lbl: teacher_load(school, p) for lbl, p in plans.items()}
     st.caption("Минут онлайн-уроков за сценарий")
-    st.dataframe(side_by_side("Онлайн, мин", loads, index="Учитель").fillna(0).astype(int), width="stretch",
+    st.dataframe(side_by_side("Онлайн, мин", loads, index="Учитель", missing="0"), width="stretch",
                  key="cmp_load")
 with t5:
     st.dataframe(side_by_side("Без допустимого устройства", summaries), width="stretch", key="cmp_devices")

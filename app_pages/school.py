@@ -8,21 +8,25 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages._shared import SAMPLES, current_school, select_school, show_error, store
+from app_pages._shared import PAGES, SAMPLES, current_school, select_school, show_error, store
 from planner.errors import InputError, StaleSaveError
-from planner.importers import load_school
+from planner.importers import detect_format, load_school
 from planner.importers.template import write_template
 from planner.school.model import School
 from planner.school.frames import classes_frame
+from planner.ui.plain import plain
 from planner.ui.school_edit import (DEVICES, READINESS, apply_chats, apply_classes, apply_editor_state,
                                     apply_teachers, chats_edit_frame, classes_edit_frame, teachers_edit_frame,
                                     warnings_frame)
+from planner.ui.importing import read_group, result as imp_result, summary as imp_summary, upload_groups, warnings_rows
+from planner.ui.settings import SETTING_LABELS, TIMEZONES_RU, apply_school_settings
+from planner.ui.view import NEXT_STEP, read_settings, write_setting
 
 s = store()
 st.title("Школа")
 
 # ---------------------------------------------------------------- import
-with st.expander("Загрузить расписание", expanded=current_school() is None):
+with st.expander("Загрузить расписание", expanded=current_school() is None or bool(st.session_state.get("imports"))):
     st.markdown("Книга **XLSX**, файл школы **JSON**, несколько файлов **CSV** (school.csv, classes.csv, …), "
                 "выгрузка aSc Timetables (**XML**) или FET (**.fet**) — формат определяется по содержимому.")
     uploads = st.file_uploader("Файлы расписания", accept_multiple_files=True, key="upload",
@@ -38,64 +42,101 @@ with st.expander("Загрузить расписание", expanded=current_sch
                                     placeholder="101=10, 201=2к")
         pupils_text = st.text_input("Число учеников", key="imp_pupils", placeholder="7А=25, *=25")
 
-    def read(path: Path, source_label: str) -> None:
+    def import_options():
+        """What the school adds to an aSc/FET file (planner.importers.hints); a bad text is an InputError."""
         from planner.importers import ImportOptions
         from planner.importers import hints
 
+        return ImportOptions(
+            bells=hints.parse_bells(bells_text, "Звонки") if bells_text.strip() else None,
+            grades=hints.parse_grades(grades_text, "Классы") if grades_text.strip() else {},
+            pupils=hints.parse_pupils(pupils_text, "Число учеников") if pupils_text.strip() else {})
+
+    def read_local(path: Path, source_label: str) -> None:
         try:
-            loaded = load_school(path, ImportOptions(
-                bells=hints.parse_bells(bells_text, "Звонки") if bells_text.strip() else None,
-                grades=hints.parse_grades(grades_text, "Классы") if grades_text.strip() else {},
-                pupils=hints.parse_pupils(pupils_text, "Число учеников") if pupils_text.strip() else {}))
+            fmt = detect_format(path) if path.exists() else "unknown"
+            loaded = load_school(path, import_options())
         except InputError as err:
-            st.session_state.pop("import", None)
-            show_error(err, "исправьте файл в указанном месте (лист/файл, строка, поле) и загрузите его снова; "
-                            "образец заполнения — в шаблоне ниже")
+            st.session_state["imports"] = [{"label": source_label, "error": err.text("ru")}]
             return
-        existing = s.get("school", loaded.school.id)
-        st.session_state["import"] = {"school": loaded.school.model_dump(mode="json"), "source": source_label,
-                                      "warnings": warnings_frame(loaded.warnings).to_dict("records"),
-                                      "version": existing.version if existing else None}
+        st.session_state["imports"] = [imp_result(loaded, fmt, source_label)]
 
     if c2.button("Прочитать", key="read_path") and path_text.strip():
-        read(Path(path_text.strip()).expanduser(), path_text.strip())
+        read_local(Path(path_text.strip()).expanduser(), path_text.strip())
     if c4.button("Загрузить пример", key="load_sample"):
-        read(SAMPLES[sample], sample)
+        read_local(SAMPLES[sample], sample)
     if st.button("Прочитать загруженные файлы", key="read_upload", disabled=not uploads):
-        # the uploaded files may hold pupils' names (aSc exports do): read them and delete them at once
+        # every file is read or refused with its own message; the uploads may hold pupils' names (aSc exports
+        # do): they are written to a temporary folder, read, and deleted at once
         with tempfile.TemporaryDirectory(prefix="planner-upload-") as tmp_name:
             tmp = Path(tmp_name)
             for f in uploads:
                 (tmp / Path(f.name).name).write_bytes(f.getvalue())
-            csvs = [f for f in uploads if f.name.lower().endswith(".csv")]
-            read(tmp if csvs else tmp / Path(uploads[0].name).name, ", ".join(f.name for f in uploads))
-
-    imp = st.session_state.get("import")
-    if imp:
-        school = School.model_validate(imp["school"])
-        st.success(f"Прочитано: {school.name} — классов {len(school.classes)}, учителей {len(school.teachers)}, "
-                   f"уроков {len(school.lessons)} (источник: {imp['source']})")
-        if imp["warnings"]:
-            st.warning(f"Замечаний при импорте: {len(imp['warnings'])}. Они не мешают сохранению; исправьте их в "
-                       "исходном файле (где — в первом столбце) или в таблицах ниже после сохранения.")
-            st.dataframe(imp["warnings"], hide_index=True, width="stretch", key="import_warnings")
-        if imp["version"]:
-            st.info(f"В базе уже есть «{school.name}» (версия {imp['version']}); сохранение заменит её.")
-        if st.button("Сохранить в базу", key="import_save", type="primary"):
             try:
-                s.save_school(school, imp["version"])
+                options = import_options()
+            except InputError as err:
+                st.session_state["imports"] = [{"label": "загруженные файлы", "error": err.text("ru")}]
+            else:
+                st.session_state["imports"] = [read_group(tmp, group, "загруженные файлы", options)
+                                               for group in upload_groups([Path(f.name).name for f in uploads])]
+
+    for i, imp in enumerate(st.session_state.get("imports", [])):
+        if "error" in imp:
+            st.error(f"Не прочитано: {imp['error']}\n\nЧто сделать: исправьте файл в указанном месте (лист/файл, "
+                     "строка, поле) и загрузите его снова; образец заполнения — в шаблоне ниже.")
+            continue
+        school = School.model_validate(imp["school"])
+        existing = s.get("school", school.id)
+        text = f"Прочитано: {plain(imp_summary(school))} (источник: {plain(imp['label'])})"
+        if imp["warnings"]:
+            st.warning(text + f". Замечаний: {len(imp['warnings'])} — сохранить можно, они останутся на этой "
+                              "странице до отметки «Прочитано».")
+            with st.expander("Замечания импорта"):
+                st.dataframe(warnings_rows(imp["warnings"]), hide_index=True, width="stretch",
+                             key=f"import_warnings_{i}")
+        else:
+            st.success(text)
+        if existing:
+            st.info(f"В базе уже есть «{plain(existing.payload['name'])}» (версия {existing.version}); сохранение заменит её.")
+        save_key = "import_save" if i == 0 else f"import_save_{i}"
+        with st.form(f"import_form_{i}", border=bool(imp["missing"])):
+            if imp["missing"]:
+                st.markdown("В файле нет: " + ", ".join(SETTING_LABELS[m] for m in imp["missing"])
+                            + ". Укажите перед сохранением:")
+                name = st.text_input("Название", value=school.name, key=f"imp_name_{i}")
+                zones = dict(TIMEZONES_RU) | {school.timezone: TIMEZONES_RU.get(school.timezone, school.timezone)}
+                tz = st.selectbox("Часовой пояс", list(zones), index=list(zones).index(school.timezone),
+                                  format_func=zones.get, key=f"imp_tz_{i}")
+                y1c, y2c = st.columns(2)
+                y1 = y1c.date_input("Учебный год: начало", value=school.calendar.year_start, format="DD.MM.YYYY",
+                                    key=f"imp_y1_{i}")
+                y2 = y2c.date_input("Учебный год: конец", value=school.calendar.year_end, format="DD.MM.YYYY",
+                                    key=f"imp_y2_{i}")
+            go = st.form_submit_button("Сохранить в базу", key=save_key, type="primary")
+        if go:
+            try:
+                if imp["missing"]:
+                    school = apply_school_settings(school, name=name, timezone=tz, year_start=y1, year_end=y2)
+                record = s.save_school(school, existing.version if existing else None)
             except StaleSaveError as err:
                 show_error(err, "прочитайте файл ещё раз: сравнение пойдёт со свежей версией в базе")
-                st.session_state.pop("import", None)
+            except InputError as err:
+                show_error(err, "исправьте поле и сохраните ещё раз")
             else:
-                st.session_state.pop("import", None)
+                st.session_state.pop("imports", None)
                 st.session_state.pop("edit_pin", None)  # the editors start from the version just saved
+                notes = read_settings(s.data_dir).get("import_notes", {})
+                notes[school.id] = {"source": imp["label"], "saved": f"версия {record.version}",
+                                    "warnings": imp["warnings"]}
+                write_setting(s.data_dir, "import_notes", notes)
+                st.session_state["saved_note"] = (f"Сохранено в базу: {imp_summary(school)} "
+                                                  f"(версия данных {record.version}).")
                 select_school(school.id)
                 st.rerun()
 
     with tempfile.TemporaryDirectory() as d:
         out = Path(d) / "shablon-raspisaniya.xlsx"
-        write_template(out)
+        write_template(out, russian=True)  # Russian sheets and columns; English names are read too
         st.download_button("Скачать шаблон XLSX", out.read_bytes(), file_name="шаблон-расписания.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            key="template")
@@ -117,11 +158,12 @@ if pin is None or pin["id"] != school_now.id:
                                           "school": school_now.model_dump(mode="json")}
 school = School.model_validate(pin["school"])
 
-st.subheader(school.name)
+st.subheader(plain(school.name))
 cal = school.calendar
-st.caption(f"Часовой пояс: {school.timezone} · учебный год {cal.year_start:%d.%m.%Y}–{cal.year_end:%d.%m.%Y} · "
+st.caption(f"Часовой пояс: {TIMEZONES_RU.get(school.timezone, school.timezone)} · учебный год {cal.year_start:%d.%m.%Y}–{cal.year_end:%d.%m.%Y} · "
            f"классов: {len(school.classes)} · учителей: {len(school.teachers)} · уроков в расписании: "
-           f"{len(school.lessons)} · версия записи {pin['version']}")
+           f"{len(school.lessons)} · версия записи {pin['version']} · название, часовой пояс и год — на странице "
+           "«Настройки»")
 if version_now != pin["version"]:
     st.warning(f"Школу изменили в другом окне (сохранена версия {version_now}, вы правите версию {pin['version']}).")
 
@@ -149,6 +191,21 @@ def save(apply, frame, state_key: str) -> None:
     st.rerun()
 
 
+notes = read_settings(s.data_dir).get("import_notes", {})
+if note := notes.get(school.id):
+    with st.container(border=True):
+        st.markdown(f"**Итог импорта** ({note['source']}, {note['saved']}): "
+                    + (f"замечаний {len(note['warnings'])} — исправьте их в таблицах ниже или в исходном файле."
+                       if note["warnings"] else "замечаний нет."))
+        if note["warnings"]:
+            st.dataframe(warnings_rows(note["warnings"]), hide_index=True, width="stretch", key="import_notes")
+        if st.button("Прочитано, скрыть", key="import_notes_dismiss"):
+            notes.pop(school.id, None)
+            write_setting(s.data_dir, "import_notes", notes)
+            st.rerun()
+step_page, step_label = NEXT_STEP["import"]
+st.page_link(PAGES[step_page], label=step_label, icon=":material/arrow_forward:")
+
 if st.session_state.get("stale"):
     st.error(st.session_state["stale"])
     if st.button("Загрузить свежую версию", key="reload_fresh", on_click=reload_fresh):
@@ -162,15 +219,20 @@ with tab_classes:
     st.caption("Параллель (школа) или курс (колледж), возраст, число учеников по устройствам (сумма = учеников) и "
                "готовность к дистанту. Правки сохраняются кнопкой «Сохранить».")
     frame = classes_edit_frame(school)
+    # internal ids stay hidden (the rows are matched by them); a school has no courses, a college no grades
+    unused = "Курс" if school.kind.value == "school" else "Параллель"
     st.data_editor(frame, key="ed_classes", hide_index=True, width="stretch", disabled=["id"],
-                   column_config={label: st.column_config.CheckboxColumn(label) for label in READINESS.values()}
+                   column_config={"id": None, unused: None,
+                                  "Класс": st.column_config.TextColumn("Класс", pinned=True)}
+                   | {label: st.column_config.CheckboxColumn(label) for label in READINESS.values()}
                    | {label: st.column_config.NumberColumn(label, min_value=0, step=1) for label in DEVICES.values()})
     if st.button("Сохранить", key="save_classes", type="primary"):
         save(apply_classes, frame, "ed_classes")
 with tab_teachers:
     st.caption("Предметы — коды через «;» (лист subjects); «Недоступен» — дни «6» или день:урок «1:7» через «;».")
     tframe = teachers_edit_frame(school)
-    st.data_editor(tframe, key="ed_teachers", hide_index=True, width="stretch", disabled=["id"])
+    st.data_editor(tframe, key="ed_teachers", hide_index=True, width="stretch", disabled=["id"],
+                   column_config={"id": None})
     if st.button("Сохранить", key="save_teachers", type="primary"):
         save(apply_teachers, tframe, "ed_teachers")
 with tab_chats:

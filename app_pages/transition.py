@@ -8,11 +8,12 @@ from datetime import date, timedelta
 import streamlit as st
 from pydantic import ValidationError
 
-from app_pages._shared import norm_library, require_school, sample_dir_for, show_error, store
+from app_pages._shared import PAGES, norm_library, require_school, sample_dir_for, show_error, store
 from planner.errors import InputError, input_error_from_validation, StaleSaveError
 from planner.scenario.model import REASON_RU, AsyncKind, Reason, Scenario, scenario_from_toml
 from planner.ui.labels import ASYNC_RU, BUDGET_RU, REASON_LABELS, STATE_RU
 from planner.ui.records import save_scenario, scenario_labels
+from planner.ui.view import NEXT_STEP, class_names_sorted, parse_ranges, selection_preview
 from planner.ui.scenario_form import (KNOBS, build_scenario, defaults_frame, knob_defaults, overrides_frame,
                                       representative_class, teacher_states_frame)
 
@@ -86,9 +87,9 @@ if loaded is None or loaded["pick"] != pick:
     loaded = st.session_state["sc_loaded"]
 base = Scenario.model_validate(loaded["base"])
 if loaded["id"]:
-    st.caption(f"Сохранённый сценарий {loaded['id']}, версия {loaded['version']}")
+    st.caption(f"Сохранённый сценарий, версия {loaded['version']}")
 elif pick != NEW:
-    st.caption("Пример из sample_data: сохраните его, чтобы пересобрать расписание.")
+    st.caption("Это пример сценария: сохраните его, чтобы пересобрать расписание.")
 
 c1, c2 = st.columns([2, 1])
 name = c1.text_input("Название", key="sc_name")
@@ -103,14 +104,26 @@ st.subheader("Какие классы уходят на дистант")
 mode = st.radio("Классы", ["вся школа", "параллели", "список классов"], key="sc_mode", horizontal=True)
 c1, c2 = st.columns(2)
 grades = c1.text_input("Параллели (курсы): например 5-9 или 10, 11", key="sc_grades", disabled=mode != "параллели")
-chosen = c1.multiselect("Классы", list(class_ids), key="sc_classes", disabled=mode != "список классов")
-exclude = c2.multiselect("Кроме классов", list(class_ids), key="sc_exclude")
+chosen = c1.multiselect("Классы", class_names_sorted(school), key="sc_classes", disabled=mode != "список классов",
+                          placeholder="выберите классы")
+exclude = c2.multiselect("Кроме классов", class_names_sorted(school), key="sc_exclude", placeholder="никого не исключать")
 ranges = [g.strip() for g in grades.replace(";", ",").split(",") if g.strip()]
 is_college = school.kind.value == "college"
 online = {"all": mode == "вся школа", "grades": [] if is_college or mode != "параллели" else ranges,
           "courses": ranges if is_college and mode == "параллели" else [],
           "classes": [class_ids[c] for c in chosen] if mode == "список классов" else [],
           "exclude": [class_ids[c] for c in exclude]}
+# which classes the selection picks, before saving (bad parts of «1-9, …» named at the field)
+good, bad = parse_ranges(grades) if mode == "параллели" else ([], [])
+if bad:
+    st.error("Параллели (курсы): не понятно " + ", ".join(f"«{x}»" for x in bad)
+             + " — пишите число или диапазон через запятую, например 5-9 или 10, 11.")
+try:
+    picked = base.online.model_validate({**online, "grades": [g for g in online["grades"] if g in good],
+                                         "courses": [g for g in online["courses"] if g in good]}).resolve(school)
+except ValidationError:
+    picked = []
+st.caption(selection_preview(school, picked))
 
 st.subheader("Учителя по датам")
 st.caption("Болеет — урок не проводится онлайн, в школе — замена; только онлайн — учитель на карантине, но ведёт "
@@ -136,6 +149,7 @@ st.subheader("Параметры политики")
 st.caption("Пустое поле — значение по умолчанию из норм (указаны источник и достоверность; ⚠ M — значение не "
            "подтверждено первичным текстом).")
 knob_values: dict = {}
+defaults: dict = {}
 try:
     preview = base.model_copy(update={"start": start, "end": max(start, end), "online": base.online.model_validate(online)})
     rep_ids = preview.online.resolve(school) or [c.id for c in school.classes]
@@ -147,7 +161,6 @@ except InputError as err:
 except ValidationError as err:
     show_error(input_error_from_validation(err, "сценарий"), "исправьте параллели или курсы: число или диапазон, "
                                                               "например 5-9")
-    defaults = {}
 cols = st.columns(3)
 for i, (knob, (label, _fld, unit)) in enumerate(KNOBS.items()):
     d = defaults.get(knob)
@@ -221,3 +234,5 @@ if st.session_state.get("sc_stale"):
     st.button("Загрузить свежую версию (ваши правки будут потеряны)", key="sc_reload", on_click=_reload)
 if note := st.session_state.pop("sc_note", None):
     st.success(note)
+    step_page, step_label = NEXT_STEP["scenario"]
+    st.page_link(PAGES[step_page], label=step_label, icon=":material/arrow_forward:")

@@ -42,6 +42,7 @@ if str(ROOT) not in sys.path:
 SAMPLE = ROOT / "sample_data" / "school-17"
 NOW = datetime(2026, 12, 4, 10, tzinfo=timezone.utc)
 TARGET_RATIO = 0.30
+GUARDED = "planner.publish.httpguard:GuardedHttpToolsProtocol"
 MIN_REQUESTS = 10_000
 
 NGINX_CONF = """worker_processes {workers};
@@ -168,7 +169,9 @@ def main(argv=None) -> int:
     ap.add_argument("--connections", type=int, default=20)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--workers", type=int, default=1, help="uvicorn workers = nginx worker_processes (default 1)")
-    ap.add_argument("--http", default="auto", choices=("auto", "h11", "httptools"), help="uvicorn --http")
+    ap.add_argument("--http", default="guarded", choices=("guarded", "auto", "h11", "httptools"),
+                    help="uvicorn --http; guarded (default, what `planner serve` and the page run): httptools with "
+                         "the request-head limits of planner.publish.httpguard")
     ap.add_argument("--loop", default="auto", choices=("auto", "asyncio", "uvloop"), help="uvicorn --loop")
     ap.add_argument("--out", help="append the JSON line to this file too")
     args = ap.parse_args(argv)
@@ -188,7 +191,7 @@ def main(argv=None) -> int:
             ours = subprocess.Popen(
                 ["timeout", "-k", "5", str(budget), sys.executable, "-m", "uvicorn", "planner.publish.server:create_app",
                  "--factory", "--host", "127.0.0.1", "--port", str(p_ours), "--workers", str(args.workers),
-                 "--http", args.http, "--loop", args.loop, "--no-access-log", "--log-level", "warning"],
+                 "--http", GUARDED if args.http == "guarded" else args.http, "--loop", args.loop, "--no-access-log", "--log-level", "warning"],
                 cwd=ROOT, env=env, stdout=open(tmp / "uvicorn.log", "wb"), stderr=subprocess.STDOUT,
                 start_new_session=True)
             wait_http(f"http://127.0.0.1:{p_ours}{path}", ours, "uvicorn")

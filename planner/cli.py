@@ -11,7 +11,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from planner.errors import InputError, PlannerError, StaleSaveError
+from planner.errors import InputError, Location, PlannerError
 from planner.storage.paths import PUBLIC_URL_ENV
 
 
@@ -32,16 +32,66 @@ def _load(args: argparse.Namespace):
     subject_keys = hints.read_subject_map(Path(opt("subject_keys"))) if opt("subject_keys") else {}
     split = {"yes": True, "no": False}.get(opt("fet_years_as_classes") or "auto")
     return load_school(args.source, ImportOptions(
-        timezone=opt("timezone") or "Europe/Moscow", year_start=opt("year_start"), year_end=opt("year_end"),
-        a_week_monday=opt("a_week"), bell_minutes=opt("bell_minutes"), bells=bells, grades=grades, pupils=pupils,
+        timezone=args.timezone or "Europe/Moscow", year_start=args.year_start, year_end=args.year_end,
+        a_week_monday=args.a_week, bell_minutes=args.bell_minutes, bells=bells, grades=grades, pupils=pupils,
         subject_keys=subject_keys, years_as_classes=split))
 
 
 def _date(text: str) -> date:
+    from planner.school.model import MAX_YEAR, MIN_YEAR
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+    if not MIN_YEAR <= day.year < MAX_YEAR:
+        raise argparse.ArgumentTypeError(f"'{text}' is outside the years {MIN_YEAR}-{MAX_YEAR - 1}")
+    return day
+
+
+def _source_options() -> argparse.ArgumentParser:
+    """The options of a SOURCE without a calendar (aSc, FET), defined once: every command that takes a SOURCE
+    takes them (parents=[SOURCE_OPTIONS]) and `_load` turns them into the importer's ImportOptions."""
+    source = argparse.ArgumentParser(add_help=False)
+    source.add_argument("--timezone", default="Europe/Moscow", help="IANA time zone of an aSc/FET source")
+    source.add_argument("--year-start", type=_date, help="first day of the school year of an aSc/FET source")
+    source.add_argument("--year-end", type=_date, help="last day of the school year of an aSc/FET source")
+    source.add_argument("--a-week", type=_date, help="a Monday of week A (числитель) of an aSc/FET source")
+    source.add_argument("--bell-minutes", type=int, help="lesson length when FET hour names carry only a start")
+    source.add_argument("--bells", help="bell schedule for FET hours without times: \"08:30-09:15,09:25-10:10,…\"")
+    source.add_argument("--bells-file", help="bell schedule as a CSV file: period,start,end")
+    source.add_argument("--grades", help="grade or course per class: \"101=10,201=2к\" (к = college course)")
+    source.add_argument("--grades-file", help="grades as a CSV file: class,grade")
+    source.add_argument("--pupils", help="pupils per class: \"7А=25,7Б=27\" ('*=25' = every class without a count)")
+    source.add_argument("--pupils-file", help="pupils as a CSV file: class,pupils")
+    source.add_argument("--subject-keys", help="the school's subject map, a CSV file: subject,norm key")
+    source.add_argument("--fet-years-as-classes", choices=("auto", "yes", "no"), default="auto",
+                        help="FET years whose groups are the classes become one class per group (default: detect)")
+    source.add_argument("--accept-partial", action="store_true", help="audit or rebuild a timetable whose source "
+                        "left lessons without a place (shown in every report)")
+    return source
+
+
+SOURCE_OPTIONS = _source_options()
+
+
+def _school_library(args: argparse.Namespace, school, store=None):
+    """The norm library for the school: a --policy file wins for this run; else, with a data directory, the
+    school's stored policy (planner policy set); else the norms alone."""
+    from planner.norms import NormLibrary
+    from planner.norms.school_policy import library_for_school
+
+    library = NormLibrary.load(Path(args.constraints) if getattr(args, "constraints", None) else None,
+                               Path(args.policy) if getattr(args, "policy", None) else None,
+                               strict=getattr(args, "strict_norms", False))
+    if getattr(args, "policy", None):
+        return library
+    if store is None and getattr(args, "data_dir", None):
+        from planner.storage import Store
+
+        with Store.open(args.data_dir) as st:
+            return library_for_school(st, school.id, library)
+    return library_for_school(store, school.id, library) if store is not None else library
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -58,14 +108,18 @@ def cmd_audit(args: argparse.Namespace) -> int:
             print("warning: a plan is audited on its scenario's dates; --from/--to are ignored", file=sys.stderr)
     loaded = _load(args)
     school = loaded.school
-    library = NormLibrary.load(Path(args.constraints) if args.constraints else None,
-                               Path(args.policy) if args.policy else None)
+    library = _school_library(args, school)
     if plan is not None:
         report = audit_plan(school, plan, library, accept_partial=args.accept_partial)
         start, end = report.start, report.end
     else:
+        from planner.school.model import MAX_YEAR_DAYS
+
         start = args.date_from or school.calendar.year_start
         end = args.date_to or (start + timedelta(days=6) if args.date_from else school.calendar.year_end)
+        if end < start or (end - start).days > MAX_YEAR_DAYS:
+            raise InputError(f"the audit period {start}..{end} is reversed or longer than {MAX_YEAR_DAYS} days",
+                             f"период проверки {start}…{end} перевёрнут или длиннее {MAX_YEAR_DAYS} дней")
         report = audit_school(school, library, start, end, accept_partial=args.accept_partial)
     if args.format == "json":
         out = report.to_dict()
@@ -73,51 +127,49 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         lang = args.lang
-        print(f"{school.name}: {start} … {end}; norm sets: {', '.join(report.norm_sets)}"
-              + (f"; policy: {report.policy}" if report.policy else "")
-              + (f"; plan: {plan.scenario.name}" if plan is not None else ""))
+        ru = lang == "ru"
+        if ru:
+            print(f"{school.name}: {start:%d.%m.%Y} – {end:%d.%m.%Y}"
+                  + (f"; политика: {report.policy}" if report.policy else "")
+                  + (f"; план: {plan.scenario.name}" if plan is not None else ""))
+        else:
+            acts = dict.fromkeys(a for r in report.norm_ranges for a in r.in_force)
+            print(f"{school.name}: {start} … {end}; acts in force: {', '.join(acts)}"
+                  + (f"; policy: {report.policy}" if report.policy else "")
+                  + (f"; plan: {plan.scenario.name}" if plan is not None else ""))
+        print("Действующие нормы по датам:" if ru else "Norms by date range:")
+        for r in report.norm_ranges:
+            for line in r.lines(lang):
+                print(f"  {line}")
         for w in loaded.warnings:
-            print(f"import warning: {w.message_ru if lang == 'ru' else w.message_en}")
-        for n in (report.notices_ru if lang == "ru" else report.notices_en):
-            print(f"NOTE: {n}")
+            print(f"{'предупреждение импорта' if ru else 'import warning'}: {w.message_ru if ru else w.message_en}")
+        for n in (report.interpretations_ru if ru else report.interpretations_en):
+            print(f"{'ТОЛКОВАНИЕ ШКОЛЫ' if ru else 'SCHOOL INTERPRETATION'}: {n}")
+        for n in (report.notices_ru if ru else report.notices_en):
+            print(f"{'ПРИМЕЧАНИЕ' if ru else 'NOTE'}: {n}")
         marker = {True: ("[было и раньше] ", "[pre-existing] "), False: ("[новое] ", "[new] ")}
         for f in report.findings:
-            prefix = marker[f.preexisting][0 if lang == "ru" else 1] if plan is not None else ""
+            prefix = marker[f.preexisting][0 if ru else 1] if plan is not None else ""
             print(prefix + f.text(lang))
-        summary = f"{len(report.violations)} violations, {len(report.warnings)} warnings"
-        if plan is not None:
-            summary += f" ({len(report.new_violations)} new violations)"
-        print(summary)
+        print(report.summary(lang))
     return report.exit_code
 
 
 def _load_plan(path: str):
-    from planner.errors import Location
-    from planner.plan import Plan
+    from planner.plan.ownership import read_plan_file
 
-    try:
-        return Plan.model_validate_json(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read the plan: {exc.strerror or exc}", f"не удаётся прочитать план: "
-                         f"{exc.strerror or exc}", Location(file=path)) from None
-    except ValueError as exc:
-        errors = getattr(exc, "errors", lambda: [{}])()
-        first = errors[0] if errors else {}
-        msg = first.get("msg", str(exc))
-        raise InputError(f"not a valid plan: {msg}", f"файл не является корректным планом: {msg}",
-                         Location(file=path, element=".".join(str(x) for x in first.get("loc", ())))) from None
+    return read_plan_file(path)
 
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
     """Exit 0 plan found, 2 bad input, 3 pre-checks failed, 4 no plan within the time limit."""
     from planner.norms import NormLibrary
-    from planner.rebuild import PrecheckError, rebuild
+    from planner.rebuild import rebuild
     from planner.scenario import scenario_from_toml
 
     school = _load(args).school
     scenario = scenario_from_toml(Path(args.scenario))
-    library = NormLibrary.load(Path(args.constraints) if args.constraints else None,
-                               Path(args.policy) if args.policy else None)
+    library = _school_library(args, school)
     published = _load_plan(args.published) if args.published else None
     if scenario.replan_from and published is None:
         raise InputError("the scenario re-plans (replan_from) but no --published plan was given",
@@ -129,15 +181,9 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
                   f"objective {event['objective']:.0f}, bound {event['bound']:.0f}, {event['elapsed']:.2f} s",
                   file=sys.stderr)
 
-    try:
-        plan = rebuild(school, scenario, library, published=published, time_limit=args.time_limit,
-                       workers=args.workers, seed=args.seed, progress=progress, scenario_source=args.scenario,
-                       accept_partial=args.accept_partial)
-    except PrecheckError as err:
-        print("pre-checks failed:", file=sys.stderr)
-        for line in err.problems_en:
-            print(f"  - {line}", file=sys.stderr)
-        return 3
+    plan = rebuild(school, scenario, library, published=published, time_limit=args.time_limit,
+                   workers=args.workers, seed=args.seed, progress=progress, scenario_source=args.scenario,
+                   accept_partial=args.accept_partial)
     if plan.solver.status == "UNKNOWN":
         print("error: the time limit was reached with no plan", file=sys.stderr)
         return 4
@@ -234,15 +280,13 @@ def cmd_store(args: argparse.Namespace) -> int:
     return 0
 
 
-def _plan_for_school(source: str, plan_path: str):
-    """The school from SOURCE and the plan, refused when the plan was made for another school."""
-    from planner.importers import load_school
+def _plan_for_school(args: argparse.Namespace):
+    """The school from SOURCE (with the source options) and the plan, refused when made for another school."""
+    from planner.plan.ownership import require_plan_for_school
 
-    school = load_school(source).school
-    plan = _load_plan(plan_path)
-    if plan.school_fingerprint != school.fingerprint():
-        raise InputError("the plan was made for another school (or another version of it)",
-                         "план составлен для другой школы (или другой версии её данных)")
+    school = _load(args).school
+    plan = _load_plan(args.plan)
+    require_plan_for_school(plan, school)
     return school, plan
 
 
@@ -293,47 +337,97 @@ def cmd_messages(args: argparse.Namespace) -> int:
                 raise InputError("give SOURCE and PLAN.json (or --send-due)", "укажите SOURCE и PLAN.json (или --send-due)")
             from planner.norms import NormLibrary
 
-            school, plan = _plan_for_school(args.source, args.plan)
+            school, plan = _plan_for_school(args)
             feeds = json.loads(Path(args.feed_links).read_text(encoding="utf-8")) if args.feed_links else None
+            previous = _load_plan(args.previous) if args.previous else None
             messages = compose_messages(school, plan, teachers_chat_link=args.teachers_chat_link,
-                                        teachers_chat_id=args.teachers_chat_id, feed_links=feeds)
+                                        teachers_chat_id=args.teachers_chat_id, feed_links=feeds,
+                                        previous=previous, personal=args.personal)
             if args.preview:
                 for m in messages:
                     for i, part in enumerate(m.text_parts, 1):
                         print(f"===== {m.chat_key} {i}/{len(m.text_parts)} ({len(part)} chars) =====\n{part}")
-            library = NormLibrary.load(None, Path(args.policy) if args.policy else None)
-            report = queue_messages(store, school, plan, messages, client, now=_moment(args.now, school.timezone),
-                                    library=library, urgent=args.urgent)
+            library = _school_library(args, school, store)
+            now = _moment(args.now, school.timezone)
+            if not args.urgent:
+                from zoneinfo import ZoneInfo
+
+                from planner.publish.messages import late_deliveries
+
+                late = late_deliveries(school, plan, messages, now=now, library=library)
+                if late and not args.accept_late:
+                    for w in late:
+                        print(f"late: {w.text_en(ZoneInfo(school.timezone))}", file=sys.stderr)
+                    print("nothing queued: send as urgent (--urgent --urgent-category ID, 000 §5.1) or queue anyway "
+                          "(--accept-late)", file=sys.stderr)
+                    return 3
+            report = queue_messages(store, school, plan, messages, client, now=now,
+                                    library=library, urgent=args.urgent, urgent_category=args.urgent_category)
     for d in report.deliveries:
         extra = f" due {d.due_at}" if d.status in ("queued", "would_queue") else ""
         extra += f" ({d.error})" if d.error else ""
         print(f"{d.chat_key} part {d.part}/{d.parts}: {d.status}{' URGENT' if d.urgent else ''}{extra}")
     for key, chat_id in report.resolved_chat_ids.items():
         print(f"resolved chat_id {chat_id} for {key}: add it to the school's chats")
-    counts = {s: report.count(s) for s in ("sent", "queued", "failed", "skipped", "would_send", "would_queue")}
+    counts = {s: report.count(s) for s in ("sent", "queued", "retry", "failed", "skipped", "would_send",
+                                           "would_queue")}
     print(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v) or "nothing to send")
     if client.dry_run:
         print(f"dry run: nothing left this machine ({len(client.recorded)} request(s) recorded); add --send to send")
     return 1 if report.count("failed") else 0
 
 
+def cmd_readiness(args: argparse.Namespace) -> int:
+    """Print the readiness board; --survey-out writes the curators' workbook, --survey-in reads it back into
+    --out (a school JSON). Exit 0 all classes ready, 1 some not ready, 2 bad input."""
+    from planner.school.readiness import read_survey, readiness_board, write_survey
+
+    school = _load(args).school
+    if args.survey_out:
+        write_survey(school, Path(args.survey_out))
+        print(f"wrote the survey workbook {args.survey_out} ({len(school.classes)} class sheets and «Учителя»)")
+    if args.survey_in:
+        if not args.out:
+            raise InputError("--survey-in needs --out SCHOOL.json", "для --survey-in укажите --out ШКОЛА.json")
+        school = read_survey(school, Path(args.survey_in), now=_moment(args.now, school.timezone),
+                             entered_by=args.by or "")
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.tmp")
+        tmp.write_text(school.to_json(), encoding="utf-8")
+        tmp.replace(out)
+        print(f"read {args.survey_in}; wrote {out}")
+    board = readiness_board(school)
+    for line in (board.lines_ru() if args.lang == "ru" else board.lines_en()):
+        print(line)
+    stale = [c.class_id for c in board.classes if c.ready != c.flags_ready]
+    if stale:
+        print(("флажки готовности, которые читает планировщик, расходятся с доской у классов: " if args.lang == "ru"
+               else "the readiness flags the planner reads differ from the board for: ") + ", ".join(stale))
+    return 0 if board.ready_count == len(board.classes) else 1
+
+
 def cmd_epos(args: argparse.Namespace) -> int:
     from planner.publish.epos import write_epos_workbook
 
-    school, plan = _plan_for_school(args.source, args.plan)
+    school, plan = _plan_for_school(args)
     tables = write_epos_workbook(school, plan, args.out)
     print(f"wrote {args.out}: {len(tables.lessons)} lessons, {len(tables.replacements)} replacements")
     return 0
 
 
 def _add_messages_and_epos(sub) -> None:
-    m = sub.add_parser("messages", help="chat messages about a plan to MAX (dry run unless --send), or --send-due")
+    m = sub.add_parser("messages", parents=[SOURCE_OPTIONS], help="chat messages about a plan to MAX (dry run unless --send), or --send-due")
     m.add_argument("source", nargs="?", help="a CSV folder, an XLSX workbook or a school JSON file")
     m.add_argument("plan", nargs="?", help="the plan JSON")
     m.add_argument("--send-due", action="store_true", help="send the queued messages whose time has come (cron)")
     m.add_argument("--data-dir", help="data directory (default: $PLANNER_DATA_DIR or ./data)")
     m.add_argument("--send", action="store_true", help="really send (default: dry run, nothing leaves the machine)")
-    m.add_argument("--urgent", action="store_true", help="send now even outside business hours (recorded as urgent)")
+    m.add_argument("--urgent", action="store_true", help="send now even outside business hours (recorded as urgent, "
+                                                         "needs --urgent-category)")
+    m.add_argument("--urgent-category", help="the emergency (000 §5.1): life_health, emergency or the school's own")
+    m.add_argument("--accept-late", action="store_true",
+                   help="queue even when delivery would come after the first lesson announced (else exit 3)")
     m.add_argument("--token-file", help="file holding the bot token (default: $MAX_BOT_TOKEN)")
     m.add_argument("--api-base", help="MAX Bot API base URL (default https://platform-api2.max.ru)")
     m.add_argument("--ca-bundle", help="CA bundle file with the Russian Trusted Root CA")
@@ -341,11 +435,26 @@ def _add_messages_and_epos(sub) -> None:
     m.add_argument("--preview", action="store_true", help="print every message part")
     m.add_argument("--teachers-chat-link", help="invite link of the teachers' chat")
     m.add_argument("--teachers-chat-id", help="chat_id of the teachers' chat")
+    m.add_argument("--previous", help="the plan published before this re-plan: only changed days, only to the "
+                                      "chats they affect")
+    m.add_argument("--personal", action="store_true",
+                   help="also a personal message to each teacher with a MAX dialog (teachers.max_chat_id)")
     m.add_argument("--feed-links", help="JSON file: class id (or \"teachers\") -> calendar feed URL")
     m.add_argument("--policy", help="a school policy TOML file (norm values, e.g. business hours)")
     m.set_defaults(func=cmd_messages)
 
-    e = sub.add_parser("epos", help="write the e-journal hand-off workbook (sheets «Уроки», «Журнал замен»)")
+    rd = sub.add_parser("readiness", parents=[SOURCE_OPTIONS], help="the readiness board (004 §3.3); --survey-out/--survey-in: the curators' "
+                                          "survey workbook (exit 0 all ready, 1 some not, 2 bad input)")
+    rd.add_argument("source", help="a CSV folder, an XLSX workbook or a school JSON file")
+    rd.add_argument("--survey-out", help="write the survey workbook (.xlsx) to fill in")
+    rd.add_argument("--survey-in", help="read a filled survey workbook back (needs --out)")
+    rd.add_argument("--out", help="the school JSON to write after --survey-in")
+    rd.add_argument("--by", help="who entered the survey, where a row leaves «Кто заполнил» empty")
+    rd.add_argument("--now", help="the date-time recorded where a row leaves «Дата» empty (default: now)")
+    rd.add_argument("--lang", choices=("en", "ru"), default="ru")
+    rd.set_defaults(func=cmd_readiness)
+
+    e = sub.add_parser("epos", parents=[SOURCE_OPTIONS], help="write the e-journal hand-off workbook (sheets «Уроки», «Журнал замен»)")
     e.add_argument("source")
     e.add_argument("plan")
     e.add_argument("--out", required=True, help="the .xlsx file to write")
@@ -382,13 +491,13 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from planner.publish.tokens import feed_links
     from planner.storage import Store
 
-    school = _load(args).school
-    plan = _load_plan(args.plan)
+    school, plan = _plan_for_school(args)
     if args.caldav:  # a bad selection or password file is refused before anything is published
-        from planner.publish.caldav_push import (CalDAVError, parse_feed_selection, push_published,
+        from planner.publish.caldav_push import (CalDAVError, check_caldav_url, parse_feed_selection, push_published,
                                                  read_password_file)
 
         parse_feed_selection(args.caldav_feed, school)
+        check_caldav_url(args.caldav)
         read_password_file(args.caldav_password_file)
     with Store.open(args.data_dir) as store:
         try:
@@ -457,34 +566,23 @@ def cmd_tokens(args: argparse.Namespace) -> int:
                 print(f"wrote {len(files)} QR codes to {args.qr}")
             return 0
         if args.action == "create":
+            from planner.publish.feeds import create_feed_token
+
             school_id = _token_school(store, args.school)
-            school = published_school(store, school_id)
             if args.family:
-                kind, subject, class_id = "family", args.family, args.class_id
+                kind, subject = "family", args.family
             elif args.teacher:
-                kind, subject, class_id = "teacher", args.teacher, None
+                kind, subject = "teacher", args.teacher
             elif args.class_id:
-                kind, subject, class_id = "class", args.class_id, args.class_id
+                kind, subject = "class", args.class_id
             elif args.admin:
-                kind, subject, class_id = "admin", "admin", None
+                kind, subject = "admin", "admin"
             else:
                 raise InputError("say which feed: --teacher, --class, --family NAME --class, or --admin",
                                  "укажите календарь: --teacher, --class, --family или --admin")
-            label = subject
-            if school is not None:
-                if args.teacher and args.teacher not in {t.id for t in school.teachers}:
-                    raise InputError(f"no teacher '{args.teacher}' in {school_id}", f"нет учителя «{args.teacher}»")
-                if class_id and class_id not in {c.id for c in school.classes}:
-                    raise InputError(f"no class '{class_id}' in {school_id}", f"нет класса «{class_id}»")
-                known = {g.id for c in school.classes if c.id == class_id for g in c.groups}
-                bad = [g for g in args.group or [] if g not in known]
-                if bad:
-                    raise InputError(f"class '{class_id}' has no group(s) {', '.join(bad)}",
-                                     f"в классе «{class_id}» нет групп {', '.join(bad)}")
-                names = {t.id: t.name for t in school.teachers} | {c.id: c.name for c in school.classes}
-                label = names.get(subject, subject)
-            t = tokens.create(school_id, kind, subject, now=now, label=label, class_id=class_id,
-                              groups=args.group or [], include_regular=args.include_regular)
+            t = create_feed_token(store, school_id, kind, subject, now=now, school=published_school(store, school_id),
+                                  class_id=args.class_id if kind == "family" else None, groups=args.group or [],
+                                  include_regular=args.include_regular)
         else:
             if not args.token:
                 raise InputError(f"tokens {args.action} needs the token id (tok_…) or the token itself",
@@ -509,16 +607,16 @@ def cmd_tokens(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from planner.publish.server import serve
 
-    serve(args.data_dir, host=args.host, port=args.port, workers=args.workers)
+    serve(args.data_dir, host=args.host, port=args.port, workers=args.workers, access_log=args.access_log)
     return 0
 
 
 def _add_publish_commands(sub) -> None:
-    pb = sub.add_parser("publish", help="publish a plan as calendar feeds (exit 0, 2 bad input or another school's "
+    pb = sub.add_parser("publish", parents=[SOURCE_OPTIONS], help="publish a plan as calendar feeds (exit 0, 2 bad input or another school's "
                                         "plan, 3 live lessons without a link)")
     pb.add_argument("source", help="a CSV folder, an XLSX workbook or a school JSON file")
     pb.add_argument("plan", help="the plan JSON")
-    pb.add_argument("--out", required=True, help="folder for the <token>.ics feed files")
+    pb.add_argument("--out", required=True, help="folder for the feed files (named by the SHA-256 of their token)")
     pb.add_argument("--data-dir", help="data directory (default: $PLANNER_DATA_DIR or ./data)")
     pb.add_argument("--base-url", help=f"public URL of the feed server (default ${PUBLIC_URL_ENV})")
     pb.add_argument("--now", help="the publication time, ISO (default: now; naive = school time zone)")
@@ -557,29 +655,14 @@ def _add_publish_commands(sub) -> None:
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=8765)
     sv.add_argument("--workers", type=int, default=1, help="server processes (each keeps its own feed cache)")
+    sv.add_argument("--access-log", action="store_true", help="log requests (feed tokens are masked)")
     sv.set_defaults(func=cmd_serve)
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="planner", description="Distance-lesson rebuild and SanPiN compliance planner")
     sub = p.add_subparsers(dest="command", required=True)
-    source = argparse.ArgumentParser(add_help=False)  # options for sources without a calendar (aSc, FET)
-    source.add_argument("--timezone", default="Europe/Moscow", help="IANA time zone of an aSc/FET source")
-    source.add_argument("--year-start", type=_date, help="first day of the school year of an aSc/FET source")
-    source.add_argument("--year-end", type=_date, help="last day of the school year of an aSc/FET source")
-    source.add_argument("--a-week", type=_date, help="a Monday of week A (числитель) of an aSc/FET source")
-    source.add_argument("--bell-minutes", type=int, help="lesson length when FET hour names carry only a start")
-    source.add_argument("--bells", help="bell schedule for FET hours without times: \"08:30-09:15,09:25-10:10,…\"")
-    source.add_argument("--bells-file", help="bell schedule as a CSV file: period,start,end")
-    source.add_argument("--grades", help="grade or course per class: \"101=10,201=2к\" (к = college course)")
-    source.add_argument("--grades-file", help="grades as a CSV file: class,grade")
-    source.add_argument("--pupils", help="pupils per class: \"7А=25,7Б=27\" ('*=25' = every class without a count)")
-    source.add_argument("--pupils-file", help="pupils as a CSV file: class,pupils")
-    source.add_argument("--subject-keys", help="the school's subject map, a CSV file: subject,norm key")
-    source.add_argument("--fet-years-as-classes", choices=("auto", "yes", "no"), default="auto",
-                        help="FET years whose groups are the classes become one class per group (default: detect)")
-    source.add_argument("--accept-partial", action="store_true", help="audit or rebuild a timetable whose source "
-                        "left lessons without a place (shown in every report)")
+    source = SOURCE_OPTIONS
 
     a = sub.add_parser("audit", parents=[source], help="check a timetable against the norm sets in force")
     a.add_argument("source", help="a CSV folder, an XLSX workbook or a school JSON file")
@@ -590,6 +673,10 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--to", dest="date_to", type=_date, help="last date (default: a week after --from, else the end of the school year)")
     a.add_argument("--format", choices=("text", "json"), default="text")
     a.add_argument("--lang", choices=("en", "ru"), default="en")
+    a.add_argument("--data-dir", help="use the school's stored policy from this data directory (--policy wins)")
+    a.add_argument("--strict-norms", action="store_true",
+                   help="refuse dates on which a binding act has lapsed without a successor (else its values are "
+                        "carried over as school policy and findings against them are warnings)")
     a.set_defaults(func=cmd_audit)
 
     r = sub.add_parser("rebuild", parents=[source], help="plan the scenario's online days (exit 0 plan, 2 bad input, 3 pre-checks "
@@ -600,6 +687,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--published", help="the published plan to re-plan against (freezes dates before replan_from)")
     r.add_argument("--policy", help="a school policy TOML file (norm values)")
     r.add_argument("--constraints", help="the folder of norm files (default: the repository's constraints/)")
+    r.add_argument("--data-dir", help="use the school's stored policy from this data directory (--policy wins)")
+    r.add_argument("--strict-norms", action="store_true",
+                   help="refuse dates on which a binding act has lapsed without a successor")
     r.add_argument("--time-limit", type=float, default=10.0, help="seconds for the whole solve (default 10)")
     r.add_argument("--workers", type=int, default=1, help="CP-SAT workers (default 1)")
     r.add_argument("--seed", type=int, default=0)
@@ -633,22 +723,112 @@ def build_parser() -> argparse.ArgumentParser:
     st.set_defaults(func=cmd_store)
     _add_messages_and_epos(sub)
     _add_publish_commands(sub)
+
+    n = sub.add_parser("norms", help="the norm sets: validity and what is in force on a date; lapse check for cron")
+    nsub = n.add_subparsers(dest="norms_command", required=True)
+    nl = nsub.add_parser("list", help="every norm set, its validity and its status on a date")
+    nl.add_argument("--date", type=_date, help="the date (default: today)")
+    nl.add_argument("--constraints", help="the folder of norm files (default: the packaged norm data)")
+    nl.add_argument("--policy", help="a school policy TOML file")
+    nl.add_argument("--lang", choices=("en", "ru"), default="en")
+    nl.set_defaults(func=cmd_norms_list)
+    nc = nsub.add_parser("check", help="exit 1 when a binding set lapses within N days (or has lapsed without a "
+                                       "successor); for an administrator's cron")
+    nc.add_argument("--days", type=int, default=60, help="warning window in days (default 60)")
+    nc.add_argument("--date", type=_date, help="check as of this date (default: today)")
+    nc.add_argument("--constraints", help="the folder of norm files (default: the packaged norm data)")
+    nc.add_argument("--lang", choices=("en", "ru"), default="en")
+    nc.set_defaults(func=cmd_norms_check)
+
+    po = sub.add_parser("policy", help="the school's own policy (local act values) stored with its history")
+    psub = po.add_subparsers(dest="policy_command", required=True)
+    ps = psub.add_parser("set", help="store a policy TOML file as the school's current policy")
+    ps.add_argument("school_id")
+    ps.add_argument("file")
+    ps.add_argument("--by", required=True, help="who changes it (a name, stored in the history)")
+    ps.add_argument("--reason", required=True, help="why (stored in the history)")
+    ps.add_argument("--data-dir", help="data directory (default: $PLANNER_DATA_DIR or ./data)")
+    ps.set_defaults(func=cmd_policy_set)
+    ph = psub.add_parser("history", help="every stored version of the school's policy: who, when, why")
+    ph.add_argument("school_id")
+    ph.add_argument("--data-dir", help="data directory (default: $PLANNER_DATA_DIR or ./data)")
+    ph.set_defaults(func=cmd_policy_history)
     return p
+
+
+def cmd_policy_set(args: argparse.Namespace) -> int:
+    from planner.norms.school_policy import save_school_policy
+    from planner.storage import Store
+
+    path = Path(args.file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read the policy: {exc.strerror or exc}", f"не удаётся прочитать политику: "
+                         f"{exc.strerror or exc}", Location(file=str(path))) from None
+    with Store.open(args.data_dir) as store:
+        if store.get("school", args.school_id) is None:
+            raise InputError(f"no school '{args.school_id}' is stored", f"школа «{args.school_id}» не сохранена",
+                             Location(field="school_id"))
+        v = save_school_policy(store, args.school_id, text, created_by=args.by, reason=args.reason,
+                               source=str(path))
+    print(f"policy version {v.number} of {args.school_id} saved ({v.name}; by {v.created_by}: {v.reason})")
+    return 0
+
+
+def cmd_policy_history(args: argparse.Namespace) -> int:
+    from planner.norms.school_policy import policy_history
+    from planner.storage import Store
+
+    with Store.open(args.data_dir) as store:
+        history = policy_history(store, args.school_id)
+    for v in history:
+        print(f"{v.number}\t{v.created_at}\t{v.created_by}\t{v.reason}\t{v.name}")
+    if not history:
+        print(f"no stored policy for {args.school_id}: the norms apply as they are")
+    return 0
+
+
+def cmd_norms_list(args: argparse.Namespace) -> int:
+    from planner.norms import NormLibrary
+    from planner.norms.status import norm_set_table
+
+    library = NormLibrary.load(Path(args.constraints) if args.constraints else None,
+                               Path(args.policy) if args.policy else None)
+    for line in norm_set_table(library, args.date or date.today(), args.lang):
+        print(line)
+    return 0
+
+
+def cmd_norms_check(args: argparse.Namespace) -> int:
+    from planner.norms import NormLibrary
+    from planner.norms.status import lapse_alerts
+
+    library = NormLibrary.load(Path(args.constraints) if args.constraints else None)
+    alerts = lapse_alerts(library, args.date or date.today(), args.days)
+    for a in alerts:
+        print(a.text(args.lang))
+    if not alerts:
+        print("нет актов, утрачивающих силу в ближайшие " + str(args.days) + " дн." if args.lang == "ru"
+              else f"no binding act lapses within {args.days} days")
+    return 1 if alerts else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except StaleSaveError as err:
-        print(f"error: {err.message_en}", file=sys.stderr)
-        return 2
-    except InputError as err:
-        print(f"error: {err.text('en')}", file=sys.stderr)
-        return 2
-    except PlannerError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+    except PlannerError as err:  # one protocol: English text with its location, the error's own exit code
+        lang = "ru" if getattr(args, "lang", "en") == "ru" else "en"
+        word = "ошибка" if lang == "ru" else "error"
+        details = err.details(lang)
+        if details:
+            print(f"{word}: {err.title(lang)}:", file=sys.stderr)
+            for line in details:
+                print(f"  - {line}", file=sys.stderr)
+        else:
+            print(f"{word}: {err.text(lang)}", file=sys.stderr)
+        return err.exit_code
     except OSError as err:  # a file that cannot be read or written
         print(f"error: {err.filename or ''}: {err.strerror or err}", file=sys.stderr)
         return 2

@@ -481,6 +481,22 @@ G1_VARIANTS = [(date(2026, 9, 1), date(2026, 12, 31), 35), (date(2027, 1, 1), da
 G1_BREAKS = [15, 40, 20, 15]
 
 
+# Non-working public holidays of 2026/27 (Labour Code art. 112; kind "public": official messages wait). A holiday
+# falling on a weekend moves to the next working day by art. 112 (09.05.2027, a Sunday → 10.05.2027); the
+# government's 2027 transfer decree was not available, so no other day is moved here. The rest of a school's
+# break is a vacation (kind "vacation"): no lessons, but staff work and messages go out on weekdays.
+PUBLIC_2026_27 = [
+    Holiday(start=date(2026, 11, 4), end=date(2026, 11, 4), name="День народного единства", kind="public"),
+    Holiday(start=date(2027, 1, 1), end=date(2027, 1, 8), name="Новогодние каникулы и Рождество Христово "
+            "(нерабочие праздничные дни, ТК РФ ст. 112)", kind="public"),
+    Holiday(start=date(2027, 2, 23), end=date(2027, 2, 23), name="День защитника Отечества", kind="public"),
+    Holiday(start=date(2027, 3, 8), end=date(2027, 3, 8), name="Международный женский день", kind="public"),
+    Holiday(start=date(2027, 5, 1), end=date(2027, 5, 1), name="Праздник Весны и Труда", kind="public"),
+    Holiday(start=date(2027, 5, 9), end=date(2027, 5, 10), name="День Победы (10.05 — перенос с воскресенья)",
+            kind="public"),
+]
+
+
 def build_school() -> School:
     rng = random.Random(SEED)
     names = NameMaker(random.Random(SEED + 1))
@@ -489,13 +505,15 @@ def build_school() -> School:
         year_start=year_start, year_end=year_end,
         holidays=[
             Holiday(start=date(2026, 10, 26), end=date(2026, 11, 3), name="Осенние каникулы"),
-            Holiday(start=date(2026, 11, 4), end=date(2026, 11, 4), name="День народного единства"),
-            Holiday(start=date(2026, 12, 29), end=date(2027, 1, 11), name="Зимние каникулы"),
-            Holiday(start=date(2027, 2, 23), end=date(2027, 2, 23), name="День защитника Отечества"),
-            Holiday(start=date(2027, 3, 8), end=date(2027, 3, 8), name="Международный женский день"),
+            *PUBLIC_2026_27[:1],
+            Holiday(start=date(2026, 12, 29), end=date(2026, 12, 31), name="Зимние каникулы"),
+            *PUBLIC_2026_27[1:2],
+            Holiday(start=date(2027, 1, 9), end=date(2027, 1, 11), name="Зимние каникулы"),
+            *PUBLIC_2026_27[2:4],
             Holiday(start=date(2027, 3, 22), end=date(2027, 3, 29), name="Весенние каникулы"),
-            Holiday(start=date(2027, 5, 1), end=date(2027, 5, 3), name="Праздник Весны и Труда"),
-            Holiday(start=date(2027, 5, 9), end=date(2027, 5, 11), name="День Победы"),
+            *PUBLIC_2026_27[4:6],
+            Holiday(start=date(2027, 5, 2), end=date(2027, 5, 2), name="Праздник Весны и Труда (каникулы школы)"),
+            Holiday(start=date(2027, 5, 11), end=date(2027, 5, 11), name="День Победы (каникулы школы)"),
         ],
         # fictitious transfer: Saturday 2027-03-13 is taught as a Monday, making up for the holiday on Monday
         # 2027-03-08 in the same week, so no week gets more lessons than usual (matters for the 5-day classes)
@@ -825,13 +843,14 @@ def build_college() -> School:
     calendar = SchoolCalendar(
         year_start=date(2026, 9, 1), year_end=date(2027, 6, 30),
         holidays=[
-            Holiday(start=date(2026, 11, 4), end=date(2026, 11, 4), name="День народного единства"),
-            Holiday(start=date(2027, 1, 1), end=date(2027, 1, 11), name="Зимние каникулы"),
-            Holiday(start=date(2027, 2, 23), end=date(2027, 2, 23), name="День защитника Отечества"),
-            Holiday(start=date(2027, 3, 8), end=date(2027, 3, 8), name="Международный женский день"),
-            Holiday(start=date(2027, 5, 1), end=date(2027, 5, 3), name="Праздник Весны и Труда"),
-            Holiday(start=date(2027, 5, 9), end=date(2027, 5, 11), name="День Победы"),
-            Holiday(start=date(2027, 6, 12), end=date(2027, 6, 14), name="День России"),
+            *PUBLIC_2026_27,
+            Holiday(start=date(2027, 1, 9), end=date(2027, 1, 11), name="Зимние каникулы"),
+            Holiday(start=date(2027, 5, 2), end=date(2027, 5, 2), name="Праздник Весны и Труда (каникулы)"),
+            Holiday(start=date(2027, 5, 11), end=date(2027, 5, 11), name="День Победы (каникулы)"),
+            Holiday(start=date(2027, 6, 12), end=date(2027, 6, 12), name="День России", kind="public"),
+            Holiday(start=date(2027, 6, 13), end=date(2027, 6, 13), name="День России (каникулы)"),
+            Holiday(start=date(2027, 6, 14), end=date(2027, 6, 14), name="День России: выходной, перенесённый с "
+                    "воскресенья (ТК РФ ст. 112)", kind="public"),
         ],
         a_week_monday=date(2026, 8, 31))
     bells = [BellSchedule(id="pairs", name="Пары по 90 минут", variants=[BellVariant(periods=[

@@ -1,4 +1,5 @@
-"""The auditor shares no logic with the solver: it imports neither the rebuild package nor OR-Tools."""
+"""The auditor shares no logic with the solver: it imports neither the rebuild package nor OR-Tools, nor the
+rebuild's policy resolver (planner.scenario.policy): it derives the legal limits itself."""
 
 import ast
 import subprocess
@@ -6,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FORBIDDEN = ("planner.rebuild", "ortools")
+FORBIDDEN = ("planner.rebuild", "ortools", "planner.scenario.policy")
 
 
 def _imports(path: Path):
@@ -38,3 +39,5 @@ def test_import_linter_contract_holds():
     out = subprocess.run([str(exe)], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "KEPT" in out.stdout
+    config = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"planner.scenario.policy"' in config  # the contract names the resolver

@@ -42,7 +42,10 @@ def test_the_samples_pass_the_audit(name, dates, capsys):
 def test_the_whole_school_year_passes(capsys):
     code, report = audit(SAMPLES / "school-17", [], capsys)
     assert code == 0, [f["message_en"] for f in report["findings"] if f["severity"] == "violation"][:3]
-    assert any("not in force" in n for n in report["notices"]["en"])  # СП 2.4.3648-20 ends on 2027-01-01
+    # СП 2.4.3648-20 ends on 2027-01-01: its values are carried over as school policy from that date on
+    carried = [r for r in report["norm_ranges"] if r["carried_over"]]
+    assert carried and carried[0]["start"] == "2027-01-01"
+    assert carried[0]["carried_over"][0] == {"act": "СП 2.4.3648-20", "ceased": "2027-01-01"}
 
 
 class Copy:
@@ -176,6 +179,8 @@ def test_a_hard_subject_on_lesson_6_is_a_warning_only(school, capsys):
     assert f["severity"] == "warning" and f["norm_key"] == "difficulty.hard_lessons" and "lesson 6" in f["message_en"]
 
 
-def test_dates_outside_every_norm_set_stop_with_exit_2(capsys):
-    assert main(["audit", str(SAMPLES / "school-17"), "--from", "2027-04-05", "--to", "2027-04-10"]) == 2
-    assert "no norm set" in capsys.readouterr().err
+def test_dates_outside_every_norm_set_stop_with_exit_2_in_strict_mode(capsys):
+    assert main(["audit", str(SAMPLES / "school-17"), "--from", "2027-04-05", "--to", "2027-04-10",
+                 "--strict-norms"]) == 2
+    err = capsys.readouterr().err
+    assert "strict norms" in err and "СП 2.4.3648-20 (expired 2027-01-01)" in err

@@ -35,7 +35,7 @@ def test_each_dated_lesson_has_a_unique_key():
 
 def test_college_audit_says_the_local_act_applies(capsys):
     assert main(["audit", str(ROOT / "sample_data" / "college-ptk"), "--from", "2026-11-30"]) == 0
-    assert "local act" in capsys.readouterr().out
+    assert "planner's defaults (college.* norms, unverified" in capsys.readouterr().out
 
 
 def test_cli_with_a_norm_file_missing_its_source(tmp_path, capsys):

@@ -82,8 +82,8 @@ def test_reopening_keeps_data_and_stays_at_head(tmp_path):
     engine = _engine(tmp_path)
     try:
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0002"]
-        assert migrate.current_revision(engine) == migrate.head_revision() == "0002"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0003"]
+        assert migrate.current_revision(engine) == migrate.head_revision() == "0003"
     finally:
         engine.dispose()
 

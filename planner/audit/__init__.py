@@ -12,12 +12,14 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from planner.audit.checks import DAILY_CHECKS, DATE_CHECKS, WEEKLY_CHECKS
-from planner.audit.findings import AuditReport, Finding, merge
+from planner.audit.findings import AuditReport, Finding, NormRange, merge, ru_plural
 from planner.audit.plan_views import plan_class_days
 from planner.audit.views import ClassDay, audited_norms, regular_class_day
 from planner.errors import InputError, NormSetError
-from planner.norms import NormLibrary
+from planner.norms import NormLibrary, NormsInForce
+from planner.norms.status import budget_column_text
 from planner.plan.model import Plan
+from planner.plan.ownership import require_plan_for_school
 from planner.school.calendar import dates_between
 from planner.school.model import School
 
@@ -65,8 +67,10 @@ def _regular_days(school: School, library: NormLibrary, start: date, end: date):
     uncovered: dict[str, list[date]] = defaultdict(list)
     covered_any = False
     used_sets: set[str] = set()
+    per_day: list[NormsInForce] = []
     for day in dates_between(start, end):
         norms = library.in_force(day)
+        per_day.append(norms)
         for fam in norms.missing_families:
             uncovered[fam].append(day)
         if audited_norms(library, day) is None:
@@ -82,21 +86,48 @@ def _regular_days(school: School, library: NormLibrary, start: date, end: date):
             f"no norm set (СанПиН 1.2.3685-21 or СП 2.4.3648-20) is in force from {start} to {end}",
             f"с {start:%d.%m.%Y} по {end:%d.%m.%Y} не действует ни один набор норм (СанПиН 1.2.3685-21, "
             f"СП 2.4.3648-20)")
-    return days, uncovered, used_sets
+    return days, uncovered, used_sets, norm_ranges(per_day, library)
+
+
+def norm_ranges(per_day: list[NormsInForce], library: NormLibrary) -> list[NormRange]:
+    """Consecutive dates with the same acts in force and carried over, one range each."""
+    ranges: list[NormRange] = []
+    binding = bool(library.policy and library.policy.carried_over_binding)
+    prev_key = None
+    for n in per_day:
+        key = (n.set_ids, tuple(s.id for s in n.carried_over))
+        if key == prev_key:
+            ranges[-1] = replace(ranges[-1], end=n.day)
+            continue
+        prev_key = key
+        ranges.append(NormRange(
+            start=n.day, end=n.day, in_force=n.acts_in_force(),
+            carried_over=tuple((s.act, s.valid_until) for s in n.carried_over),
+            carried_by_other=tuple((f"{x.title_ru} — {x.act}, {x.clause}", f"{x.title_en} — {x.act}, {x.clause}")
+                                   for x in sorted(n.carried_by_other(), key=lambda x: x.key)),
+            carried_values=tuple((f"{x.title_ru} ({x.act}, {x.clause})", f"{x.title_en} ({x.act}, {x.clause})")
+                                 for x in sorted(n.carried_norms(), key=lambda x: x.key)),
+            unverified=tuple((f"{x.title_ru} ({x.act})", f"{x.title_en} ({x.act})")
+                             for x in sorted(n.unverified(), key=lambda x: x.key)),
+            carried_binding=binding))
+    return ranges
 
 
 def _add_notices(report: AuditReport, school: School, days: list[ClassDay],
                  uncovered: dict[str, list[date]]) -> None:
     if any(c.is_college for c in school.classes):
-        report.notices_en.append("colleges: no verified federal cap on pairs per day or week exists; the local act's "
-                                 "values (college.* norms, settable in the policy file) were applied")
+        report.notices_en.append("colleges: no verified federal cap on pairs per day or week exists; the planner's "
+                                 "defaults (college.* norms, unverified, confidence M) were applied unless the "
+                                 "school's policy sets them")
         report.notices_ru.append("колледж: проверенного федерального предела пар в день и в неделю нет; применены "
-                                 "значения локального акта (нормы college.*, задаются в файле политики)")
+                                 "значения планировщика по умолчанию (нормы college.*, не подтверждены), если "
+                                 "политика школы их не задаёт")
     for fam, missing in uncovered.items():
         name_en, name_ru = FAMILY_NAMES.get(fam, (fam, fam))
         report.notices_en.append(f"{name_en} is not in force on {len(missing)} of the dates ({missing[0]} … "
                                  f"{missing[-1]}): its rules were not checked there")
-        report.notices_ru.append(f"{name_ru} не действует на {len(missing)} дат(ы) ({missing[0]:%d.%m.%Y} … "
+        report.notices_ru.append(f"{name_ru} не действует в {len(missing)} "
+                                 f"{ru_plural(len(missing), 'день', 'дня', 'дней')} ({missing[0]:%d.%m.%Y} … "
                                  f"{missing[-1]:%d.%m.%Y}): его требования там не проверялись")
     loosened = sorted({(n.key, r.policy_note) for d in {id(cd.norms.norms): cd.norms.norms for cd in days}.values()
                        for n in d.values()
@@ -131,9 +162,10 @@ def audit_school(school: School, library: NormLibrary, start: date, end: date, *
     _require_complete(school, accept_partial)
     week_start = start - timedelta(days=start.isoweekday() - 1)
     week_end = end + timedelta(days=7 - end.isoweekday())
-    days, uncovered, used_sets = _regular_days(school, library, week_start, week_end)
+    days, uncovered, used_sets, ranges = _regular_days(school, library, week_start, week_end)
     report = AuditReport(findings=audit_class_days(days), start=week_start, end=week_end,
-                         norm_sets=sorted(used_sets), policy=library.policy.name if library.policy else "")
+                         norm_sets=sorted(used_sets), policy=library.policy.name if library.policy else "",
+                         norm_ranges=ranges)
     if (week_start, week_end) != (start, end):
         report.notices_en.append(f"audited whole weeks: {week_start} … {week_end} (asked for {start} … {end})")
         report.notices_ru.append(f"проверены целые недели: {week_start:%d.%m.%Y} … {week_end:%d.%m.%Y} "
@@ -150,19 +182,18 @@ def audit_plan(school: School, plan: Plan, library: NormLibrary, *, accept_parti
     has the same norm key, class, teacher, timetable weekday, lesson and bell period on one of its dates
     (Finding.match_keys: groups and the measured numbers are left out). The report's exit code counts only new
     violations."""
-    if plan.school_fingerprint != school.fingerprint():
-        raise InputError(
-            f"plan '{plan.scenario.name}' (school '{plan.school_id}'): the plan was made for another school or an "
-            f"older version of it", f"план «{plan.scenario.name}» (школа «{plan.school_id}») составлен для другой "
-            f"школы или для её прежней версии")
+    require_plan_for_school(plan, school)
     _require_complete(school, accept_partial or plan.partial_timetable is not None)
     start, end = plan.scenario.start, plan.scenario.end
-    regular_days, uncovered, used_sets = _regular_days(school, library, start, end)
+    regular_days, uncovered, used_sets, ranges = _regular_days(school, library, start, end)
     before = {k for f in run_checks(regular_days) for k in f.match_keys()}
     findings = [replace(f, preexisting=bool(f.match_keys() & before))
                 for f in run_checks(plan_class_days(school, plan, library))]
     report = AuditReport(findings=merge(findings), start=start, end=end, norm_sets=sorted(used_sets),
-                         policy=library.policy.name if library.policy else "", plan=True)
+                         policy=library.policy.name if library.policy else "", plan=True, norm_ranges=ranges)
+    ru, en = budget_column_text(plan.scenario.policy.budget_column)
+    report.interpretations_ru.append(ru)
+    report.interpretations_en.append(en)
     report.notices_en.append(f"plan for scenario '{plan.scenario.name}': findings marked pre-existing were already "
                              f"in the regular timetable on the same dates; only new violations fail the audit")
     report.notices_ru.append(f"план сценария «{plan.scenario.name}»: отмеченные как прежние нарушения были и в "

@@ -13,12 +13,16 @@ For each date of the plan's scenario and each class with (not cancelled) occurre
 
 Times are minutes of the day in the school's time zone. Nothing here trusts the plan's numbers where the auditor
 can recompute them: a live part's screen time is at least its length less its eye gymnastics, and an asynchronous
-part's at least the screen time the scenario's policy gives its kind.
+part's at least the screen time the scenario's policy gives its kind. The scenario's choices are resolved by the
+auditor itself from the plan's scenario knobs and the norms (planner/audit/limits.py, never the rebuild's
+resolver); the policy the plan records rides along as `declared`, checked against the law
+(planner/audit/checks/declared.py).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -27,7 +31,7 @@ from planner.audit.views import AsyncPart, ClassDay, Item, Slot, audited_norms
 from planner.errors import InputError
 from planner.norms import NormLibrary, NormsInForce
 from planner.plan.model import Mode, Occurrence, Plan
-from planner.scenario.policy import ClassPolicy, class_policy
+from planner.audit.limits import AuditPolicy, audit_policy
 from planner.school.calendar import dates_between, timetable_weekday
 from planner.school.model import Lesson, School, StudentClass
 
@@ -52,7 +56,7 @@ class _Lookup:
         subject = next((s for s in self.school.subjects if s.id == occ.subject_id), None) or \
             self.school.subject_by_id(self.lessons[occ.lesson_id].subject)
         return Item(occ.lesson_id, subject.id, subject.name, subject.norm_key, subject.activity,
-                    tuple(occ.teachers), tuple(occ.groups))
+                    tuple(occ.teachers), tuple(occ.groups), occ.link if occ.mode == Mode.LIVE else None)
 
     def periods(self, occ: Occurrence) -> list[int]:
         """The regular bell periods of one part: a lesson split into a whole number of parts per period (a double
@@ -64,9 +68,10 @@ class _Lookup:
         return list(lesson.periods)
 
 
-def plan_class_days(school: School, plan: Plan, library: NormLibrary) -> list[ClassDay]:
+def plan_class_days(school: School, plan: Plan, library: NormLibrary,
+                    norms_by_day: Mapping[date, NormsInForce] | None = None) -> list[ClassDay]:
     """The plan's class days (in-school days per class, online days per pupil cell) on the scenario's dates
-    covered by a federal norm set."""
+    covered by a federal norm set. norms_by_day: the norms in force per date, when the caller has them."""
     look = _Lookup(school, plan, ZoneInfo(school.timezone), {le.id: le for le in school.lessons})
     class_ids = {c.id for c in school.classes}
     by_day: dict[tuple[date, str], list[Occurrence]] = defaultdict(list)
@@ -81,7 +86,7 @@ def plan_class_days(school: School, plan: Plan, library: NormLibrary) -> list[Cl
             by_day[(occ.date, occ.class_id)].append(occ)
     days: list[ClassDay] = []
     for day in dates_between(plan.scenario.start, plan.scenario.end):
-        norms = audited_norms(library, day)
+        norms = audited_norms(library, day, norms_by_day.get(day) if norms_by_day else None)
         if norms is None:
             continue
         for klass in school.classes:
@@ -90,8 +95,9 @@ def plan_class_days(school: School, plan: Plan, library: NormLibrary) -> list[Cl
                 continue
             weekday = timetable_weekday(school, klass, day) or day.isoweekday()
             if any(o.mode in ONLINE_MODES for o in occs):
-                policy = class_policy(plan.scenario, klass, norms)
-                days.extend(_online_day(look, klass, day, weekday, occs, norms, policy, cell)
+                policy = audit_policy(plan.scenario, klass, norms)
+                declared = plan.policies.get(day.isoformat(), {}).get(klass.id)
+                days.extend(_online_day(look, klass, day, weekday, occs, norms, policy, cell, declared)
                             for cell in klass.pupil_cells())
             else:
                 days.append(ClassDay(school, klass, day, weekday, _school_slots(look, klass, day, occs), norms,
@@ -127,7 +133,7 @@ def _school_slots(look: _Lookup, klass: StudentClass, day: date, occs: list[Occu
 
 
 def _online_day(look: _Lookup, klass: StudentClass, day: date, weekday: int, occs: list[Occurrence],
-                norms: NormsInForce, policy: ClassPolicy, cell: tuple[str, ...]) -> ClassDay:
+                norms: NormsInForce, policy: AuditPolicy, cell: tuple[str, ...], declared=None) -> ClassDay:
     mine = [o for o in occs if _in_cell(o, klass, cell)]
     live: list[Slot] = []
     parts: list[AsyncPart] = []
@@ -147,7 +153,7 @@ def _online_day(look: _Lookup, klass: StudentClass, day: date, weekday: int, occ
     slots = [Slot(n, s.period, s.start, s.end, s.items, s.gymnastics, s.screen_minutes, s.live)
              for n, s in enumerate(slots, start=1)]
     return ClassDay(look.school, klass, day, weekday, tuple(slots), norms, day_type="online_day",
-                    async_parts=tuple(parts), load_units=_load_units(look, mine), policy=policy,
+                    async_parts=tuple(parts), load_units=_load_units(look, mine), policy=policy, declared=declared,
                     scenario=look.plan.scenario, cell=cell)
 
 

@@ -22,6 +22,7 @@ class Item:
     activity: Activity
     teachers: tuple[str, ...]
     groups: tuple[str, ...]
+    link: str | None = None  # plan days: the chat a live call takes place in (the published invite link)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ class ClassDay:
     day_type: str = "regular_day"  # regular_day | in_school_day | online_day (a norm's applies_to)
     async_parts: tuple[AsyncPart, ...] = ()
     load_units: tuple[Slot, ...] | None = None  # lessons counted by the load caps, when not the slots
-    policy: object | None = None  # the scenario's ClassPolicy on plan days
+    policy: object | None = None  # plan days: the scenario's choices as the auditor resolves them (AuditPolicy)
+    declared: object | None = None  # plan days: the ClassPolicy the plan records, checked against the law
     scenario: object | None = None  # the plan's Scenario on plan days
     cell: tuple[str, ...] = ()  # online days: the pupil cell (one group per division); () = the whole class
 
@@ -95,9 +97,10 @@ class ClassDay:
         return {i.norm_key for s in self.counted for i in s.items if i.norm_key}
 
 
-def audited_norms(library: NormLibrary, day: date) -> NormsInForce | None:
-    """The norms in force on the date, or None when no federal act is in force (nothing to audit against)."""
-    norms = library.in_force(day)
+def audited_norms(library: NormLibrary, day: date, known: NormsInForce | None = None) -> NormsInForce | None:
+    """The norms in force on the date (known: already looked up by the caller), or None when no federal act is
+    in force (nothing to audit against)."""
+    norms = known if known is not None else library.in_force(day)
     return None if len(norms.missing_families) == len(REQUIRED_FAMILIES) else norms
 
 

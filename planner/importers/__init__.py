@@ -16,12 +16,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from planner.errors import InputError, Location, input_error_from_validation
+from planner.importers.bounds import MAX_SOURCE_BYTES, check_source_file
 from planner.importers.hints import Level
 from planner.importers.tabular import read_csv_folder, read_xlsx, school_from_frames
 from planner.school.integrity import ImportWarning, check_school
 from planner.school.model import School
 
-MAX_SOURCE_BYTES = 50 * 1024 * 1024
 
 
 @dataclass
@@ -84,12 +84,7 @@ def load_school(path: str | Path, options: ImportOptions | None = None) -> Loade
             return load_school(p / "school.json")
         raise InputError("the folder holds neither school.csv nor school.json",
                          "в папке нет ни school.csv, ни school.json", Location(file=str(p)))
-    size = p.stat().st_size
-    if size > MAX_SOURCE_BYTES:
-        raise InputError(f"the file is larger than the {MAX_SOURCE_BYTES // (1024 * 1024)} MiB limit",
-                         f"файл больше допустимых {MAX_SOURCE_BYTES // (1024 * 1024)} МиБ", Location(file=str(p)))
-    if size == 0:
-        raise InputError("the file is empty", "файл пуст", Location(file=str(p)))
+    check_source_file(p, MAX_SOURCE_BYTES)  # a regular file within the size limit, before anything opens it
     kind = detect_format(p)
     if kind == "xlsx":
         frames, where = read_xlsx(p)
@@ -108,7 +103,7 @@ def load_school(path: str | Path, options: ImportOptions | None = None) -> Loade
         from planner.importers.fet import load_fet
 
         solved = p.with_name(f"{p.stem}_activities.xml")  # what fet-cl writes beside its output
-        imported = load_fet(p, activities_xml=solved if solved.exists() else None, bell_minutes=options.bell_minutes,
+        imported = load_fet(p, activities_xml=solved if solved.is_file() else None, bell_minutes=options.bell_minutes,
                             bells=options.bells, grades=options.grades, pupils=options.pupils,
                             subject_keys=options.subject_keys, years_as_classes=options.years_as_classes,
                             timezone=options.timezone, year_start=options.year_start, year_end=options.year_end,

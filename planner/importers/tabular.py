@@ -14,10 +14,13 @@ from typing import Any, Callable
 import pandas as pd
 from pydantic import ValidationError
 
+from planner.cells import csv_frame, csv_restore, text_workbook
 from planner.errors import InputError, Location, input_error_from_validation
-from planner.importers.tables import TABLES, TABLES_BY_NAME, Table
+from planner.importers.bounds import check_csv_folder, check_frame, check_xlsx_zip
+from planner.importers.tables import TABLES, TABLES_BY_NAME, Table, canonical_column, canonical_sheet
 from planner.school.integrity import ImportWarning, check_school, find_problems
 from planner.school.model import (
+    AllowedDomain, ChannelPolicy, ResponsiblePerson,
     BellSchedule, BellVariant, ChatLink, DeviceCounts, Holiday, Lesson, Period, Readiness, Room, School,
     SchoolCalendar, StudentClass, SubGroup, Subject, Teacher, TimetableVersion, TransferredDay, Unavailability,
 )
@@ -29,6 +32,7 @@ Frames = dict[str, pd.DataFrame]
 
 def read_csv_folder(folder: Path) -> tuple[Frames, Callable[[str], str]]:
     frames: Frames = {}
+    check_csv_folder([folder / t.file_name for t in TABLES if os.path.lexists(folder / t.file_name)])
     for table in TABLES:
         path = folder / table.file_name
         if not path.exists():
@@ -37,8 +41,10 @@ def read_csv_folder(folder: Path) -> tuple[Frames, Callable[[str], str]]:
             raise InputError(f"required file {table.file_name} is missing", f"нет обязательного файла {table.file_name}",
                              Location(file=str(path)))
         try:
-            frames[table.name] = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                                             skip_blank_lines=False)  # keep file row numbers for error messages
+            frames[table.name] = _restore_escaped(pd.read_csv(
+                path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                skip_blank_lines=False))  # blank lines kept: file row numbers in error messages
+            check_frame(frames[table.name], str(path))
         except UnicodeDecodeError:
             raise InputError("the file is not UTF-8 text", "файл не в кодировке UTF-8", Location(file=str(path))) from None
         except pd.errors.EmptyDataError:
@@ -50,16 +56,28 @@ def read_csv_folder(folder: Path) -> tuple[Frames, Callable[[str], str]]:
     return frames, lambda name: str(folder / TABLES_BY_NAME[name].file_name)
 
 
+def _restore_escaped(frame: pd.DataFrame) -> pd.DataFrame:
+    """Undo planner.cells' CSV escape of formula-like text (only cells starting with a quote are looked at)."""
+    for col in frame.columns:
+        quoted = frame[col].str.startswith("'", na=False)
+        if quoted.any():
+            frame.loc[quoted, col] = frame.loc[quoted, col].map(csv_restore)
+    return frame
+
+
 def read_xlsx(path: Path) -> tuple[Frames, Callable[[str], str]]:
+    check_xlsx_zip(path)  # a zip bomb is refused from the zip directory, before openpyxl unpacks anything
     try:
         sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many types for a broken workbook
         raise InputError(f"cannot read the workbook: {exc}", f"не удаётся прочитать книгу Excel: {exc}",
                          Location(file=str(path))) from None
+    sheets = {canonical_sheet(str(k)): v for k, v in sheets.items()}  # Russian sheet names are read too
     frames: Frames = {}
     for table in TABLES:
         if table.name in sheets:
             frames[table.name] = sheets[table.name].fillna("").astype(str)
+            check_frame(frames[table.name], f"{path} [{table.name}]")
         elif not table.optional_file:
             raise InputError(f"required sheet '{table.name}' is missing", f"нет обязательного листа «{table.name}»",
                              Location(file=str(path)))
@@ -151,7 +169,7 @@ class _Rows:
         if df is None:
             self.records: list[dict[str, str]] = []
             return
-        df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
+        df.columns = [canonical_column(table.name, str(c).strip().lstrip("\ufeff")) for c in df.columns]
         missing = [c for c in table.required if c not in df.columns]
         if missing:
             raise InputError(f"missing column '{missing[0]}'", f"нет столбца «{missing[0]}»",
@@ -213,7 +231,8 @@ def school_from_frames(frames: Frames, where: Callable[[str], str], source: str)
                          Location(file=rows["school"].file))
     _, s = head[0]
 
-    holidays = [r.build(Holiday, start=r.get("start", p_date), end=r.get("end", p_date), name=r.get("name"))
+    holidays = [r.build(Holiday, start=r.get("start", p_date), end=r.get("end", p_date), name=r.get("name"),
+                        kind=r.get("kind") or "vacation")
                 for _, r in rows["holidays"]]
     transfers = [r.build(TransferredDay, date=r.get("date", p_date), as_weekday=r.get("as_weekday", p_int),
                          name=r.get("name")) for _, r in rows["transferred_days"]]
@@ -248,7 +267,8 @@ def school_from_frames(frames: Frames, where: Callable[[str], str], source: str)
     for _, r in rows["classes"]:
         cid = r.get("id")
         class_ids.add(cid)
-        devices = r.build(DeviceCounts, **{d: r.get(d, p_int, 0) for d in ("pc", "laptop", "tablet", "phone", "none")})
+        devices = r.build(DeviceCounts, **{d: r.get(d, p_int, 0) for d in ("pc", "laptop", "tablet", "phone", "none",
+                                                                          "refusals")})
         readiness = r.build(Readiness, **{f: r.get(f, p_bool, False) for f in
                                           ("chats_exist", "members_joined", "devices_confirmed", "test_call_done")})
         classes.append(r.build(
@@ -256,19 +276,26 @@ def school_from_frames(frames: Frames, where: Callable[[str], str], source: str)
             course=r.get("course", p_opt_int), age_min=r.get("age_min", p_int), age_max=r.get("age_max", p_int),
             students=r.get("students", p_int), shift=r.get("shift", p_int, 1), week_days=r.get("week_days", p_int, 5),
             bell_schedule=r.get("bell_schedule"), ovz=r.get("ovz", p_bool, False), groups=groups_by_class.get(cid, []),
-            devices=devices, readiness=readiness))
+            devices=devices, readiness=readiness, curator=r.get("curator", p_opt)))
     for row_no, r in rows["groups"]:
         if r.get("class_id") not in class_ids:
             raise InputError(f"unknown class '{r.get('class_id')}'", f"неизвестный класс «{r.get('class_id')}»",
                              Location(file=r.file, row=row_no, field="class_id"))
 
     teachers = [r.build(Teacher, id=r.get("id"), name=r.get("name"), subjects=r.get("subjects", p_list, []),
-                        unavailable=r.get("unavailable", p_unavailable, [])) for _, r in rows["teachers"]]
+                        unavailable=r.get("unavailable", p_unavailable, []), contact=r.get("contact") or "",
+                        max_chat_id=r.get("max_chat_id", p_opt))
+                for _, r in rows["teachers"]]
     subjects = [r.build(Subject, id=r.get("id"), name=r.get("name"), norm_key=r.get("norm_key", p_opt),
                         activity=r.get("activity") or "lesson") for _, r in rows["subjects"]]
     rooms = [r.build(Room, id=r.get("id"), name=r.get("name") or "") for _, r in rows["rooms"]]
-    chats = [r.build(ChatLink, class_id=r.get("class_id"), subject_id=r.get("subject_id", p_opt),
-                     invite_link=r.get("invite_link"), chat_id=r.get("chat_id", p_opt)) for _, r in rows["chats"]]
+    chats = [r.build(ChatLink, class_id=r.get("class_id", p_opt), subject_id=r.get("subject_id", p_opt),
+                     invite_link=r.get("invite_link"), chat_id=r.get("chat_id", p_opt), kind=r.get("kind", p_opt),
+                     group_id=r.get("group_id", p_opt), admin=r.get("admin", p_opt)) for _, r in rows["chats"]]
+    responsible = [r.build(ResponsiblePerson, role=r.get("role"), name=r.get("name"), contact=r.get("contact") or "",
+                           teacher_id=r.get("teacher_id", p_opt)) for _, r in rows["responsible"]]
+    allowed = [r.build(AllowedDomain, domain=r.get("domain").strip().lower(), allowed_by=r.get("allowed_by"),
+                       reason=r.get("reason") or "", at=r.get("at", p_opt_date)) for _, r in rows["allowed_domains"]]
     versions = [r.build(TimetableVersion, id=r.get("id"), name=r.get("name") or "",
                         valid_from=r.get("valid_from", p_date), valid_to=r.get("valid_to", p_date),
                         classes=r.get("classes", p_list, [])) for _, r in rows["versions"]]
@@ -280,13 +307,14 @@ def school_from_frames(frames: Frames, where: Callable[[str], str], source: str)
 
     school = s.build(School, id=s.get("id"), name=s.get("name"), kind=s.get("kind") or "school",
                      timezone=s.get("timezone"), calendar=calendar, bell_schedules=bell_schedules, classes=classes,
-                     teachers=teachers, subjects=subjects, rooms=rooms, chats=chats, versions=versions, lessons=lessons)
+                     teachers=teachers, subjects=subjects, rooms=rooms, chats=chats, versions=versions, lessons=lessons,
+                     responsible=responsible, channel_policy=ChannelPolicy(allowed_domains=allowed))
 
     problems = find_problems(school)
     if problems:
         p = problems[0]
         row_files = {"classes": "classes", "teachers": "teachers", "subjects": "subjects", "rooms": "rooms",
-                     "versions": "versions", "lessons": "lessons", "chats": "chats"}
+                     "versions": "versions", "lessons": "lessons", "chats": "chats", "responsible": "responsible"}
         table = row_files.get(p.collection)
         if table is not None:
             # element index → CSV row: skip blank lines the same way the reader did
@@ -322,7 +350,8 @@ def frames_from_school(school: School) -> Frames:
         "school": [{"id": school.id, "name": school.name, "kind": school.kind.value, "timezone": school.timezone,
                     "year_start": _d(cal.year_start), "year_end": _d(cal.year_end),
                     "a_week_monday": _d(cal.a_week_monday)}],
-        "holidays": [{"start": _d(h.start), "end": _d(h.end), "name": h.name} for h in cal.holidays],
+        "holidays": [{"start": _d(h.start), "end": _d(h.end), "name": h.name, "kind": h.kind}
+                     for h in cal.holidays],
         "transferred_days": [{"date": _d(t.date), "as_weekday": str(t.as_weekday), "name": t.name}
                              for t in cal.transferred_days],
         "bells": [{"schedule_id": b.id, "name": b.name, "valid_from": _d(v.valid_from), "valid_to": _d(v.valid_to),
@@ -332,20 +361,27 @@ def frames_from_school(school: School) -> Frames:
                      "course": "" if c.course is None else str(c.course), "age_min": str(c.age_min),
                      "age_max": str(c.age_max), "students": str(c.students), "shift": str(c.shift),
                      "week_days": str(c.week_days), "bell_schedule": c.bell_schedule, "ovz": _b(c.ovz),
-                     **{d: str(getattr(c.devices, d)) for d in ("pc", "laptop", "tablet", "phone", "none")},
+                     **{d: str(getattr(c.devices, d)) for d in ("pc", "laptop", "tablet", "phone", "none",
+                                                                "refusals")},
                      **{f: _b(getattr(c.readiness, f)) for f in ("chats_exist", "members_joined", "devices_confirmed",
-                                                                 "test_call_done")}}
+                                                                 "test_call_done")}, "curator": c.curator or ""}
                     for c in school.classes],
         "groups": [{"id": g.id, "class_id": c.id, "name": g.name, "students": str(g.students), "division": g.division}
                    for c in school.classes for g in c.groups],
         "teachers": [{"id": t.id, "name": t.name, "subjects": _j(t.subjects),
                       "unavailable": _j(f"{u.day}" if u.period is None else f"{u.day}:{u.period}"
-                                        for u in t.unavailable)} for t in school.teachers],
+                                        for u in t.unavailable), "contact": t.contact,
+                      "max_chat_id": t.max_chat_id or ""} for t in school.teachers],
         "subjects": [{"id": s.id, "name": s.name, "norm_key": s.norm_key or "", "activity": s.activity.value}
                      for s in school.subjects],
         "rooms": [{"id": r.id, "name": r.name} for r in school.rooms],
-        "chats": [{"class_id": ch.class_id, "subject_id": ch.subject_id or "", "invite_link": ch.invite_link,
-                   "chat_id": ch.chat_id or ""} for ch in school.chats],
+        "chats": [{"class_id": ch.class_id or "", "subject_id": ch.subject_id or "", "invite_link": ch.invite_link,
+                   "chat_id": ch.chat_id or "", "kind": ch.kind.value if ch.kind else "", "group_id": ch.group_id or "",
+                   "admin": ch.admin or ""} for ch in school.chats],
+        "responsible": [{"role": r.role.value, "name": r.name, "contact": r.contact, "teacher_id": r.teacher_id or ""}
+                        for r in school.responsible],
+        "allowed_domains": [{"domain": d.domain, "allowed_by": d.allowed_by, "reason": d.reason, "at": _d(d.at)}
+                            for d in school.channel_policy.allowed_domains],
         "versions": [{"id": v.id, "name": v.name, "valid_from": _d(v.valid_from), "valid_to": _d(v.valid_to),
                       "classes": _j(v.classes)} for v in school.versions],
         "lessons": [{"id": le.id, "version": le.version, "classes": _j(le.classes), "groups": _j(le.groups),
@@ -353,14 +389,23 @@ def frames_from_school(school: School) -> Frames:
                      "period": str(le.period), "duration": str(le.duration), "weeks": le.weeks.value}
                     for le in school.lessons],
     }
-    return {t.name: pd.DataFrame(data[t.name], columns=list(t.columns), dtype=str) for t in TABLES}
+    return {t.name: pd.DataFrame(data[t.name], columns=list(t.columns), dtype=str) for t in TABLES
+            if data[t.name] or t.name not in _WRITTEN_WHEN_FILLED}
+
+
+# Tables added with the chat registry and roles: written only when the school has rows for them.
+_WRITTEN_WHEN_FILLED = ("responsible", "allowed_domains")
 
 
 def write_csv_folder(school: School, folder: Path) -> None:
     """Write every table atomically (each file replaced whole, never half-written)."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name, df in frames_from_school(school).items():
-        _atomic_write(folder / TABLES_BY_NAME[name].file_name, df.to_csv(index=False, lineterminator="\n").encode())
+    frames = frames_from_school(school)
+    for name, df in frames.items():
+        _atomic_write(folder / TABLES_BY_NAME[name].file_name, csv_frame(df).to_csv(index=False, lineterminator="\n").encode())
+    for name in _WRITTEN_WHEN_FILLED:  # emptied since the last write: no stale rows come back on the next read
+        if name not in frames:
+            (folder / TABLES_BY_NAME[name].file_name).unlink(missing_ok=True)
 
 
 _XLSX_STAMP = (2026, 9, 1, 0, 0, 0)  # fixed times inside the workbook: the same school gives the same bytes
@@ -369,7 +414,7 @@ _XLSX_STAMP = (2026, 9, 1, 0, 0, 0)  # fixed times inside the workbook: the same
 def write_xlsx(school: School, path: Path) -> None:
     """Write the school's workbook atomically and reproducibly (fixed document and zip-entry timestamps)."""
     frames = frames_from_school(school)
-    write_xlsx_frames(path, {t.name: frames[t.name] for t in TABLES})
+    write_xlsx_frames(path, {t.name: frames[t.name] for t in TABLES if t.name in frames})
 
 
 def write_xlsx_frames(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
@@ -381,6 +426,7 @@ def write_xlsx_frames(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
             for name, frame in sheets.items():
                 frame.to_excel(xw, sheet_name=name, index=False)
+            text_workbook(xw.book)  # text from data stays text (planner.cells)
         _normalise_zip(Path(tmp))
         os.chmod(tmp, _file_mode())
         os.replace(tmp, path)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.importers.tables import TABLES
+from planner.importers.tables import SHEETS_RU, TABLES, column_ru
 from planner.importers.tabular import _atomic_write, write_xlsx_frames
 
 # Column reference in Russian for the person filling the template (English in docs/data-format.md).
@@ -45,7 +45,22 @@ COLUMN_HELP_RU = {
     "members_joined": "ученики и родители вступили: 1/0",
     "devices_confirmed": "устройства подтверждены: 1/0",
     "test_call_done": "тестовый звонок проведён: 1/0",
-    "class_id": "код класса",
+    "class_id": "код класса (пусто — чат учителей или кураторов)",
+    "refusals": "письменных отказов от дистанционных уроков (число)",
+    "curator": "код учителя — классного руководителя (куратора)",
+    "contact": "рабочий телефон или e-mail для родителей",
+    "max_chat_id": "chat_id личного диалога бота с учителем в MAX (для личных сообщений)",
+    "kind": "вид чата: class — ученики класса, parents — родители, subject — предмет, teachers — учительская, "
+            "curators — кураторы (пусто — class или subject)",
+    "group_id": "код группы (для чата группы по предмету)",
+    "admin": "код учителя-администратора чата",
+    "role": "deputy_teaching — зам. по учебной работе, deputy_upbringing — зам. по воспитательной работе, "
+            "platform_admin — администратор Сферума",
+    "teacher_id": "код учителя (если ответственный — учитель)",
+    "domain": "домен ссылки, разрешённый школой помимо MAX/Сферума",
+    "allowed_by": "кто разрешил (ФИО, документ)",
+    "reason": "основание",
+    "at": "дата решения (ГГГГ-ММ-ДД)",
     "division": "деление (например lang — язык); группы одного деления делят класс",
     "subjects": "коды предметов через «;»",
     "unavailable": "недоступен: дни «6» или день:урок «1:7» через «;»",
@@ -66,21 +81,29 @@ COLUMN_HELP_RU = {
 }
 
 
-def reference_frame() -> pd.DataFrame:
+def reference_frame(russian: bool = False) -> pd.DataFrame:
     rows = []
     for t in TABLES:
         for c in t.columns:
-            rows.append({"Лист": t.name, "Столбец": c, "Обязательный": "да" if c in t.required else "",
-                         "Что писать": COLUMN_HELP_RU.get(c, ""), "О листе": t.description})
+            row = {"Лист": SHEETS_RU[t.name] if russian else t.name,
+                   "Столбец": column_ru(t.name, c) if russian else c}
+            if russian:
+                row["Можно и так"] = f"{t.name} / {c}"
+            rows.append(row | {"Обязательный": "да" if c in t.required else "",
+                               "Что писать": COLUMN_HELP_RU.get(c, ""), "О листе": t.description})
     return pd.DataFrame(rows)
 
 
-def write_template(out: Path) -> None:
-    """An XLSX template (by suffix), else a folder of CSV files with headers only."""
-    empty = {t.name: pd.DataFrame(columns=list(t.columns), dtype=str) for t in TABLES}
+def write_template(out: Path, *, russian: bool = False) -> None:
+    """An XLSX template (by suffix), else a folder of CSV files with headers only. With russian=True the sheets
+    and columns are named in Russian (the reader accepts both the Russian and the English names)."""
+    def header(t):
+        return [column_ru(t.name, c) for c in t.columns] if russian else list(t.columns)
+
+    empty = {(SHEETS_RU[t.name] if russian else t.name): pd.DataFrame(columns=header(t), dtype=str) for t in TABLES}
     if out.suffix.lower() == ".xlsx":
-        write_xlsx_frames(out, {**empty, "Справка": reference_frame()})
+        write_xlsx_frames(out, {**empty, "Справка": reference_frame(russian)})
         return
     out.mkdir(parents=True, exist_ok=True)
     for t in TABLES:
-        _atomic_write(out / t.file_name, (",".join(t.columns) + "\n").encode("utf-8"))
+        _atomic_write(out / t.file_name, (",".join(header(t)) + "\n").encode("utf-8"))

@@ -4,6 +4,9 @@ Format (TOML):
 
     [policy]
     name = "Школа № 17: локальные требования"
+    carried_over_binding = false  # true: values carried over from a lapsed act bind (findings are violations)
+    strict_norms = false          # true: refuse dates on which a binding act lapsed without a successor
+    hand_in_count = "calendar_days"  # or "school_days": how the hand-in deadline of asynchronous work is counted
 
     [[change]]
     norm = "breaks.min_minutes"   # a norm key from constraints/
@@ -21,8 +24,31 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, ValidationError
+from typing_extensions import Literal
+
 from planner.errors import Location, NormSetError
-from planner.norms.data import Norm, check_value, time_to_minutes
+from planner.norms.data import Norm, check_value, time_to_minutes, validation_error
+
+HAND_IN_COUNTS = ("calendar_days", "school_days")
+
+
+class PolicyMeta(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = ""
+    carried_over_binding: bool = False
+    strict_norms: bool = False
+    hand_in_count: Literal["calendar_days", "school_days"] = "calendar_days"
+
+
+class ChangeModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    norm: str
+    where: dict[str, Any] = {}
+    field: str = "value"
+    value: Any
+    reason: str = ""
+    allow_loosen: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,6 +67,10 @@ class Policy:
     name: str
     changes: tuple[PolicyChange, ...]
     path: str = ""
+    carried_over_binding: bool = False
+    strict_norms: bool = False
+    hand_in_count: str = "calendar_days"
+    text: str = ""  # the TOML source (stored with the school's policy history)
 
 
 def load_policy(path: Path) -> Policy:
@@ -49,20 +79,39 @@ def load_policy(path: Path) -> Policy:
 
     if not path.exists():
         raise fail("", "", "policy file not found", "файл политики не найден")
+    return parse_policy(path.read_text(encoding="utf-8"), str(path), default_name=path.stem)
+
+
+def parse_policy(text: str, source: str = "policy", default_name: str = "") -> Policy:
+    """A policy from its TOML text; errors name the source (file), the element (change[i]) and the field."""
+    def fail(element: str, field: str, en: str, ru: str) -> NormSetError:
+        return NormSetError(en, ru, Location(file=source, element=element, field=field))
+
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise fail("", "", f"invalid TOML: {exc}", f"некорректный TOML: {exc}") from None
+    unknown = set(raw) - {"policy", "change"}
+    if unknown:
+        raise fail(sorted(unknown)[0], "", f"unknown table '{sorted(unknown)[0]}'",
+                   f"неизвестная таблица «{sorted(unknown)[0]}»")
+    try:
+        meta = PolicyMeta.model_validate(raw.get("policy", {}))
+    except ValidationError as exc:
+        raise validation_error(exc, source, "policy") from None
+    if not isinstance(raw.get("change", []), list):
+        raise fail("change", "", "changes are written as [[change]] tables", "изменения задаются таблицами [[change]]")
     changes = []
     for i, ch in enumerate(raw.get("change", [])):
-        element = f"change[{i}]"
-        for req in ("norm", "value"):
-            if req not in ch:
-                raise fail(element, req, f"missing '{req}'", f"не указано «{req}»")
-        changes.append(PolicyChange(norm=ch["norm"], where=dict(ch.get("where", {})), field=ch.get("field", "value"),
-                                    value=ch["value"], reason=ch.get("reason", ""),
-                                    allow_loosen=bool(ch.get("allow_loosen", False)), index=i))
-    return Policy(name=raw.get("policy", {}).get("name", path.stem), changes=tuple(changes), path=str(path))
+        try:
+            m = ChangeModel.model_validate(ch)
+        except ValidationError as exc:
+            raise validation_error(exc, source, f"change[{i}]") from None
+        changes.append(PolicyChange(norm=m.norm, where=dict(m.where), field=m.field, value=m.value, reason=m.reason,
+                                    allow_loosen=m.allow_loosen, index=i))
+    return Policy(name=meta.name or default_name or "policy", changes=tuple(changes), path=source,
+                  carried_over_binding=meta.carried_over_binding, strict_norms=meta.strict_norms,
+                  hand_in_count=meta.hand_in_count, text=text)
 
 
 def _comparable(v: Any) -> float:
@@ -79,7 +128,7 @@ def apply_policy(norms: dict[str, Norm], policy: Policy | None) -> dict[str, Nor
         element = f"change[{ch.index}]"
         norm = out.get(ch.norm)
         if norm is None:
-            raise NormSetError(f"unknown norm '{ch.norm}'", f"неизвестная норма «{ch.norm}»",
+            raise NormSetError(f"unknown norm key '{ch.norm}'", f"неизвестная норма «{ch.norm}»",
                                Location(file=policy.path, element=element, field="norm"))
         if ch.field not in norm.fields:
             raise NormSetError(f"norm '{ch.norm}' has no field '{ch.field}' (fields: {', '.join(norm.fields)})",

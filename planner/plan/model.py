@@ -11,7 +11,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from planner.scenario.model import Scenario
-from planner.scenario.policy import ClassPolicy
+from planner.scenario.resolved import ClassPolicy
 
 PLAN_SCHEMA_VERSION = 1
 
@@ -48,7 +48,7 @@ class AsyncWork(_Model):
     kind: str  # paper | recording | online_task
     window_start: datetime
     window_end: datetime
-    deadline: date  # hand-in date (local act: within N school days)
+    deadline: date  # hand-in date (norm async.hand_in_days, counted by planner.norms.hand_in)
     work_minutes: int
 
 

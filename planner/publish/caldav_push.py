@@ -27,6 +27,7 @@ from urllib.parse import quote, urlsplit
 from icalendar import Calendar
 
 from planner.errors import InputError, PlannerError
+from planner.school.links import plain_http_off_loopback
 
 from . import ics
 from .events import CANCELLED, FeedItem
@@ -35,6 +36,8 @@ from .feeds import FeedSpec, FeedState, feed_items, feed_window
 
 class CalDAVError(PlannerError):
     """The CalDAV server could not be reached or refused a request (the publication itself is recorded)."""
+
+    exit_code = 4
 
 
 @dataclass
@@ -87,6 +90,31 @@ def parse_feed_selection(text: str | None, school=None) -> FeedSpec:
         return FeedSpec("class", class_id, class_id, feed_uid=f"caldav-class-{class_id}")
     raise InputError(f"--caldav-feed '{text}': use admin, teacher:ID, class:ID or class:ID:GROUP[,GROUP]",
                      f"--caldav-feed «{text}»: admin, teacher:ID, class:ID или class:ID:ГРУППА[,ГРУППА]")
+
+
+def check_caldav_url(url: str) -> None:
+    """Refuse a calendar URL that carries a user name or password (`https://user:pass@host/…`): credentials go in
+    --caldav-user and --caldav-password-file, so that the plain-http guard applies and no message prints them.
+    The error does not repeat the URL."""
+    try:
+        parts = urlsplit(url)
+        has_credentials = parts.username is not None or parts.password is not None
+    except ValueError:
+        raise InputError("the CalDAV URL is not a valid URL", "адрес CalDAV — не корректный URL") from None
+    if has_credentials or "@" in parts.netloc:
+        raise InputError("the CalDAV URL must not contain a user name or password: use --caldav-user and "
+                         "--caldav-password-file", "в адресе CalDAV не должно быть имени и пароля: укажите "
+                         "--caldav-user и --caldav-password-file")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError("the CalDAV URL must be an http(s) URL with a host", "адрес CalDAV должен быть http(s)-адресом")
+
+
+def redact(text: str, *secrets: str | None) -> str:
+    """The text with every given secret replaced by ***."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
 
 
 def read_password_file(path: str | Path | None) -> str | None:
@@ -163,10 +191,9 @@ def open_calendar(url: str, username: str | None, password: str | None, *, timeo
         import caldav
     except ImportError as err:  # pragma: no cover - a runtime dependency
         raise CalDAVError("the 'caldav' package is not installed (pip install caldav)") from err
-    parts = urlsplit(url)
-    loopback = (parts.hostname or "") in ("localhost", "127.0.0.1", "::1")
-    if password and parts.scheme != "https" and not loopback:
-        raise CalDAVError(f"refusing to send the CalDAV password over plain http to {parts.hostname}: use https")
+    check_caldav_url(url)
+    if password and plain_http_off_loopback(url):
+        raise CalDAVError(f"refusing to send the CalDAV password over plain http to {urlsplit(url).hostname}: use https")
     client = caldav.DAVClient(url=url, username=username, password=password, timeout=timeout,
                               enable_rfc6764=False, require_tls=False)
     return client, client.calendar(url=url)
@@ -180,7 +207,13 @@ def push_caldav(state: FeedState, spec: FeedSpec, url: str, *, username: str | N
     from caldav.lib import error as dav_error
 
     if calendar is None:
-        _, calendar = open_calendar(url, username, password)
+        try:
+            _, calendar = open_calendar(url, username, password)
+        except (CalDAVError, InputError):
+            raise
+        except Exception as err:  # the caldav library's own errors: never with the password in them
+            raise CalDAVError(redact(f"CalDAV server {url} unreachable: {type(err).__name__}: {err}",
+                                     password)) from None
     suffix = uid_suffix(state.school.id)
     builder = ObjectBuilder(state.school.timezone, today)
     wanted: dict[str, FeedItem] = {}
@@ -224,10 +257,10 @@ def push_caldav(state: FeedState, spec: FeedSpec, url: str, *, username: str | N
                 obj.delete()
             result.deleted.append(uid)
     except dav_error.DAVError as err:
-        raise CalDAVError(f"CalDAV push to {url or calendar.url} failed after {result.summary()}: "
-                          f"{type(err).__name__}: {err}") from err
+        raise CalDAVError(redact(f"CalDAV push to {url or calendar.url} failed after {result.summary()}: "
+                                 f"{type(err).__name__}: {err}", password)) from None
     except OSError as err:
-        raise CalDAVError(f"CalDAV server {url or calendar.url} unreachable: {err}") from err
+        raise CalDAVError(redact(f"CalDAV server {url or calendar.url} unreachable: {err}", password)) from None
     return result
 
 
@@ -245,6 +278,7 @@ def push_published(store, school_id: str, url: str, *, feed: str | None, usernam
     state = load_state(store, school_id)
     if state is None:
         raise InputError(f"nothing published for {school_id}", f"для {school_id} ничего не опубликовано")
+    check_caldav_url(url)
     spec = parse_feed_selection(feed, state.school)
     password = read_password_file(password_file)
     if password is not None and not username:

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from planner.cells import text_cells
 from planner.scenario.model import ASYNC_KIND_RU
 from planner.plan.model import Mode, Occurrence, Plan
 from planner.school.model import School
@@ -98,11 +99,12 @@ def write_epos_workbook(school: School, plan: Plan, out: str | Path) -> EposTabl
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append([_text_cell(v) for v in row])
+            ws.append(list(row))
         for row in ws.iter_rows(min_row=2):
             for cell in row:
                 if isinstance(cell.value, date):
                     cell.number_format = "DD.MM.YYYY"
+        text_cells([ws])  # names and links from imported files stay text, shown as they are (planner.cells)
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = ws.dimensions
         for i, name in enumerate(columns, 1):
@@ -121,10 +123,3 @@ def write_epos_workbook(school: School, plan: Plan, out: str | Path) -> EposTabl
         raise
     return tables
 
-
-def _text_cell(value):
-    """Text that a spreadsheet would take for a formula (=, +, -, @) is stored as text: names and links come from
-    imported files."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value

@@ -13,19 +13,22 @@ plan writes nothing and the feeds keep every byte. All functions take `now`; non
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+import secrets
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from planner.errors import InputError
 from planner.plan.model import Mode, Occurrence, Plan
+from planner.plan.ownership import require_plan_for_school
 from planner.school.calendar import dates_between
 from planner.school.model import School
 from planner.storage import Store
 
 from . import ics
-from .events import CANCELLED, FeedEvent, FeedItem, events_from_plan, regular_events
+from .events import CANCELLED, LINK_LINE, FeedEvent, FeedItem, events_from_plan, regular_events
 from .tokens import TOKEN_RE, FeedToken, TokenStore, hash_token
 
 DAYS_BACK = 7
@@ -48,10 +51,20 @@ def feed_window(today: date) -> tuple[date, date]:
 
 def check_plan(school: School, plan: Plan) -> None:
     """Refuse a plan made for another school (or another version of this one)."""
-    if plan.school_id != school.id or plan.school_fingerprint != school.fingerprint():
-        raise InputError(f"the plan was made for another school or another version of it (plan: '{plan.school_id}' "
-                         f"{plan.school_fingerprint[:12]}, school: '{school.id}' {school.fingerprint()[:12]}); "
-                         "rebuild it", "план составлен для другой школы или другой версии её данных; перестройте план")
+    require_plan_for_school(plan, school)
+
+
+def check_links(plan: Plan) -> None:
+    """Refuse a plan whose lesson links are not safe to publish (planner.school.links), before anything is
+    recorded."""
+    from planner.school.links import link_problem
+
+    for o in plan.occurrences:
+        problem = link_problem(o.link) if o.link else None
+        if problem:
+            raise InputError(f"lesson {o.key}#{o.part}: link {o.link!r}: {problem}",
+                             f"урок {o.key}#{o.part}: недопустимая ссылка {o.link!r} — нужна ссылка https:// без "
+                             "пробелов и переводов строки")
 
 
 def live_without_link(plan: Plan) -> list[Occurrence]:
@@ -113,6 +126,7 @@ def publish_plan(store: Store, school: School, plan: Plan, now: datetime, *, pla
     """Record the plan as published and bring the feed items up to date (see the module docstring). Everything
     is one transaction: a failure, or another publisher saving first, leaves the previous publication whole."""
     check_plan(school, plan)
+    check_links(plan)
     with store.transaction():
         return _publish_plan(store, school, plan, now, plan_id=plan_id)
 
@@ -299,12 +313,37 @@ class FeedRenderer:
 
     def render(self, state: FeedState, spec: FeedSpec, today: date) -> RenderedFeed:
         items = feed_items(state, spec, today)
+        if spec.kind in ("class", "family"):
+            items = [shared_view(i, state.school) for i in items]
         name, description = feed_title(spec, state.school)
         shell = ics.calendar_shell(name, description, spec.feed_uid or f"feed-{spec.kind}-{spec.subject_id}",
                                    state.school.timezone, today)
         body = ics.assemble(ics.shell_bytes(shell), [self.events.get(i) for i in items])
         modified = max((i.changed_at for i in items), default=state.regular_stamp)
         return RenderedFeed(body, modified, len(items))
+
+
+SHARED_LINK_TEXT = "звонок в чате класса в MAX (ссылку даёт учитель или куратор)"
+
+
+def shared_view(item: FeedItem, school: School) -> FeedItem:
+    """An item as class and family feeds show it. Those feeds are made to be shared, so by default they carry no
+    chat invite links (the regulations ask to keep invite links from spreading; teacher feeds keep them); the
+    school's channel policy can put the links back and can leave teachers' names out."""
+    policy = school.channel_policy
+    ev = item.event
+    lines = ev.description.split("\n")
+    update: dict = {}
+    if not policy.links_in_family_feeds and (ev.link or any(ln.startswith(("Чат класса: ", LINK_LINE))
+                                                            for ln in lines)):
+        lines = [LINK_LINE + SHARED_LINK_TEXT if ln.startswith(LINK_LINE) else ln for ln in lines
+                 if not ln.startswith("Чат класса: ")]
+        update.update(link=None, location=SHARED_LINK_TEXT if ev.kind == "live" else ev.location)
+    if not policy.teacher_names_in_family_feeds:
+        lines = [ln for ln in lines if not ln.startswith(("Учитель: ", "По расписанию вёл(а): "))]
+    if not update and lines == ev.description.split("\n"):
+        return item
+    return replace(item, event=replace(ev, description="\n".join(lines), **update))
 
 
 def today_at(state: FeedState, now: datetime) -> date:
@@ -315,28 +354,78 @@ def today_at(state: FeedState, now: datetime) -> date:
 
 
 def _write_temp(path: Path, data: bytes) -> None:
-    with open(path, "wb") as f:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FEED_FILE_MODE)
+    with os.fdopen(fd, "wb") as f:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())
 
 
+FEED_DIR_MODE = 0o700  # the feed folder and its files are the owner's only
+FEED_FILE_MODE = 0o600
+_TEMP_MARK = ".ics.tmp"
+
+
+def feed_file_name(secret: str) -> str:
+    """The file name of a token's feed: the token's SHA-256 (as in the database), never the token itself."""
+    return f"{hash_token(secret)}.ics"
+
+
+def feed_file(out_dir: Path, secret: str) -> Path:
+    return Path(out_dir) / feed_file_name(secret)
+
+
+def _remove_feed_files(out_dir: Path, secret: str) -> None:
+    feed_file(out_dir, secret).unlink(missing_ok=True)
+    (Path(out_dir) / f"{secret}.ics").unlink(missing_ok=True)  # named by the token (before issue 11)
+
+
+def clean_temp_files(out_dir: Path) -> list[Path]:
+    """Remove temp files a killed publish left behind (call it holding publish_lock)."""
+    removed = []
+    for f in Path(out_dir).glob(f".*{_TEMP_MARK}*") if Path(out_dir).is_dir() else ():
+        if f.is_file():
+            f.unlink(missing_ok=True)
+            removed.append(f)
+    return removed
+
+
+@contextmanager
+def publish_lock(store: Store):
+    """An exclusive lock on the data directory (`.publish.lock`, flock): publishing, revoking and rotating
+    serialise, so the feed files written last are those of the last committed publication."""
+    import fcntl
+
+    path = Path(store.data_dir) / ".publish.lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
 def write_feed_files(out_dir: Path, feeds: dict[str, bytes], *, prune: bool = True,
                      owned_hashes: set[str] | None = None) -> tuple[list[Path], list[Path]]:
-    """Write `<token>.ics` files: every temp file first, then os.replace each, so a failure while writing leaves
-    every previous file as it was. With prune, feed files of this school's tokens (`owned_hashes`: their SHA-256)
-    that are not in `feeds` (revoked) are removed; other schools' and unknown files are left alone.
+    """Write each token's feed as `<SHA-256 of the token>.ics` (feed_file_name): every temp file first, then
+    os.replace each, so a failure while writing leaves every previous file as it was. Temp files of a killed
+    earlier run are removed first; files named by the token itself (older versions) are replaced. With prune,
+    feed files of this school's tokens (`owned_hashes`: their SHA-256) that are not in `feeds` (revoked) are
+    removed; other schools' and unknown files are left alone. The folder and files are the owner's only.
     Returns (written, removed)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True, mode=FEED_DIR_MODE)
+    clean_temp_files(out_dir)
     temps: list[tuple[Path, Path]] = []
     try:
         for secret, body in sorted(feeds.items()):
             if not TOKEN_RE.fullmatch(secret):
                 raise ValueError("a feed file name must be a token")
-            final = out_dir / f"{secret}.ics"
+            final = feed_file(out_dir, secret)
+            (out_dir / f"{secret}.ics").unlink(missing_ok=True)  # named by the token (before issue 11)
             if final.exists() and final.read_bytes() == body:
                 continue  # unchanged: keep the file (and its mtime)
-            tmp = out_dir / f".{secret}.ics.tmp{os.getpid()}"
+            tmp = out_dir / f".{final.stem}{_TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}"
             temps.append((tmp, final))
             _write_temp(tmp, body)
     except BaseException:
@@ -346,8 +435,10 @@ def write_feed_files(out_dir: Path, feeds: dict[str, bytes], *, prune: bool = Tr
     for tmp, final in temps:
         os.replace(tmp, final)
     removed = []
+    kept = {hash_token(secret) for secret in feeds}
     for f in out_dir.glob("*.ics") if prune and owned_hashes else ():
-        if TOKEN_RE.fullmatch(f.stem) and f.stem not in feeds and hash_token(f.stem) in owned_hashes:
+        key = hash_token(f.stem) if TOKEN_RE.fullmatch(f.stem) else f.stem
+        if key in owned_hashes and key not in kept:
             f.unlink()
             removed.append(f)
     return [final for _, final in temps], removed
@@ -372,14 +463,58 @@ def write_token_feed(store: Store, token: FeedToken, out_dir: Path, now: datetim
     if state is None or not token.secret:
         return None
     body = FeedRenderer().render(state, FeedSpec.from_token(token), today_at(state, now)).body
-    write_feed_files(Path(out_dir), {token.secret: body}, prune=False)
-    return Path(out_dir) / f"{token.secret}.ics"
+    with publish_lock(store):
+        write_feed_files(Path(out_dir), {token.secret: body}, prune=False)
+    return feed_file(Path(out_dir), token.secret)
+
+
+ADMIN_FEED_LABEL = "Администрация"
+
+
+def token_label(school: School | None, kind: str, subject_id: str) -> str:
+    """The human label of a feed: the teacher's or class's name, «Администрация», or the family's own name."""
+    if kind == "admin":
+        return ADMIN_FEED_LABEL
+    if school is not None and kind == "teacher":
+        return next((t.name for t in school.teachers if t.id == subject_id), subject_id)
+    if school is not None and kind == "class":
+        return next((c.name for c in school.classes if c.id == subject_id), subject_id)
+    return subject_id
+
+
+def create_feed_token(store: Store, school_id: str, kind: str, subject_id: str, *, now: datetime,
+                      school: School | None = None, class_id: str | None = None,
+                      groups: list[str] | tuple[str, ...] = (), include_regular: bool = False,
+                      feeds_dir: Path | None = None) -> FeedToken:
+    """Issue a feed token (teacher, class, family or administration), the one workflow of the CLI and the page.
+
+    With the school at hand its teacher, class and groups are checked (unknown ones refused, naming them); a class
+    feed's class is its subject; the label comes from `token_label`. With `feeds_dir` the feed file is written
+    when the school has a publication."""
+    if kind == "class":
+        class_id = subject_id
+    if kind == "admin":
+        subject_id = "admin"
+    if school is not None:
+        if kind == "teacher":
+            school.teacher_by_id(subject_id)
+        if class_id is not None:
+            klass = school.class_by_id(class_id)
+            bad = [g for g in groups if g not in {grp.id for grp in klass.groups}]
+            if bad:
+                raise InputError(f"class '{class_id}' has no group(s) {', '.join(bad)}",
+                                 f"в классе «{klass.name}» нет групп {', '.join(bad)}")
+    token = TokenStore(store).create(school_id, kind, subject_id, now=now, label=token_label(school, kind, subject_id),
+                                     class_id=class_id, groups=list(groups), include_regular=include_regular)
+    if feeds_dir is not None:
+        write_token_feed(store, token, Path(feeds_dir), now)
+    return token
 
 
 def ensure_default_tokens(store: Store, school: School, now: datetime) -> list[FeedToken]:
     """Create the missing tokens of every teacher, every class and the administration; returns the new ones."""
     tokens = TokenStore(store)
-    wanted = [("admin", "admin", "Администрация", None)]
+    wanted = [("admin", "admin", ADMIN_FEED_LABEL, None)]
     wanted += [("teacher", t.id, t.name, None) for t in school.teachers]
     wanted += [("class", c.id, c.name, c.id) for c in school.classes]
     created = []
@@ -420,14 +555,17 @@ def publish_to_dir(store: Store, school: School, plan: Plan, out_dir: Path | Non
     publication (MissingLinks) unless allow_missing_links: then its description says the link will come in
     the class chat, and it has no URL/CONFERENCE."""
     check_plan(school, plan)
+    check_links(plan)  # before anything is recorded (publish_plan checks again)
     missing = live_without_link(plan)
     if missing and not allow_missing_links:
         raise MissingLinks(missing)
-    result = publish_plan(store, school, plan, now, plan_id=plan_id)
-    new_tokens = ensure_default_tokens(store, school, now) if create_tokens else []
-    feeds = render_token_feeds(store, school.id, now)
-    owned = {r.columns["token_hash"] for r in store.list("token", school_id=school.id)}
-    written, removed = write_feed_files(Path(out_dir), feeds, owned_hashes=owned) if out_dir is not None else ([], [])
+    with publish_lock(store):  # commit and files in one critical section: the last writer's files win
+        result = publish_plan(store, school, plan, now, plan_id=plan_id)
+        new_tokens = ensure_default_tokens(store, school, now) if create_tokens else []
+        feeds = render_token_feeds(store, school.id, now)
+        owned = {r.columns["token_hash"] for r in store.list("token", school_id=school.id)}
+        written, removed = (write_feed_files(Path(out_dir), feeds, owned_hashes=owned) if out_dir is not None
+                            else ([], []))
     return PublishOutcome(result, new_tokens, written, removed, len(feeds))
 
 
@@ -447,9 +585,10 @@ def revoke_token(store: Store, token: str, *, now: datetime, feeds_dir: Path | N
     """Revoke a token (its id tok_… or the token itself); its feed file, if any, is removed."""
     tokens = TokenStore(store)
     old = tokens.lookup(token)
-    revoked = tokens.revoke(old.id, now=now)
-    if feeds_dir is not None and old.secret:
-        (Path(feeds_dir) / f"{old.secret}.ics").unlink(missing_ok=True)
+    with publish_lock(store):
+        revoked = tokens.revoke(old.id, now=now)
+        if feeds_dir is not None and old.secret:
+            _remove_feed_files(Path(feeds_dir), old.secret)
     return revoked
 
 
@@ -457,9 +596,10 @@ def rotate_token(store: Store, token: str, *, now: datetime, feeds_dir: Path | N
     """Replace a token by a new one for the same selection; the old feed file goes, the new one is written."""
     tokens = TokenStore(store)
     old = tokens.lookup(token)
-    new = tokens.rotate(old.id, now=now)
+    with publish_lock(store):
+        new = tokens.rotate(old.id, now=now)
+        if feeds_dir is not None and old.secret:
+            _remove_feed_files(Path(feeds_dir), old.secret)
     if feeds_dir is not None:
-        if old.secret:
-            (Path(feeds_dir) / f"{old.secret}.ics").unlink(missing_ok=True)
         write_token_feed(store, new, Path(feeds_dir), now)
     return new

@@ -25,9 +25,11 @@ RETRY_STATUSES = (429, 503)
 
 
 class MaxApiError(PlannerError):
-    def __init__(self, message: str, status: int | None = None):
+    """The MAX Bot API refused or could not be reached (`status`: the HTTP status, when there was one)."""
+
+    def __init__(self, message: str, status: int | None = None, message_ru: str | None = None):
         self.status = status
-        super().__init__(message)
+        super().__init__(message, message_ru or f"ошибка MAX: {message}")
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,11 @@ class MaxClient:
         self._sleep = self.sleep or (lambda s: time.sleep(s))
         self._limiter = RateLimiter(self.per_chat_per_second, self.clock, self._sleep)
         self._http = None
+        from planner.school.links import plain_http_off_loopback
+
+        if plain_http_off_loopback(self.base_url):
+            raise MaxApiError(f"refusing a MAX API base that is not https ({urlparse(self.base_url).hostname}): the "
+                              "bot token would travel in clear text")
         if self.send:
             if not self.token:
                 raise MaxApiError("no bot token (use --token-file or MAX_BOT_TOKEN)")

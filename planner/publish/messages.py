@@ -18,6 +18,7 @@ from planner.scenario.model import ASYNC_KIND_RU
 from planner.errors import PlannerError, StaleSaveError
 from planner.plan.model import Mode, Occurrence, Plan
 from planner.scenario.model import REASON_RU
+from planner.school.calendar import is_working_day
 from planner.school.model import WEEKDAY_NAMES_RU, School
 
 from .max_api import MAX_TEXT_LENGTH
@@ -249,25 +250,135 @@ def teachers_text(school: School, plan: Plan, feed_link: str | None = None) -> s
     return "\n".join(lines) + "\n"
 
 
+def contacts_line(school: School, class_id: str) -> str | None:
+    """Whom families contact when a call does not work: the class's curator and the platform administrator
+    (annex 1 of 003), with their contacts; None when the school has named neither."""
+    from planner.school.model import ResponsibleRole
+
+    teachers = {t.id: t for t in school.teachers}
+    who = []
+    curator = teachers.get(school.class_by_id(class_id).curator or "")
+    if curator is not None:
+        who.append("куратор " + curator.name + (f", {curator.contact}" if curator.contact else ""))
+    for r in school.responsible:
+        if r.role == ResponsibleRole.PLATFORM_ADMIN:
+            who.append("администратор Сферума " + r.name + (f", {r.contact}" if r.contact else ""))
+    return ("Если звонок не работает, обращайтесь: " + "; ".join(who) + ".") if who else None
+
+
+def teacher_text(school: School, plan: Plan, teacher_id: str, feed_link: str | None = None) -> str | None:
+    """One teacher's own message: per day, their calls, their tasks to set, and the lessons they cover."""
+    n = _Names(school)
+    mine = sorted((o for o in plan.occurrences if o.mode != Mode.IN_SCHOOL and teacher_id in o.teachers), key=_order)
+    if not mine:
+        return None
+    lines = _header(plan, f"{n.people([teacher_id])} — ваши уроки")
+    for day in sorted({o.date for o in mine}):
+        today = [o for o in mine if o.date == day]
+        lines += ["", _day(day)]
+        sections = (
+            ("Онлайн-уроки:", [f"{n.span(o.start, o.end)} {n.cls(o.class_id)} {n.subject(o)}"
+                                + (f" — {o.link}" if o.link else "") for o in today if o.mode == Mode.LIVE]),
+            ("Задания (самостоятельная работа):", [_async_line(n, o, f"{n.cls(o.class_id)} ")
+                                                   for o in today if o.mode == Mode.ASYNC]),
+            ("Замены (вы заменяете):", [f"{n.span(o.start, o.end)} {n.cls(o.class_id)} {n.subject(o)}"
+                                        + (f" (вместо: {n.people(o.regular_teachers)})" if o.regular_teachers else "")
+                                        for o in today if o.mode == Mode.REPLACED]),
+        )
+        for heading, items in sections:
+            if items:
+                lines += [heading, *items]
+    if feed_link:
+        lines += ["", f"Расписание для календаря (подписка): {feed_link}"]
+    return "\n".join(lines) + "\n"
+
+
+def _day_blocks(text: str | None) -> dict[str, str]:
+    """A composed text's per-day blocks (keyed by the day line «Пн 14.12.2026»)."""
+    out: dict[str, str] = {}
+    for block in (text or "").split("\n\n"):
+        first = block.split("\n", 1)[0]
+        if _DAY_LINE.match(first):
+            out[first] = block.rstrip("\n")
+    return out
+
+
+def _changes_only(new_text: str | None, old_text: str | None, title: str) -> str | None:
+    """The new text cut down to the days whose block differs from the previous publication's (None: no change);
+    a day that no longer has changes says so."""
+    new, old = _day_blocks(new_text), _day_blocks(old_text)
+    changed = [d for d in {**old, **new} if new.get(d) != old.get(d)]
+    if not changed:
+        return None
+    changed.sort(key=lambda d: datetime.strptime(d[3:], "%d.%m.%Y"))
+    head = (new_text or old_text or "").split("\n\n", 1)[0].split("\n")
+    head[0] = title
+    lines = head + ["Изменилось по сравнению с предыдущим сообщением — только эти дни:"]
+    for d in changed:
+        lines += ["", new.get(d) or f"{d}\nПо обычному расписанию."]
+    tail = [b for b in (new_text or "").split("\n\n") if b.startswith("Расписание для календаря")]
+    if tail:
+        lines += ["", tail[-1].rstrip("\n")]
+    return "\n".join(lines) + "\n"
+
+
 def compose_messages(school: School, plan: Plan, *, teachers_chat_link: str | None = None,
                      teachers_chat_id: str | None = None, feed_links: Mapping[str, str] | None = None,
-                     limit: int = MAX_TEXT_LENGTH) -> list[ChatMessage]:
+                     limit: int = MAX_TEXT_LENGTH, previous: Plan | None = None,
+                     personal: bool = False) -> list[ChatMessage]:
     """One message per class chat (the class's chat link with no subject) whose class has a change, and one for
-    the teachers' chat. `feed_links` maps a class id (or "teachers") to its calendar feed URL."""
+    the teachers' chat (its link and chat_id from the school's chat registry unless given). `feed_links` maps a
+    class id (or "teachers") to its calendar feed URL. With `previous` (the plan published before a re-plan) only
+    the chats whose days changed get a message, holding only those days. `personal`: also one message per teacher
+    with a MAX chat (their calls, tasks and cover); chat key «teacher:<id>»."""
+    from planner.school.model import ChatKind
+
     feed_links = feed_links or {}
-    chats = {c.class_id: c for c in school.chats if c.subject_id is None}
+    chats = {c.class_id: c for c in school.chats if c.chat_kind == ChatKind.CLASS}
+    parents = {c.class_id: c for c in school.chats if c.chat_kind == ChatKind.PARENTS}
+    room = next((c for c in school.chats if c.chat_kind == ChatKind.TEACHERS), None)
+    if room is not None:
+        teachers_chat_link = teachers_chat_link or room.invite_link
+        teachers_chat_id = teachers_chat_id or room.chat_id
+
+    def text_of(make, *args, title: str):
+        text = make(school, plan, *args)
+        if previous is None or text is None and make(school, previous, *args) is None:
+            return text
+        return _changes_only(text, make(school, previous, *args), title)
+
     out: list[ChatMessage] = []
     for cls in school.classes:
         chat = chats.get(cls.id)
-        text = class_text(school, plan, cls.id, feed_links.get(cls.id), chat.invite_link if chat else None)
+        link = chat.invite_link if chat else None
+
+        def make_class(sch, pl, cid=cls.id, link=link):
+            text = class_text(sch, pl, cid, feed_links.get(cid), link)
+            contacts = contacts_line(sch, cid)
+            return text + "\n" + contacts + "\n" if text and contacts else text
+
+        text = text_of(make_class, title=f"{cls.name} — обновление расписания {_dates(plan)}")
         if text is None:
             continue
-        out.append(ChatMessage(f"class:{cls.id}", chat.chat_id if chat else None, chat.invite_link if chat else None,
-                               label_parts(f"{cls.name} — расписание {_dates(plan)}", text, limit)))
-    text = teachers_text(school, plan, feed_links.get(TEACHERS_CHAT))
+        parts = label_parts(f"{cls.name} — расписание {_dates(plan)}", text, limit)
+        out.append(ChatMessage(f"class:{cls.id}", chat.chat_id if chat else None, link, parts))
+        family = parents.get(cls.id)
+        if family is not None:  # the same message to the families' chat
+            out.append(ChatMessage(f"parents:{cls.id}", family.chat_id, family.invite_link, parts))
+    text = text_of(lambda sch, pl: teachers_text(sch, pl, feed_links.get(TEACHERS_CHAT)),
+                   title=f"Учителям — обновление расписания {_dates(plan)}")
     if text is not None:
         out.append(ChatMessage(TEACHERS_CHAT, teachers_chat_id, teachers_chat_link,
                                label_parts(f"Учителям — расписание {_dates(plan)}", text, limit)))
+    if personal:
+        for t in school.teachers:
+            if not t.max_chat_id:
+                continue
+            text = text_of(lambda sch, pl, tid=t.id: teacher_text(sch, pl, tid),
+                           title=f"{t.name} — обновление ваших уроков {_dates(plan)}")
+            if text is not None:
+                out.append(ChatMessage(f"teacher:{t.id}", t.max_chat_id, None,
+                                       label_parts(f"{t.name} — ваши уроки {_dates(plan)}", text, limit)))
     return out
 
 
@@ -276,27 +387,34 @@ def compose_messages(school: School, plan: Plan, *, teachers_chat_link: str | No
 
 @dataclass(frozen=True)
 class BusinessHours:
-    """When official messages may go out (local act): weekdays 1..last_weekday, start ≤ time < end."""
+    """When official messages may go out (local act): working days (weekdays 1..last_weekday, less public
+    non-working days, plus transferred working days; school vacations stay open), start ≤ time < end."""
 
     start: time
     end: time
     last_weekday: int
     tz: ZoneInfo
     cite: str = ""
+    school: School | None = None  # its calendar gives public holidays and transferred working days
+
+    def working_day(self, day) -> bool:
+        if self.school is None:
+            return day.isoweekday() <= self.last_weekday
+        return is_working_day(self.school, day, self.last_weekday)
 
     def is_open(self, moment: datetime) -> bool:
         local = moment.astimezone(self.tz)
-        return local.isoweekday() <= self.last_weekday and self.start <= local.time().replace(tzinfo=None) < self.end
+        return self.working_day(local.date()) and self.start <= local.time().replace(tzinfo=None) < self.end
 
     def next_opening(self, moment: datetime) -> datetime:
         """The next window opening at or after `moment` (tz-aware, school time)."""
         local = moment.astimezone(self.tz)
-        for offset in range(8):
+        for offset in range(32):  # the New Year holidays close up to ten days in a row
             day = local.date() + timedelta(days=offset)
             opening = datetime.combine(day, self.start, self.tz)
-            if day.isoweekday() <= self.last_weekday and opening >= local:
+            if self.working_day(day) and opening >= local:
                 return opening
-        raise PlannerError("no business-hours window within a week (last_weekday < 1?)")
+        raise PlannerError("no business-hours window within a month (last_weekday < 1?)")
 
 
 def business_hours(library, school: School, moment: datetime) -> BusinessHours:
@@ -307,7 +425,7 @@ def business_hours(library, school: School, moment: datetime) -> BusinessHours:
         raise PlannerError("the norm messages.business_hours is not in force: no sending window is known")
     row = norm.rows[0]
     return BusinessHours(time.fromisoformat(str(row.value("start"))), time.fromisoformat(str(row.value("end"))),
-                         int(row.value("last_weekday")), tz, norm.cite())
+                         int(row.value("last_weekday")), tz, norm.cite(), school)
 
 
 # ---------------------------------------------------------------- the queue
@@ -341,6 +459,21 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
+# The outbox: a part MAX could not take (unreachable, 5xx, 429) is queued again after 1, 2, 4 … minutes (at most
+# an hour between tries), up to OUTBOX_MAX_TRIES tries; a refusal (4xx) fails at once and is reported.
+OUTBOX_FIRST_BACKOFF_S = 60
+OUTBOX_MAX_BACKOFF_S = 3600
+OUTBOX_MAX_TRIES = 12
+
+
+def _retryable(err: Exception) -> bool:
+    from .max_api import MaxApiError
+
+    if not isinstance(err, MaxApiError):
+        return False
+    return err.status is None or err.status == 429 or err.status >= 500
+
+
 def _known_chat_ids(store, school_id: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for r in store.list("message", school_id=school_id):
@@ -368,7 +501,14 @@ def _deliver(store, client, record, now: datetime, report: QueueReport, cache: d
             report.resolved_chat_ids[p["chat_key"]] = chat_id
         result = client.send_text(chat_id, p["text"])
     except Exception as err:  # noqa: BLE001 - recorded on the message, reported to the caller
-        p.update(error=f"{type(err).__name__}: {err}", failed_at=_utc(now), chat_id=chat_id)
+        tries = int(p.get("tries", 0)) + 1
+        p.update(error=f"{type(err).__name__}: {err}", failed_at=_utc(now), chat_id=chat_id, tries=tries)
+        if _retryable(err) and tries < OUTBOX_MAX_TRIES:
+            # MAX unavailable: kept in the outbox and tried again after a back-off (000 §2.2: the message is
+            # duplicated in MAX once it is available again); the claim above keeps it from going out twice
+            due = now + timedelta(seconds=min(OUTBOX_FIRST_BACKOFF_S * 2 ** (tries - 1), OUTBOX_MAX_BACKOFF_S))
+            store.save("message", record.id, p, claimed.version, status="queued", due_at=due)
+            return Delivery(status="retry", chat_id=chat_id, error=p["error"], **{**base, "due_at": _utc(due)})
         store.save("message", record.id, p, claimed.version, status="failed")
         return Delivery(status="failed", chat_id=chat_id, error=p["error"], **base)
     p.update(chat_id=chat_id, sent_at=_utc(now), message_id=result.message_id, attempts=result.attempts, error="")
@@ -376,8 +516,47 @@ def _deliver(store, client, record, now: datetime, report: QueueReport, cache: d
     return Delivery(status="sent", chat_id=chat_id, **base)
 
 
+@dataclass(frozen=True)
+class LateDelivery:
+    """A message whose delivery would come at or after the start of the first lesson it announces."""
+
+    chat_key: str
+    delivery: datetime
+    first_lesson: datetime
+
+    def text_ru(self, tz: ZoneInfo) -> str:
+        return (f"{self.chat_key}: сообщение придёт {self.delivery.astimezone(tz):%d.%m %H:%M}, а первый урок, о котором "
+                f"оно, начинается {self.first_lesson.astimezone(tz):%d.%m %H:%M}")
+
+    def text_en(self, tz: ZoneInfo) -> str:
+        return (f"{self.chat_key}: delivered {self.delivery.astimezone(tz):%d.%m %H:%M}, the first lesson it announces "
+                f"starts {self.first_lesson.astimezone(tz):%d.%m %H:%M}")
+
+
+def _first_lesson(plan: Plan, chat_key: str) -> datetime | None:
+    changed = [o for o in plan.occurrences if o.mode != Mode.IN_SCHOOL
+               and (chat_key in (TEACHERS_CHAT, f"class:{o.class_id}", f"parents:{o.class_id}")
+                    or chat_key.startswith("teacher:") and chat_key[8:] in o.teachers)]
+    starts = [o.start or o.regular_start for o in changed if (o.start or o.regular_start)]
+    return min(starts) if starts else None
+
+
+def late_deliveries(school: School, plan: Plan, messages: list[ChatMessage], *, now: datetime,
+                    library) -> list[LateDelivery]:
+    """The messages that, queued now for business hours (000 §5.1), would arrive at or after the start of the
+    first lesson they announce; shown before queueing so the sender chooses: urgent (with a category) or not."""
+    hours = business_hours(library, school, now)
+    delivery = now if hours.is_open(now) else hours.next_opening(now)
+    out = []
+    for m in messages:
+        first = _first_lesson(plan, m.chat_key)
+        if first is not None and delivery >= first:
+            out.append(LateDelivery(m.chat_key, delivery, first))
+    return out
+
+
 def queue_messages(store, school: School, plan: Plan, messages: list[ChatMessage], client, *, now: datetime,
-                   library, urgent: bool = False) -> QueueReport:
+                   library, urgent: bool = False, urgent_category: str | None = None) -> QueueReport:
     """Store every part (one record per part, id from school, plan and chat) and send those that may go now:
     all when urgent, else inside business hours; the rest wait as queued until the next window opening.
     A part already sent or queued is skipped (composing twice sends once); a failed one is tried again.
@@ -385,6 +564,12 @@ def queue_messages(store, school: School, plan: Plan, messages: list[ChatMessage
     and the client records the requests it would make."""
     if now.tzinfo is None:
         raise ValueError("now must be time-zone aware")
+    category = None
+    if urgent:  # 000 §5.1: outside business hours only emergencies; the category is recorded with the message
+        from planner.school.channels import urgent_category as _category
+
+        choice = _category(urgent_category, school.channel_policy)
+        category = {"id": choice.id, "name": choice.name, "source": choice.source}
     hours = business_hours(library, school, now)
     open_now = urgent or hours.is_open(now)
     due = now if open_now else hours.next_opening(now)
@@ -404,7 +589,8 @@ def queue_messages(store, school: School, plan: Plan, messages: list[ChatMessage
                 continue
             payload = dict(school_id=school.id, plan_hash=plan_hash, scenario=plan.scenario.name,
                            chat_key=m.chat_key, chat_id=m.chat_id, invite_link=m.invite_link, part=i,
-                           parts=len(m.text_parts), text=text, urgent=urgent, composed_at=_utc(now))
+                           parts=len(m.text_parts), text=text, urgent=urgent, composed_at=_utc(now),
+                           urgent_category=category)
             record = store.get("message", rid)
             if record is not None and record.columns["status"] in ("sent", "sending"):
                 report.deliveries.append(Delivery(rid, m.chat_key, i, len(m.text_parts), "skipped",
@@ -444,8 +630,8 @@ def send_due(store, client, *, now: datetime, school_id: str | None = None, libr
             if sid not in open_now:
                 school = store.load_school(sid)
                 open_now[sid] = school is None or business_hours(library, school, now).is_open(now)
-            if not open_now[sid]:
-                continue  # queued until the window opens again
+            if not open_now[sid] and not r.payload.get("urgent"):
+                continue  # queued until the window opens again (an urgent part being retried goes on)
         if client.dry_run:
             client.send_text(r.payload.get("chat_id") or f"<{r.payload.get('invite_link')}>", r.payload["text"])
             report.deliveries.append(Delivery(r.id, r.payload["chat_key"], r.payload["part"], r.payload["parts"],

@@ -45,6 +45,7 @@ from starlette.routing import Route
 from planner.storage import Store
 from planner.storage.db import make_engine
 
+from .httpguard import MAX_HEAD_BYTES, GuardedHttpToolsProtocol, install_token_log_filter
 from .feeds import FeedRenderer, FeedSpec, FeedState, RenderedFeed, head_version, load_state, today_at
 from .tokens import TOKEN_RE, TokenStore, hash_token
 
@@ -53,6 +54,10 @@ MEDIA_TYPE = "text/calendar; charset=utf-8"
 Clock = Callable[[], datetime]
 NEGATIVE_CACHE_MAX = 4096  # unknown/revoked token hashes remembered until the next commit (bounded)
 _NOT_FOUND = b"Not found"
+# uvicorn settings of both servers: bounded request heads (size, time; planner.publish.httpguard) and idle
+# keep-alive connections closed after 5 s.
+SERVER_LIMITS = {"http": GuardedHttpToolsProtocol, "timeout_keep_alive": 5,
+                 "h11_max_incomplete_event_size": MAX_HEAD_BYTES}
 _MISS = object()
 
 
@@ -323,6 +328,7 @@ def feed_middleware(service: FeedService) -> list[Middleware]:
 def create_app(data_dir: str | Path | None = None, *, store: Store | None = None,
                clock: Clock | None = None) -> Starlette:
     """The stand-alone feed server."""
+    install_token_log_filter()
     service = FeedService(store or Store.open(data_dir), clock)
     return Starlette(routes=feed_routes(service), middleware=feed_middleware(service))
 
@@ -331,8 +337,32 @@ def page_app():
     """The page (streamlit_app.py) and the feed route in one ASGI app (uvicorn --factory)."""
     import streamlit as st
 
-    service = FeedService(Store.open(os.environ.get("PLANNER_DATA_DIR")))
-    return st.App(str(ROOT / "streamlit_app.py"), routes=feed_routes(service), middleware=feed_middleware(service))
+    from planner.ui.access import PageGuard, check_bind, configured_password
+
+    install_token_log_filter()
+    store = Store.open(os.environ.get("PLANNER_DATA_DIR"))
+    check_bind(_page_host(), configured_password(store.data_dir))
+    os.environ.setdefault("STREAMLIT_SERVER_MAX_UPLOAD_SIZE", str(PAGE_MAX_UPLOAD_MB))
+    service = FeedService(store)
+    return st.App(str(ROOT / "streamlit_app.py"), routes=feed_routes(service),
+                  middleware=[*feed_middleware(service), Middleware(PageGuard, data_dir=store.data_dir)])
+
+
+PAGE_MAX_UPLOAD_MB = 50  # Streamlit's upload cap of the page (the importers' own limits apply after it)
+
+
+def _page_host() -> str | None:
+    """The address the page is bound to: PLANNER_ADDRESS (scripts/run-page.sh), else uvicorn's --host."""
+    import sys
+
+    host = os.environ.get("PLANNER_ADDRESS")
+    argv = sys.argv[1:]
+    for i, arg in enumerate(argv):
+        if arg == "--host" and i + 1 < len(argv):
+            host = argv[i + 1]
+        elif arg.startswith("--host="):
+            host = arg.split("=", 1)[1]
+    return host
 
 
 def serve(data_dir: str | Path | None = None, *, host: str = "127.0.0.1", port: int = 8765, workers: int = 1,
@@ -345,4 +375,4 @@ def serve(data_dir: str | Path | None = None, *, host: str = "127.0.0.1", port: 
     if data_dir is not None:
         os.environ["PLANNER_DATA_DIR"] = str(Path(data_dir).resolve())
     uvicorn.run("planner.publish.server:create_app", factory=True, host=host, port=port, workers=workers,
-                access_log=access_log, log_level=log_level)
+                access_log=access_log, log_level=log_level, **SERVER_LIMITS)

@@ -9,21 +9,23 @@ from __future__ import annotations
 import threading
 import time as _time
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from planner.norms import NormLibrary
-from planner.plan.model import Plan, SolverInfo
+from planner.norms import NormLibrary, NormsInForce, NormsLapsedError
+from planner.plan.model import Occurrence, Plan, SolverInfo
+from planner.plan.ownership import plan_belongs_to
 from planner.rebuild.assemble import assemble_day, summarise
-from planner.rebuild.day_model import CallSpec, CoverSpec, floor_key, solve_component
+from planner.rebuild.day_model import CallSpec, Cell, CoverSpec, floor_key, solve_component
 from planner.rebuild.paper import mark_all_paper
-from planner.rebuild.parts import DayInput, expand_day, in_cell
+from planner.rebuild.parts import DayContext, DayInput, Part, expand_day
 from planner.rebuild.prechecks import PrecheckError, run_prechecks
+from planner.rebuild.priority import difficulty_points, hardness, subject_weight
 from planner.rebuild.reasons import explain_async
 from planner.scenario.model import Scenario, TeacherStateKind
-from planner.scenario.policy import class_policy
+from planner.scenario.policy import ClassPolicy, class_policy
 from planner.school.calendar import dates_between
 from planner.school.model import School
 
@@ -43,64 +45,89 @@ class _Totals:
     statuses: set | None = None
 
 
+@dataclass
+class _Run:
+    """What one rebuild carries from date to date."""
+
+    school: School
+    scenario: Scenario
+    published_by_key: dict
+    workers: int
+    seed: int
+    progress: Progress | None
+    cancel: threading.Event | None
+    totals: _Totals = field(default_factory=lambda: _Totals(statuses=set()))
+    live_so_far: dict[tuple, int] = field(default_factory=lambda: defaultdict(int))
+    last_day: dict[tuple, object] = field(default_factory=dict)
+
+    def count_live(self, occurrences: list[Occurrence]) -> None:
+        for o in occurrences:
+            if o.mode == "live":
+                self.live_so_far[floor_key(o.class_id, o.groups, o.subject_id)] += 1
+
+    def check_cancel(self) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise RebuildCancelled()
+
+
 def rebuild(school: School, scenario: Scenario, library: NormLibrary, *, published: Plan | None = None,
             time_limit: float = 10.0, workers: int = 1, seed: int = 0, progress: Progress | None = None,
             cancel: threading.Event | None = None, explain: bool = True, scenario_source: str = "",
             accept_partial: bool = False) -> Plan:
     """Plan every date of the scenario. Raises PrecheckError for a school or scenario that cannot be planned
-    (a partial source timetable too, unless accept_partial)."""
+    (a partial source timetable too, unless accept_partial).
+
+    The norms in force are looked up once per date and every date's context (`DayContext`) is built once, then
+    handed to the model, the assembly and the reasons."""
     started = _time.monotonic()
     online_ids = scenario.online.resolve(school)
-    run_prechecks(school, scenario, library, online_ids, scenario_source, accept_partial=accept_partial)
-    if published is not None and published.school_fingerprint != school.fingerprint():
+    days = dates_between(scenario.start, scenario.end)
+    try:
+        norms_by_day = {day: library.in_force(day) for day in days}
+    except NormsLapsedError as err:  # strict mode: a lapsed act without a successor stops the rebuild (exit 3)
+        raise PrecheckError([err.message_en], [err.message_ru]) from None
+    run_prechecks(school, scenario, library, online_ids, scenario_source, norms_by_day=norms_by_day,
+                  accept_partial=accept_partial)
+    if published is not None and not plan_belongs_to(published, school):
         raise PrecheckError(["the published plan was made for another school or another version of it"],
                             ["опубликованный план составлен для другой школы или другой версии её данных"])
     frozen_before = scenario.replan_from if published is not None else None
-    days = dates_between(scenario.start, scenario.end)
-    occurrences = []
-    policies: dict[str, dict] = {}
-    totals = _Totals(statuses=set())
-    live_so_far: dict[tuple, int] = defaultdict(int)
-    norm_sets: set[str] = set()
-    published_by_key = {(o.key, o.part): o for o in published.occurrences} if published else {}
-    remaining_days = [d for d in days if frozen_before is None or d >= frozen_before]
-    last_day = _last_days(school, online_ids, remaining_days)
-
-    for di, day in enumerate(days):
-        norms = library.in_force(day)
-        norm_sets.update(norms.set_ids)
-        if frozen_before is not None and day < frozen_before:
+    run = _Run(school, scenario, {(o.key, o.part): o for o in published.occurrences} if published else {},
+               workers, seed, progress, cancel)
+    contexts = {day: expand_day(school, scenario, set(online_ids), day, norms_by_day[day],
+                                lambda k, n: class_policy(scenario, k, n))
+                for day in days if frozen_before is None or day >= frozen_before}
+    run.last_day = _last_days(contexts)
+    occurrences: list[Occurrence] = []
+    policies: dict[str, dict[str, ClassPolicy]] = {}
+    for day in days:
+        if day not in contexts:  # before the re-planning date: the published plan stays
             kept = [o for o in published.occurrences if o.date == day]
             occurrences.extend(kept)
-            for o in kept:
-                if o.mode == "live":
-                    live_so_far[floor_key(o.class_id, o.groups, o.subject_id)] += 1
+            run.count_live(kept)
             if published.policies.get(day.isoformat()):
                 policies[day.isoformat()] = published.policies[day.isoformat()]
             continue
-        if cancel is not None and cancel.is_set():
-            raise RebuildCancelled()
-        day_in = expand_day(school, scenario, set(online_ids), day, norms,
-                            lambda k, n: class_policy(scenario, k, n))
-        policies[day.isoformat()] = {cid: p for cid, p in day_in.policies.items()}
+        run.check_cancel()
+        ctx = contexts[day]
+        policies[day.isoformat()] = dict(ctx.policies)
         budget_left = max(0.1, time_limit - (_time.monotonic() - started))
-        share = budget_left / max(1, len([d for d in remaining_days if d >= day]))
-        live, covers, forced = _solve_day(school, scenario, day_in, live_so_far, last_day, published_by_key, share,
-                                          workers, seed, progress, cancel, totals)
-        day_occ = assemble_day(school, scenario, day_in, live, covers, forced, published_by_key)
+        share = budget_left / max(1, len([d for d in contexts if d >= day]))
+        live, covers, forced = _solve_day(run, ctx, share)
+        day_occ = assemble_day(school, scenario, ctx, live, covers, forced, run.published_by_key)
         occurrences.extend(day_occ)
-        for o in day_occ:
-            if o.mode == "live":
-                live_so_far[floor_key(o.class_id, o.groups, o.subject_id)] += 1
+        run.count_live(day_occ)
+    totals = run.totals
     plan = Plan(school_id=school.id, school_fingerprint=school.fingerprint(), timezone=school.timezone,
-                scenario=scenario, norm_sets=sorted(norm_sets), policies=policies,
+                scenario=scenario, norm_sets=sorted({s for n in norms_by_day.values() for s in n.set_ids}),
+                policies=policies,
                 solver=SolverInfo(status=_overall_status(totals, online_ids), objective=totals.objective,
                                   bound=totals.bound, gap=_gap(totals), wall_seconds=_time.monotonic() - started,
                                   workers=workers, components=totals.components, time_limit_seconds=time_limit),
                 created_at=datetime.now(timezone.utc).replace(microsecond=0),
                 baseline="published" if published is not None else "regular", occurrences=occurrences)
     if explain:
-        plan = explain_async(school, plan, library)
+        plan = explain_async(school, plan, library, norms_by_day)
     return mark_all_paper(school, summarise(school, plan, published))
 
 
@@ -118,92 +145,140 @@ def _gap(t: _Totals) -> float:
     return max(0.0, (t.bound - t.objective) / max(1.0, abs(t.bound)))
 
 
-def _last_days(school: School, online_ids: list[str], days) -> dict[tuple, object]:
-    """The last date on which each online class has each subject: where a subject floor still open must be met."""
-    from planner.school.calendar import lessons_on
-
-    last: dict[tuple, object] = {}
-    for cid in online_ids:
-        klass = school.class_by_id(cid)
-        for day in days:
-            for d in lessons_on(school, klass, day):
-                last[floor_key(cid, d.lesson.groups, d.lesson.subject)] = day
+def _last_days(contexts: dict[date, DayContext]) -> dict[tuple, date]:
+    """The last date on which each online class has each subject (per student set): where a subject floor still
+    open must be met."""
+    last: dict[tuple, date] = {}
+    for day in sorted(contexts):
+        for parts in contexts[day].online.values():
+            for p in parts:
+                last[floor_key(p.class_id, p.groups, p.subject_id)] = day
     return last
 
 
-def _solve_day(school: School, scenario: Scenario, day: DayInput, live_so_far, last_day, published_by_key,
-               time_limit, workers, seed, progress, cancel, totals: _Totals):
-    """Build the calls, cells and covers of one date, split them into independent components, solve each."""
-    forced: dict[int, str] = {}  # part uid -> reason code for parts that cannot be live
+def _solve_day(run: _Run, ctx: DayContext, time_limit: float):
+    """Build the calls, cells and covers of one date, split them into independent components, solve each.
+    Returns (live: part uid -> start, covers: cover uid -> substitute, forced: part uid -> reason code)."""
+    forced = {p.uid: code for parts in ctx.online.values() for p in parts
+              if (code := _forced_reason(run.scenario, ctx, p)) is not None}
+    calls = _call_specs(run, ctx, forced)
+    cells = [Cell([p for p in ctx.cell_parts(cid, cell) if p.uid not in forced], pol.screen_cap,
+                  pol.min_break.value)
+             for cid, pol in ctx.policies.items() for cell in ctx.cells[cid]]
+    covers = _cover_specs(run.school, run.scenario, ctx)
+    live: dict[int, int] = {}
+    substitutes: dict[int, str] = {}
+    comps = _components(calls, covers)
+    day_started = _time.monotonic()
+    for n, (cis, vis) in enumerate(comps):
+        run.check_cancel()
+        comp_calls = [calls[i] for i in cis]
+        uids = {p.uid for c in comp_calls for p in c.parts}
+        comp_cells = [Cell(members, c.screen_cap, c.min_break) for c in cells
+                      if (members := [p for p in c.parts if p.uid in uids])]
+        floors, open_floors = _floors(run, ctx, comp_calls)
+        # what earlier components left unused passes on to the later ones
+        share = _component_share(time_limit - (_time.monotonic() - day_started), len(cis),
+                                 sum(len(c[0]) for c in comps[n:]), len(comps) - n)
+        res = solve_component(comp_calls, comp_cells, [covers[i] for i in vis], _buffer(ctx), floors, open_floors,
+                              time_limit=share, workers=run.workers, seed=run.seed,
+                              report=_reporter(run, ctx, n, len(comps)), cancel=run.cancel)
+        _count(run.totals, res)
+        if res.status not in ("OPTIMAL", "FEASIBLE"):
+            for c in comp_calls:  # no solution in time: all-async is always valid
+                for p in c.parts:
+                    forced.setdefault(p.uid, "time_limit")
+        live.update(res.live)
+        substitutes.update(res.covers)
+        if run.progress is not None:
+            run.progress({"date": ctx.date.isoformat(), "component": n + 1, "components": len(comps),
+                          "status": res.status, "objective": res.objective, "bound": res.bound, "elapsed": res.wall})
+    return live, substitutes, forced
 
-    # teachers' in-school lessons on this date (those who are present in the building)
-    in_school_busy: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for cid, lessons in day.in_school.items():
-        for d in lessons:
-            for t in d.lesson.teachers:
-                if scenario.teacher_state(t, day.date) == TeacherStateKind.AVAILABLE:
-                    in_school_busy[t].append((d.start_minute, d.end_minute))
 
+def _count(t: _Totals, res) -> None:
+    t.components += 1
+    t.objective += res.objective
+    t.bound += res.bound
+    t.optimal = t.optimal and res.status == "OPTIMAL"
+    t.statuses.add(res.status)
+
+
+def _reporter(run: _Run, ctx: DayContext, n: int, total: int):
+    if run.progress is None:
+        return None
+
+    def report(**kw):
+        run.progress({"date": ctx.date.isoformat(), "component": n + 1, "components": total, **kw})
+    return report
+
+
+def _forced_reason(scenario: Scenario, ctx: DayContext, p: Part) -> str | None:
+    """Why a part cannot be live at all (the class's readiness and devices, its teachers' states), or None."""
+    pol = ctx.policies[p.class_id]
+    if not pol.ready:
+        return "class_not_ready"
+    if pol.binding_device is None:
+        return "no_device"
+    if any(scenario.teacher_state(t, ctx.date) == TeacherStateKind.SICK for t in p.teachers):
+        return "teacher_sick"
+    if not p.teachers:
+        return "no_teacher"
+    return None
+
+
+def _call_specs(run: _Run, ctx: DayContext, forced: dict[int, str]) -> list[CallSpec]:
+    """One call per part that may be live; the parts of a combined lesson (several classes) share one call,
+    as short and as narrow as the strictest of their classes needs."""
     calls: list[CallSpec] = []
     by_combined: dict[tuple[str, int], CallSpec] = {}
-    for cid, parts in day.online.items():
-        pol = day.policies[cid]
+    for cid, parts in ctx.online.items():
+        pol = ctx.policies[cid]
+        length = pol.call_minutes.value
+        window = (max(pol.earliest_start.value, parts[0].regular_start), pol.latest_end.value - length)
+        buffer = pol.transition_buffer.value
         for p in parts:
-            states = {scenario.teacher_state(t, day.date) for t in p.teachers}
-            if not pol.ready:
-                forced[p.uid] = "class_not_ready"
-            elif pol.binding_device is None:
-                forced[p.uid] = "no_device"
-            elif TeacherStateKind.SICK in states:
-                forced[p.uid] = "teacher_sick"
-            elif not p.teachers:
-                forced[p.uid] = "no_teacher"
             if p.uid in forced:
                 continue
-            length = pol.call_minutes.value
-            first = parts[0].regular_start
-            window = (max(pol.earliest_start.value, first), pol.latest_end.value - length)
-            buffer = pol.transition_buffer.value
-            forbidden = [(a - buffer - length, b + buffer) for t in p.teachers for a, b in in_school_busy.get(t, [])]
-            pub = published_by_key.get((p.key, p.part))
             spec = by_combined.get((p.lesson_id, p.part))
-            if spec is not None:  # a combined lesson of several classes: one call
+            if spec is not None:
                 spec.parts.append(p)
                 spec.length = min(spec.length, length)
                 spec.window = (max(spec.window[0], window[0]), min(spec.window[1], window[1]))
                 continue
-            prio = _priority(scenario, p.subject_id, p.norm_key)
-            spec = CallSpec(parts=[p], length=length, window=window, forbidden=forbidden, priority=prio,
-                            difficulty=_difficulty(day, school, cid, p.norm_key),
-                            published_live=(pub.mode == "live") if pub else None,
-                            published_start=_minute(pub.start, school.timezone) if pub and pub.mode == "live" and pub.start else None)
+            pub = run.published_by_key.get((p.key, p.part))
+            points = difficulty_points(ctx.norms, p.norm_key, run.school.class_by_id(cid).norm_grade)
+            spec = CallSpec(
+                parts=[p], length=length, window=window,
+                forbidden=[(a - buffer - length, b + buffer) for t in p.teachers for a, b in ctx.in_school_busy.get(t, [])],
+                priority=max(0, int(round(subject_weight(run.scenario, ctx.norms, p.subject_id, p.norm_key) * 100))),
+                difficulty=points or 0, hardness=hardness(ctx.norms, points),
+                published_live=(pub.mode == "live") if pub else None,
+                published_start=_minute(pub.start, run.school.timezone)
+                if pub and pub.mode == "live" and pub.start else None)
             by_combined[(p.lesson_id, p.part)] = spec
             calls.append(spec)
+    return calls
 
-    cells = []
-    for cid, parts in day.online.items():
-        pol = day.policies[cid]
-        for cell in day.cells[cid]:
-            members = [p for p in parts if in_cell(p.groups, cell) and p.uid not in forced]
-            cells.append((cid, members, pol.screen_cap, pol.min_break.value))
 
-    cover_specs = []
-    if scenario.policy.substitutes_allowed:
-        for need in day.covers:
-            cands = []
-            for t in school.teachers:
-                if t.id in need.teachers or need.subject_id not in t.subjects:
-                    continue
-                if scenario.teacher_state(t.id, day.date) != TeacherStateKind.AVAILABLE:
-                    continue
-                if not t.available(need.weekday, need.period):
-                    continue
-                if any(a < need.end and need.start < b for a, b in in_school_busy.get(t.id, [])):
-                    continue
-                cands.append(t.id)
-            cover_specs.append(CoverSpec(need, cands))
+def _cover_specs(school: School, scenario: Scenario, ctx: DayContext) -> list[CoverSpec]:
+    """Per in-school lesson of an absent teacher, the qualified substitutes present and free at that time."""
+    if not scenario.policy.substitutes_allowed:
+        return []
+    out = []
+    for need in ctx.covers:
+        cands = [t.id for t in school.teachers
+                 if t.id not in need.teachers and need.subject_id in t.subjects
+                 and scenario.teacher_state(t.id, ctx.date) == TeacherStateKind.AVAILABLE
+                 and t.available(need.weekday, need.period)
+                 and not any(a < need.end and need.start < b for a, b in ctx.in_school_busy.get(t.id, []))]
+        out.append(CoverSpec(need, cands))
+    return out
 
-    # components: calls and covers linked through teachers (regular teachers of calls, candidates of covers)
+
+def _components(calls: list[CallSpec], covers: list[CoverSpec]) -> list[tuple[list[int], list[int]]]:
+    """Independent components, largest first: calls and covers linked through classes, chats and teachers (the
+    regular teachers of calls, the candidates of covers)."""
     parent: dict[str, str] = {}
 
     def find(x):
@@ -216,71 +291,39 @@ def _solve_day(school: School, scenario: Scenario, day: DayInput, live_so_far, l
         parent[find(a)] = find(b)
 
     for ci, c in enumerate(calls):
-        node = f"c{ci}"
-        find(node)
+        find(f"c{ci}")
         for p in c.parts:
-            union(node, f"class:{p.class_id}")
+            union(f"c{ci}", f"class:{p.class_id}")
             for t in p.teachers:
-                union(node, f"t:{t}")
-    for vi, cv in enumerate(cover_specs):
-        node = f"v{vi}"
-        find(node)
+                union(f"c{ci}", f"t:{t}")
+        for chat in c.chats:
+            union(f"c{ci}", f"chat:{chat}")
+    for vi, cv in enumerate(covers):
+        find(f"v{vi}")
         for t in cv.candidates:
-            union(node, f"t:{t}")
+            union(f"v{vi}", f"t:{t}")
     groups: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     for ci in range(len(calls)):
         groups[find(f"c{ci}")][0].append(ci)
-    for vi in range(len(cover_specs)):
+    for vi in range(len(covers)):
         groups[find(f"v{vi}")][1].append(vi)
+    return sorted(groups.values(), key=lambda g: -len(g[0]))
 
-    live: dict[int, int] = {}
-    covers: dict[int, str] = {}
-    comps = sorted(groups.values(), key=lambda g: -len(g[0]))
-    day_started = _time.monotonic()
-    for n, (cis, vis) in enumerate(comps):
-        if cancel is not None and cancel.is_set():
-            raise RebuildCancelled()
-        comp_calls = [calls[i] for i in cis]
-        uids = {p.uid for c in comp_calls for p in c.parts}
-        comp_cells = [(members_in, cap, brk) for cid, members, cap, brk in cells
-                      if (members_in := [p for p in members if p.uid in uids])]
-        floors = {}
-        open_floors = set()
-        for c in comp_calls:
-            for p in c.parts:
-                fk = floor_key(p.class_id, p.groups, p.subject_id)
-                if live_so_far[fk] < scenario.policy.subject_floor:
-                    open_floors.add(fk)
-                # an open floor binds on the subject's last date in the scenario: earlier dates stay free to
-                # follow priorities, and the floor is met "where possible"
-                if last_day.get(fk) == day.date:
-                    floors[fk] = max(0, scenario.policy.subject_floor - live_so_far[fk])
-        report = None
-        if progress is not None:
-            def report(_n=n, **kw):
-                progress({"date": day.date.isoformat(), "component": _n + 1, "components": len(comps), **kw})
-        res = solve_component(comp_calls, comp_cells, [cover_specs[i] for i in vis],
-                              _buffer(day), floors, frozenset(open_floors),
-                              # what earlier components left unused passes on to the later ones
-                              time_limit=_component_share(time_limit - (_time.monotonic() - day_started),
-                                                          len(cis), sum(len(c[0]) for c in comps[n:]),
-                                                          len(comps) - n),
-                              workers=workers, seed=seed, report=report, cancel=cancel)
-        totals.components += 1
-        totals.objective += res.objective
-        totals.bound += res.bound
-        totals.optimal = totals.optimal and res.status == "OPTIMAL"
-        totals.statuses.add(res.status)
-        if res.status not in ("OPTIMAL", "FEASIBLE"):
-            for c in comp_calls:  # no solution in time: all-async is always valid
-                for p in c.parts:
-                    forced.setdefault(p.uid, "time_limit")
-        live.update(res.live)
-        covers.update(res.covers)
-        if progress is not None:
-            progress({"date": day.date.isoformat(), "component": n + 1, "components": len(comps),
-                      "status": res.status, "objective": res.objective, "bound": res.bound, "elapsed": res.wall})
-    return live, covers, forced
+
+def _floors(run: _Run, ctx: DayContext, calls: list[CallSpec]) -> tuple[dict[tuple, int], frozenset[tuple]]:
+    """The subject floors of a component: those still open, and the need of those that bind today. An open
+    floor binds on the subject's last date in the scenario: earlier dates stay free to follow priorities, and
+    the floor is met "where possible"."""
+    floor = run.scenario.policy.subject_floor
+    floors, open_floors = {}, set()
+    for c in calls:
+        for p in c.parts:
+            fk = floor_key(p.class_id, p.groups, p.subject_id)
+            if run.live_so_far[fk] < floor:
+                open_floors.add(fk)
+            if run.last_day.get(fk) == ctx.date:
+                floors[fk] = max(0, floor - run.live_so_far[fk])
+    return floors, frozenset(open_floors)
 
 
 def _component_share(remaining: float, calls: int, calls_left: int, comps_left: int) -> float:
@@ -288,22 +331,8 @@ def _component_share(remaining: float, calls: int, calls_left: int, comps_left: 
     return max(remaining / max(1, comps_left), remaining * calls / max(1, calls_left))
 
 
-def _buffer(day: DayInput) -> int:
-    return max((p.transition_buffer.value for p in day.policies.values()), default=0)
-
-
-def _priority(scenario: Scenario, subject_id: str, norm_key: str | None) -> int:
-    prio = scenario.policy.subject_priority
-    weight = prio.get(subject_id, prio.get(norm_key or "", 1.0))
-    return max(0, int(round(weight * 100)))
-
-
-def _difficulty(day: DayInput, school: School, class_id: str, norm_key: str | None) -> int:
-    if norm_key is None:
-        return 0
-    scale = day.norms.get("difficulty.scale")
-    row = scale.row(subject=norm_key, grade=school.class_by_id(class_id).norm_grade) if scale else None
-    return int(row.value()) if row else 0
+def _buffer(ctx: DayContext) -> int:
+    return max((p.transition_buffer.value for p in ctx.policies.values()), default=0)
 
 
 def _minute(dt: datetime, zone: str) -> int:
@@ -311,4 +340,4 @@ def _minute(dt: datetime, zone: str) -> int:
     return local.hour * 60 + local.minute
 
 
-__all__ = ["PrecheckError", "RebuildCancelled", "rebuild"]
+__all__ = ["DayContext", "DayInput", "PrecheckError", "RebuildCancelled", "rebuild"]

@@ -4,13 +4,12 @@ and deadline, in-school lessons and the replacements journal; then the per-class
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
 
-from planner.errors import InputError
+from planner.norms.hand_in import hand_in_days, hand_in_deadline
 from planner.plan.model import AsyncWork, ClassSummary, Gymnastics, Mode, Occurrence, Plan, ReasonText
-from planner.rebuild.parts import DayInput, in_cell, pupils_of
+from planner.rebuild.parts import DayContext, in_cell, pupils_of
 from planner.scenario.model import AsyncKind, Scenario, TeacherStateKind
-from planner.school.calendar import local_datetime, timetable_weekday
+from planner.school.calendar import local_datetime
 from planner.school.model import School
 
 FORCED_TEXT = {
@@ -36,37 +35,9 @@ def gymnastics_offsets(length: int, interval: int, minutes: int) -> list[Gymnast
     return out
 
 
-def school_days_after(school: School, class_id: str, day: date, count: int) -> date:
-    klass = school.class_by_id(class_id)
-    d, found = day, 0
-    for _ in range(60):
-        d += timedelta(days=1)
-        if timetable_weekday(school, klass, d) is not None:
-            found += 1
-            if found >= count:
-                return d
-    return d
-
-
-def _link(school: School, class_id: str, subject_id: str) -> str | None:
-    exact = next((c.invite_link for c in school.chats if c.class_id == class_id and c.subject_id == subject_id), None)
-    return exact or next((c.invite_link for c in school.chats if c.class_id == class_id and c.subject_id is None), None)
-
-
-def _hand_in_days(day: DayInput) -> int:
-    norm = day.norms.get("async.hand_in_school_days")
-    if norm is None or norm.row() is None:
-        raise InputError(f"norm 'async.hand_in_school_days' is not in force on {day.date}",
-                         f"норма «async.hand_in_school_days» не действует на {day.date:%d.%m.%Y}")
-    return int(norm.row().value())
-
-
-def assemble_day(school: School, scenario: Scenario, day: DayInput, live: dict[int, int], covers: dict[int, str],
+def assemble_day(school: School, scenario: Scenario, day: DayContext, live: dict[int, int], covers: dict[int, str],
                  forced: dict[int, str], published_by_key: dict) -> list[Occurrence]:
-    tz_day = day.date
-    occ: list[Occurrence] = []
-    hand_in = _hand_in_days(day)
-    knobs = scenario.policy
+    """The date's occurrences: the online classes' calls and tasks, then the in-school lessons and their cover."""
     # a combined lesson's call is as short as its strictest class needs
     call_len: dict[tuple[str, int], int] = {}
     for cid, parts in day.online.items():
@@ -74,58 +45,77 @@ def assemble_day(school: School, scenario: Scenario, day: DayInput, live: dict[i
             if p.uid in live:
                 key = (p.lesson_id, p.part)
                 call_len[key] = min(call_len.get(key, 10_000), day.policies[cid].call_minutes.value)
+    hand_in_days(day.norms)  # the rule must be in force on the date (else a clear error)
+    occ: list[Occurrence] = []
+    for cid in day.online:
+        kinds = _async_kinds(scenario, day, cid, live, call_len)
+        occ.extend(_online_occurrence(school, scenario, day, p, live, call_len, kinds, forced)
+                   for p in day.online[cid])
+    occ.extend(_in_school_occurrences(school, day, covers))
+    return occ
 
-    for cid, parts in day.online.items():
-        pol = day.policies[cid]
-        day_end = max(p.regular_end for p in parts)
-        # asynchronous kinds within the screen cap of every pupil cell
-        kinds: dict[int, str] = {}
-        for p in parts:
-            if p.uid not in live:
-                k = knobs.async_kind_by_subject.get(p.subject_id) or knobs.async_kind_by_subject.get(p.norm_key or "")
-                kinds[p.uid] = (k or knobs.async_kind).value
-        for cell in day.cells[cid]:
-            members = [p for p in parts if in_cell(p.groups, cell)]
-            used = sum(call_len[(p.lesson_id, p.part)] for p in members if p.uid in live)
-            for p in members:
-                if p.uid in kinds:
-                    screen = pol.async_screen[kinds[p.uid]]
-                    if used + screen > pol.screen_cap:
-                        kinds[p.uid] = AsyncKind.PAPER.value
-                        screen = pol.async_screen[AsyncKind.PAPER.value]
-                    used += screen
-        for p in parts:
-            regular_start = local_datetime(school, tz_day, p.regular_start)
-            regular_end = local_datetime(school, tz_day, p.regular_end)
-            common = dict(key=p.key, part=p.part, parts=p.parts, date=tz_day, class_id=cid, groups=list(p.groups),
-                          lesson_id=p.lesson_id, subject_id=p.subject_id, regular_start=regular_start,
-                          regular_end=regular_end, regular_teachers=list(p.teachers), pupils=p.pupils,
-                          link=_link(school, cid, p.subject_id))
-            if p.uid in live:
-                length = call_len[(p.lesson_id, p.part)]
-                start = live[p.uid]
-                occ.append(Occurrence(
-                    **common, mode=Mode.LIVE, start=local_datetime(school, tz_day, start),
-                    end=local_datetime(school, tz_day, start + length), teachers=list(p.teachers),
-                    gymnastics=gymnastics_offsets(length, pol.gymnastics_interval.value,
-                                                  pol.gymnastics_minutes.value),
-                    screen_minutes=length))
-            else:
-                sick = any(scenario.teacher_state(t, tz_day) == TeacherStateKind.SICK for t in p.teachers)
-                kind = kinds[p.uid]
-                reasons = []
-                if p.uid in forced:
-                    ru, en = FORCED_TEXT[forced[p.uid]]
-                    reasons.append(ReasonText(code=forced[p.uid], text_ru=ru, text_en=en))
-                occ.append(Occurrence(
-                    **common, mode=Mode.ASYNC, teachers=[] if sick else list(p.teachers),
-                    teacher_changed=sick,
-                    async_work=AsyncWork(kind=kind, window_start=regular_start,
-                                         window_end=local_datetime(school, tz_day, day_end),
-                                         deadline=school_days_after(school, cid, tz_day, hand_in),
-                                         work_minutes=pol.async_work_minutes.value),
-                    screen_minutes=pol.async_screen[kind], reasons=reasons))
 
+def _async_kinds(scenario: Scenario, day: DayContext, cid: str, live: dict[int, int],
+                 call_len: dict[tuple[str, int], int]) -> dict[int, str]:
+    """The asynchronous kind of each part not live: the scenario's kind for its subject, turned into paper where
+    its screen time would take a pupil cell over the daily screen cap (табл. 6.8 less the reserve)."""
+    knobs, pol, parts = scenario.policy, day.policies[cid], day.online[cid]
+    kinds: dict[int, str] = {}
+    for p in parts:
+        if p.uid not in live:
+            k = knobs.async_kind_by_subject.get(p.subject_id) or knobs.async_kind_by_subject.get(p.norm_key or "")
+            kinds[p.uid] = (k or knobs.async_kind).value
+    for cell in day.cells[cid]:
+        members = day.cell_parts(cid, cell)
+        used = sum(call_len[(p.lesson_id, p.part)] for p in members if p.uid in live)
+        for p in members:
+            if p.uid in kinds:
+                screen = pol.async_screen[kinds[p.uid]]
+                if used + screen > pol.screen_cap:
+                    kinds[p.uid] = AsyncKind.PAPER.value
+                    screen = pol.async_screen[AsyncKind.PAPER.value]
+                used += screen
+    return kinds
+
+
+def _online_occurrence(school: School, scenario: Scenario, day: DayContext, p, live: dict[int, int],
+                       call_len: dict, kinds: dict[int, str], forced: dict[int, str]) -> Occurrence:
+    """One part of an online class: a live call with its eye gymnastics, or asynchronous work with its window
+    (to the class's regular end of day) and deadline."""
+    pol = day.policies[p.class_id]
+    tz_day = day.date
+    regular_start = local_datetime(school, tz_day, p.regular_start)
+    common = dict(key=p.key, part=p.part, parts=p.parts, date=tz_day, class_id=p.class_id, groups=list(p.groups),
+                  lesson_id=p.lesson_id, subject_id=p.subject_id, regular_start=regular_start,
+                  regular_end=local_datetime(school, tz_day, p.regular_end), regular_teachers=list(p.teachers),
+                  pupils=p.pupils, link=p.chat)
+    if p.uid in live:
+        length, start = call_len[(p.lesson_id, p.part)], live[p.uid]
+        return Occurrence(**common, mode=Mode.LIVE, start=local_datetime(school, tz_day, start),
+                          end=local_datetime(school, tz_day, start + length), teachers=list(p.teachers),
+                          gymnastics=gymnastics_offsets(length, pol.gymnastics_interval.value,
+                                                        pol.gymnastics_minutes.value),
+                          screen_minutes=length)
+    sick = any(scenario.teacher_state(t, tz_day) == TeacherStateKind.SICK for t in p.teachers)
+    kind = kinds[p.uid]
+    reasons = []
+    if p.uid in forced:
+        ru, en = FORCED_TEXT[forced[p.uid]]
+        reasons.append(ReasonText(code=forced[p.uid], text_ru=ru, text_en=en))
+    day_end = max(q.regular_end for q in day.online[p.class_id])
+    return Occurrence(**common, mode=Mode.ASYNC, teachers=[] if sick else list(p.teachers), teacher_changed=sick,
+                      async_work=AsyncWork(kind=kind, window_start=regular_start,
+                                           window_end=local_datetime(school, tz_day, day_end),
+                                           deadline=hand_in_deadline(school, p.class_id, tz_day, day.norms),
+                                           work_minutes=pol.async_work_minutes.value),
+                      screen_minutes=pol.async_screen[kind], reasons=reasons)
+
+
+def _in_school_occurrences(school: School, day: DayContext, covers: dict[int, str]) -> list[Occurrence]:
+    """The in-school classes' lessons; those of an absent teacher are replaced by the chosen substitute, or
+    become supervised self-study."""
+    tz_day = day.date
+    occ = []
     cover_by_key = {c.key: c for c in day.covers}
     for cid, lessons in day.in_school.items():
         klass = school.class_by_id(cid)
@@ -133,9 +123,10 @@ def assemble_day(school: School, scenario: Scenario, day: DayInput, live: dict[i
             key = str(d.key)
             start = local_datetime(school, tz_day, d.start_minute)
             end = local_datetime(school, tz_day, d.end_minute)
-            common = dict(key=key, date=tz_day, class_id=cid, groups=list(klass.own_groups(d.lesson.groups)), lesson_id=d.lesson.id,
+            groups = klass.own_groups(d.lesson.groups)
+            common = dict(key=key, date=tz_day, class_id=cid, groups=list(groups), lesson_id=d.lesson.id,
                           subject_id=d.lesson.subject, start=start, end=end, regular_start=start, regular_end=end,
-                          regular_teachers=list(d.lesson.teachers), pupils=pupils_of(klass, klass.own_groups(d.lesson.groups)))
+                          regular_teachers=list(d.lesson.teachers), pupils=pupils_of(klass, groups))
             need = cover_by_key.get(key)
             if need is None:
                 occ.append(Occurrence(**common, mode=Mode.IN_SCHOOL, teachers=list(d.lesson.teachers)))

@@ -36,6 +36,7 @@ class Part:
     regular_start: int  # minutes of the day
     regular_end: int
     order: int  # position in the class's regular day
+    chat: str | None = None  # the invite link of the chat its call takes place in (`chat_link`)
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,10 @@ class CoverNeed:
 
 
 @dataclass
-class DayInput:
-    """Everything the rebuild decides for one date."""
+class DayContext:
+    """Everything the rebuild knows and decides for one date, built once (`expand_day`) and handed to the
+    model, the assembly and the reasons: the norms in force, the resolved policy of each online class, the
+    parts per class in regular order, the pupil cells, the lessons kept in school and the covers they need."""
 
     date: date
     norms: NormsInForce
@@ -69,6 +72,22 @@ class DayInput:
     cells: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # class id -> pupil cells
     in_school: dict[str, list[DatedLesson]] = field(default_factory=dict)  # class id -> lessons kept in school
     covers: list[CoverNeed] = field(default_factory=list)
+    in_school_busy: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # present teacher -> spans
+
+    def cell_parts(self, class_id: str, cell: tuple[str, ...]) -> list[Part]:
+        """The parts of one pupil cell in regular order."""
+        return [p for p in self.online[class_id] if in_cell(p.groups, cell)]
+
+
+DayInput = DayContext  # the earlier name
+
+
+def chat_link(school: School, class_id: str, subject_id: str, groups: tuple[str, ...]) -> str | None:
+    """The chat a lesson's call takes place in: the most specific registry entry of the class that serves it
+    (subject and group, subject, group, the class's chat), or None without one."""
+    best = max(((rank, c.invite_link) for c in school.chats
+                if (rank := c.serves(class_id, subject_id, groups)) is not None), default=None)
+    return best[1] if best else None
 
 
 def in_cell(groups: tuple[str, ...], cell: tuple[str, ...]) -> bool:
@@ -92,45 +111,57 @@ def parts_per_period(school: School, klass: StudentClass, norms: NormsInForce) -
 
 
 def expand_day(school: School, scenario: Scenario, online_ids: set[str], day: date, norms: NormsInForce,
-               class_policy_fn, uid_start: int = 0) -> DayInput:
-    """The parts, in-school lessons and cover needs of one date."""
+               class_policy_fn, uid_start: int = 0) -> DayContext:
+    """The context of one date: parts, policies, pupil cells, in-school lessons, cover needs and the spans
+    teachers present in the building spend teaching there."""
     subjects = {s.id: s for s in school.subjects}
-    out = DayInput(date=day, norms=norms)
+    out = DayContext(date=day, norms=norms)
     uid = uid_start
     for klass in school.classes:
         dated = lessons_on(school, klass, day)
         if not dated:
             continue
         if klass.id in online_ids:
-            per = parts_per_period(school, klass, norms)
             out.policies[klass.id] = class_policy_fn(klass, norms)
             out.cells[klass.id] = klass.pupil_cells()
-            parts = []
-            bells = school.bells_by_id(klass.bell_schedule).on(day)
-            for order, d in enumerate(dated):
-                n = d.lesson.duration * per
-                for k in range(n):
-                    # each bell period of a double lesson is one part; a pair is split into its academic hours
-                    period = bells.period(d.lesson.period + k // per)
-                    p_start = period.start.hour * 60 + period.start.minute
-                    span = period.end.hour * 60 + period.end.minute - p_start
-                    start = p_start + span * (k % per) // per
-                    end = p_start + span * (k % per + 1) // per
-                    parts.append(Part(uid, day, klass.id, d.lesson.id, str(d.key), k + 1, n,
-                        d.lesson.subject, subjects[d.lesson.subject].norm_key, klass.own_groups(d.lesson.groups),
-                        tuple(d.lesson.teachers), pupils_of(klass, klass.own_groups(d.lesson.groups)), start, end, order))
-                    uid += 1
-            out.online[klass.id] = parts
-        else:
-            out.in_school[klass.id] = dated
-            for d in dated:
-                absent = tuple(t for t in d.lesson.teachers if scenario.teacher_state(t, day) in
-                               (TeacherStateKind.SICK, TeacherStateKind.REMOTE_ONLY))
-                if absent:
-                    key = d.key
-                    out.covers.append(CoverNeed(uid, day, klass.id, d.lesson.id, str(key), d.lesson.subject,
-                                                klass.own_groups(d.lesson.groups), tuple(d.lesson.teachers), absent,
-                                                pupils_of(klass, klass.own_groups(d.lesson.groups)), d.start_minute,
-                                                d.end_minute, d.lesson.period, d.weekday))
-                    uid += 1
+            out.online[klass.id] = _class_parts(school, klass, day, dated, norms, subjects, uid)
+            uid += len(out.online[klass.id])
+            continue
+        out.in_school[klass.id] = dated
+        for d in dated:
+            absent = tuple(t for t in d.lesson.teachers if scenario.teacher_state(t, day) in
+                           (TeacherStateKind.SICK, TeacherStateKind.REMOTE_ONLY))
+            if absent:
+                groups = klass.own_groups(d.lesson.groups)
+                out.covers.append(CoverNeed(uid, day, klass.id, d.lesson.id, str(d.key), d.lesson.subject, groups,
+                                            tuple(d.lesson.teachers), absent, pupils_of(klass, groups),
+                                            d.start_minute, d.end_minute, d.lesson.period, d.weekday))
+                uid += 1
+            for t in d.lesson.teachers:
+                if scenario.teacher_state(t, day) == TeacherStateKind.AVAILABLE:
+                    out.in_school_busy.setdefault(t, []).append((d.start_minute, d.end_minute))
     return out
+
+
+def _class_parts(school: School, klass: StudentClass, day: date, dated: list[DatedLesson], norms: NormsInForce,
+                 subjects: dict, uid: int) -> list[Part]:
+    """An online class's parts of the date in regular order, numbered from uid."""
+    per = parts_per_period(school, klass, norms)
+    bells = school.bells_by_id(klass.bell_schedule).on(day)
+    parts = []
+    for order, d in enumerate(dated):
+        n = d.lesson.duration * per
+        groups = klass.own_groups(d.lesson.groups)
+        chat = chat_link(school, klass.id, d.lesson.subject, groups)
+        for k in range(n):
+            # each bell period of a double lesson is one part; a pair is split into its academic hours
+            period = bells.period(d.lesson.period + k // per)
+            p_start = period.start.hour * 60 + period.start.minute
+            span = period.end.hour * 60 + period.end.minute - p_start
+            start = p_start + span * (k % per) // per
+            end = p_start + span * (k % per + 1) // per
+            parts.append(Part(uid, day, klass.id, d.lesson.id, str(d.key), k + 1, n, d.lesson.subject,
+                              subjects[d.lesson.subject].norm_key, groups, tuple(d.lesson.teachers),
+                              pupils_of(klass, groups), start, end, order, chat))
+            uid += 1
+    return parts

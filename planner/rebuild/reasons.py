@@ -10,13 +10,16 @@ lessons of higher priority.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
+from datetime import date
 
 from planner.school.model import DEVICE_RU
 from planner.audit import audit_class_days
 from planner.audit.plan_views import plan_class_days
-from planner.norms import NormLibrary
+from planner.norms import NormLibrary, NormsInForce
 from planner.plan.model import Mode, Occurrence, Plan, ReasonText
 from planner.rebuild.assemble import gymnastics_offsets
+from planner.rebuild.priority import difficulty_points, hardness
 from planner.school.model import School
 
 
@@ -25,40 +28,79 @@ def _finding_key(f) -> tuple:
     return (f.norm_key, f.class_id, f.teacher_id, f.groups if hasattr(f, "groups") else (), f.message_en)
 
 
-def explain_async(school: School, plan: Plan, library: NormLibrary) -> Plan:
+def explain_async(school: School, plan: Plan, library: NormLibrary,
+                  norms_by_day: Mapping[date, NormsInForce] | None = None) -> Plan:
+    """Give each asynchronous part without a reason its reason (see the module's docstring). norms_by_day: the
+    norms in force per date the rebuild already looked up, handed to the auditor.
+
+    A hard lesson left asynchronous while a light lesson of the same pupils is live that day is first tried in
+    the light one's place (the light one made asynchronous): the hard rule that trial breaks is its reason."""
     by_date: dict = defaultdict(list)
     for i, o in enumerate(plan.occurrences):
         by_date[o.date].append(i)
     occurrences = list(plan.occurrences)
-    ctx = _Context(school, plan, library)
+    ctx = _Context(school, plan, library, norms_by_day)
     for day, idxs in by_date.items():
         todo = [i for i in idxs if occurrences[i].mode == Mode.ASYNC and not occurrences[i].reasons]
         if not todo:
             continue
+        norms = norms_by_day[day] if norms_by_day and day in norms_by_day else library.in_force(day)
         baseline_cache: dict[tuple, set] = {}
         for i in todo:
             o = occurrences[i]
             pol = plan.policies.get(day.isoformat(), {}).get(o.class_id)
             if pol is None or o.regular_start is None:
                 continue
-            length = pol.call_minutes.value
-            trial = o.model_copy(update={
-                "mode": Mode.LIVE, "start": o.regular_start,
-                "end": o.regular_start + _minutes(length), "teachers": list(o.regular_teachers),
-                "gymnastics": gymnastics_offsets(length, pol.gymnastics_interval.value, pol.gymnastics_minutes.value),
-                "screen_minutes": length, "async_work": None})
-            teachers = set(o.regular_teachers)
-            related = [j for j in idxs if occurrences[j].class_id == o.class_id
-                       or teachers & set(occurrences[j].teachers)]
-            key = (o.class_id, tuple(sorted(teachers)))
-            if key not in baseline_cache:
-                baseline_cache[key] = ctx.findings(day, [occurrences[j] for j in related])
-            after = ctx.findings(day, [trial if j == i else occurrences[j] for j in related])
-            new = [f for k, f in after.items() if k not in baseline_cache[key]]
             calls = [occurrences[j] for j in idxs if occurrences[j].class_id == o.class_id
                      and occurrences[j].mode == Mode.LIVE and _shares_pupils(occurrences[j], o)]
-            occurrences[i] = o.model_copy(update={"reasons": [_reason(school, pol, o, new, calls)]})
+            reason = _inversion_reason(ctx, norms, day, idxs, occurrences, i, pol, calls, baseline_cache)
+            if reason is None:
+                trial = _as_call(o, pol, o.regular_start)
+                new = ctx.new_findings(day, idxs, occurrences, {i: trial}, o, baseline_cache)
+                reason = _reason(school, pol, o, new, calls)
+            occurrences[i] = o.model_copy(update={"reasons": [reason]})
     return plan.model_copy(update={"occurrences": occurrences})
+
+
+def _as_call(o: Occurrence, pol, start) -> Occurrence:
+    """The part made a live call from `start` with the class's call length and eye gymnastics."""
+    length = pol.call_minutes.value
+    return o.model_copy(update={
+        "mode": Mode.LIVE, "start": start, "end": start + _minutes(length), "teachers": list(o.regular_teachers),
+        "gymnastics": gymnastics_offsets(length, pol.gymnastics_interval.value, pol.gymnastics_minutes.value),
+        "screen_minutes": length, "async_work": None})
+
+
+def _inversion_reason(ctx, norms, day, idxs, occurrences, i, pol, calls, baseline_cache) -> ReasonText | None:
+    """For a hard part with light calls of the same pupils live that day: the hard rule that putting it live
+    in a light call's place would break, or None when it is not such a part or no swap breaks a rule."""
+    school, o = ctx.school, occurrences[i]
+    grade = school.class_by_id(o.class_id).norm_grade
+    if hardness(norms, difficulty_points(norms, ctx.norm_key(o.subject_id), grade)) != "hard":
+        return None
+    light = [c for c in calls if hardness(norms, difficulty_points(norms, ctx.norm_key(c.subject_id), grade))
+             == "light"]
+    found = []
+    for c in light:
+        j = occurrences.index(c)
+        swap = {i: _as_call(o, pol, c.start), j: c.model_copy(update={"mode": Mode.ASYNC, "start": None,
+                                                                     "end": None, "screen_minutes": 0})}
+        new = ctx.new_findings(day, idxs, occurrences, swap, o, baseline_cache)
+        if not new:
+            return None  # this swap breaks no hard rule: no hard-rule reason to give
+        found.append((c, sorted(new, key=lambda f: (f.norm_key.startswith("integrity"), f.norm_key))[0]))
+    if not found:
+        return None
+    c, f = found[0]
+    klass = school.class_by_id(o.class_id)
+    light_name = ctx.subject_name(c.subject_id)
+    return ReasonText(
+        code="hard_rule", norm_key=f.norm_key,
+        params={"class": klass.name, "light_subject": c.subject_id, "finding": f.norm_key},
+        text_ru=f"{klass.name}: трудный урок не поставлен онлайн вместо лёгкого «{light_name}»: {f.message_ru} — "
+                f"{f.act}, {f.clause}",
+        text_en=f"{klass.name}: the hard lesson cannot take the place of the light «{light_name}» live: "
+                f"{f.message_en} — {f.act}, {f.clause}")
 
 
 def _minutes(n: int):
@@ -71,10 +113,29 @@ class _Context:
     """Audits small slices of the plan: one date, the classes and lessons involved (the auditor's cost grows with
     the school it is given, so each trial hands it only what the trial touches)."""
 
-    def __init__(self, school: School, plan: Plan, library: NormLibrary):
-        self.school, self.plan, self.library = school, plan, library
+    def __init__(self, school: School, plan: Plan, library: NormLibrary,
+                 norms_by_day: Mapping[date, NormsInForce] | None):
+        self.school, self.plan, self.library, self.norms_by_day = school, plan, library, norms_by_day
         self.lessons = {le.id: le for le in school.lessons}
         self.classes = {c.id: c for c in school.classes}
+        self.subjects = {s.id: s for s in school.subjects}
+
+    def norm_key(self, subject_id: str) -> str | None:
+        return self.subjects[subject_id].norm_key if subject_id in self.subjects else None
+
+    def subject_name(self, subject_id: str) -> str:
+        return self.subjects[subject_id].name if subject_id in self.subjects else subject_id
+
+    def new_findings(self, day, idxs: list[int], occurrences: list[Occurrence], changed: dict[int, Occurrence],
+                     o: Occurrence, baseline_cache: dict) -> list:
+        """The violations the changed occurrences add to the day of o's class and o's teachers."""
+        teachers = set(o.regular_teachers)
+        related = [j for j in idxs if occurrences[j].class_id == o.class_id or teachers & set(occurrences[j].teachers)]
+        key = (o.class_id, tuple(sorted(teachers)))
+        if key not in baseline_cache:
+            baseline_cache[key] = self.findings(day, [occurrences[j] for j in related])
+        after = self.findings(day, [changed.get(j, occurrences[j]) for j in related])
+        return [f for k, f in after.items() if k not in baseline_cache[key]]
 
     def findings(self, day, occs: list[Occurrence]) -> dict:
         small = self.school.model_copy(update={
@@ -82,7 +143,7 @@ class _Context:
             "classes": [self.classes[c] for c in sorted({o.class_id for o in occs})]})
         mini = self.plan.model_copy(update={"occurrences": occs, "scenario": self.plan.scenario.model_copy(
             update={"start": day, "end": day})})
-        found = audit_class_days(plan_class_days(small, mini, self.library))
+        found = audit_class_days(plan_class_days(small, mini, self.library, norms_by_day=self.norms_by_day))
         return {_finding_key(f): f for f in found if f.severity == "violation"}
 
 

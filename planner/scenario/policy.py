@@ -1,55 +1,19 @@
 """The effective policy of a scenario for one class on one date: every knob resolved to a value with its source.
 
 Defaults come from the norms in force (never from numbers in code); a scenario knob overrides a default, and
-the plan records which. The auditor reads these values back from the plan to check it.
+the plan records which. The auditor does not use this resolver: it derives the legal limits from the norm data
+itself (planner/audit/limits.py) and checks the plan's recorded values against them.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
-
 from planner.errors import InputError
 from planner.norms import NormsInForce, time_to_minutes
 from planner.scenario.model import AsyncKind, Scenario
-from planner.school.model import DeviceCounts, StudentClass
+from planner.scenario.resolved import SCREEN_DEVICES, ClassPolicy, Valued
+from planner.school.model import StudentClass
 
-SCREEN_DEVICES = ("pc", "laptop", "tablet")  # phones are not a learning device (eso.phones_forbidden)
-
-
-class Valued(BaseModel):
-    """A resolved value and where it came from."""
-
-    model_config = ConfigDict(frozen=True)
-    value: int
-    source: str  # "norm:<key>" or "scenario" or "school"
-
-
-class ClassPolicy(BaseModel):
-    """The limits one online class works under on one date."""
-
-    model_config = ConfigDict(frozen=True)
-    class_id: str
-    devices: DeviceCounts
-    devices_source: str  # "school" or "scenario override by …"
-    binding_device: str | None  # the strictest device present among pupils with a permitted device
-    pupils_without_device: int  # only a phone, or nothing: they get the alternative package
-    ready: bool
-    ready_source: str
-    call_minutes: Valued  # length of one live part
-    daily_budget: Valued  # table 6.8, the chosen column
-    reserve: Valued
-    min_break: Valued
-    earliest_start: Valued  # minutes of the day
-    latest_end: Valued
-    gymnastics_interval: Valued
-    gymnastics_minutes: Valued
-    async_screen: dict[str, int]
-    async_work_minutes: Valued
-    transition_buffer: Valued
-
-    @property
-    def screen_cap(self) -> int:
-        return max(0, self.daily_budget.value - self.reserve.value)
+__all__ = ["SCREEN_DEVICES", "ClassPolicy", "Valued", "class_policy"]
 
 
 def _norm(norms: NormsInForce, key: str):

@@ -5,6 +5,8 @@ Every part of the planner that turns the weekly timetable into dated lessons goe
 
 from __future__ import annotations
 
+import threading
+
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -38,6 +40,22 @@ def week_letter(school: School, day: date) -> WeekMask:
 
 def is_holiday(school: School, day: date) -> bool:
     return any(h.start <= day <= h.end for h in school.calendar.holidays)
+
+
+def is_public_day_off(school: School, day: date) -> bool:
+    """A non-working public holiday (Labour Code art. 112) or a day off by the government's transfer decree, as the
+    school calendar marks them (holiday kind "public"); school vacations (каникулы) are not days off."""
+    return any(h.kind == "public" and h.start <= day <= h.end for h in school.calendar.holidays)
+
+
+def is_working_day(school: School, day: date, last_weekday: int = 5) -> bool:
+    """Whether staff work on the date: weekdays 1..last_weekday, unless a public non-working day; a transferred
+    working day (a Saturday worked by the transfer decree) is a working day; vacation weekdays stay working days."""
+    if is_public_day_off(school, day):
+        return False
+    if any(t.date == day for t in school.calendar.transferred_days):
+        return True
+    return day.isoweekday() <= last_weekday
 
 
 def timetable_weekday(school: School, klass: StudentClass, day: date) -> int | None:
@@ -89,20 +107,23 @@ class DatedLesson:
 
 
 _INDEX: dict[int, tuple[School, dict[tuple[str, str, int], list[Lesson]]]] = {}
+_INDEX_LOCK = threading.Lock()  # the page's rebuild thread and its main thread share the cache
 
 
 def _lessons_by_version_class_day(school: School) -> dict[tuple[str, str, int], list[Lesson]]:
     """Lessons indexed by (version, class, weekday), built once per school object (schools are immutable)."""
-    hit = _INDEX.get(id(school))
+    with _INDEX_LOCK:
+        hit = _INDEX.get(id(school))
     if hit is not None and hit[0] is school:
         return hit[1]
     index: dict[tuple[str, str, int], list[Lesson]] = {}
     for le in school.lessons:
         for cid in le.classes:
             index.setdefault((le.version, cid, le.day), []).append(le)
-    if len(_INDEX) >= 8:
-        _INDEX.pop(next(iter(_INDEX)))
-    _INDEX[id(school)] = (school, index)
+    with _INDEX_LOCK:
+        while len(_INDEX) >= 8:
+            _INDEX.pop(next(iter(_INDEX)))
+        _INDEX[id(school)] = (school, index)
     return index
 
 

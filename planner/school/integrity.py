@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from planner.errors import InputError, Location
+from planner.school.channels import link_refusal
 from planner.school.model import Activity, School, WeekMask
 
 
@@ -62,6 +63,9 @@ def find_problems(school: School) -> list[Problem]:
     bell_ids = {b.id for b in school.bell_schedules}
     version_ids = {v.id for v in school.versions}
     group_owner = {g.id: c.id for c in school.classes for g in c.groups}
+    class_by_id = {c.id: c for c in reversed(school.classes)}  # the first of duplicates, as class_by_id gives
+    bells_by_id = {b.id: b for b in reversed(school.bell_schedules)}
+    variant_numbers = {b.id: [(v, {p.number for p in v.periods}) for v in b.variants] for b in bells_by_id.values()}
 
     def unknown(coll: str, i: int, field: str, what_en: str, what_ru: str, ident: str) -> None:
         problems.append(Problem(coll, i, field, f"unknown {what_en} '{ident}'", f"неизвестный {what_ru} «{ident}»"))
@@ -74,10 +78,25 @@ def find_problems(school: School) -> list[Problem]:
             if s not in subject_ids:
                 unknown("teachers", i, "subjects", "subject", "предмет", s)
     for i, ch in enumerate(school.chats):
-        if ch.class_id not in class_ids:
+        if ch.class_id is not None and ch.class_id not in class_ids:
             unknown("chats", i, "class_id", "class", "класс", ch.class_id)
         if ch.subject_id is not None and ch.subject_id not in subject_ids:
             unknown("chats", i, "subject_id", "subject", "предмет", ch.subject_id)
+        if ch.admin is not None and ch.admin not in teacher_ids:
+            unknown("chats", i, "admin", "teacher", "учитель", ch.admin)
+        if ch.group_id is not None and ch.class_id in class_ids and \
+                ch.group_id not in {g.id for g in school.class_by_id(ch.class_id).groups}:
+            problems.append(Problem("chats", i, "group_id", f"unknown group '{ch.group_id}' of class '{ch.class_id}'",
+                                    f"у класса «{ch.class_id}» нет группы «{ch.group_id}»"))
+        refusal = link_refusal(ch.invite_link, school.channel_policy)
+        if refusal is not None:
+            problems.append(Problem("chats", i, "invite_link", refusal.message_en, refusal.message_ru))
+    for i, c in enumerate(school.classes):
+        if c.curator is not None and c.curator not in teacher_ids:
+            unknown("classes", i, "curator", "teacher", "учитель", c.curator)
+    for i, r in enumerate(school.responsible):
+        if r.teacher_id is not None and r.teacher_id not in teacher_ids:
+            unknown("responsible", i, "teacher_id", "teacher", "учитель", r.teacher_id)
     for i, v in enumerate(school.versions):
         for cid in v.classes:
             if cid not in class_ids:
@@ -108,16 +127,15 @@ def find_problems(school: School) -> list[Problem]:
         for cid in le.classes:
             if cid not in class_ids:
                 continue
-            klass = school.class_by_id(cid)
+            klass = class_by_id[cid]  # dict lookups: linear in the lessons however many classes there are
             if klass.bell_schedule not in bell_ids:
                 continue
             if le.day > klass.week_days:
                 problems.append(Problem("lessons", i, "day", f"day {le.day} is outside the {klass.week_days}-day week "
                                         f"of class '{cid}'", f"день {le.day} вне {klass.week_days}-дневной недели "
                                         f"класса «{cid}»"))
-            bells = school.bells_by_id(klass.bell_schedule)
-            for variant in bells.variants:
-                numbers = {p.number for p in variant.periods}
+            bells = bells_by_id[klass.bell_schedule]
+            for variant, numbers in variant_numbers[bells.id]:
                 missing = [p for p in le.periods if p not in numbers]
                 if missing:
                     problems.append(Problem("lessons", i, "period", f"period {missing[0]} is not in bell schedule "
@@ -140,26 +158,50 @@ def _clashes(school: School) -> list[Problem]:
     for (version, day, period), idxs in by_slot.items():
         if version not in version_classes:
             continue
-        for a_pos, a in enumerate(idxs):
-            la = school.lessons[a]
-            for b in idxs[a_pos + 1:]:
-                lb = school.lessons[b]
-                if not _weeks_overlap(la.weeks, lb.weeks):
-                    continue
-                shared_teacher = set(la.teachers) & set(lb.teachers)
-                if shared_teacher:
-                    t = sorted(shared_teacher)[0]
-                    problems.append(Problem("lessons", b, "teachers", f"teacher '{t}' has lessons '{la.id}' and "
-                                            f"'{lb.id}' at day {day}, period {period}", f"у учителя «{t}» два урока "
-                                            f"(«{la.id}» и «{lb.id}») в день {day}, урок {period}"))
-                    continue
+        for a, b in _candidate_pairs(school, idxs):
+            la, lb = school.lessons[a], school.lessons[b]
+            if not _weeks_overlap(la.weeks, lb.weeks):
+                continue
+            shared_teacher = set(la.teachers) & set(lb.teachers)
+            if shared_teacher:
+                t = sorted(shared_teacher)[0]
+                problems.append(Problem("lessons", b, "teachers", f"teacher '{t}' has lessons '{la.id}' and "
+                                        f"'{lb.id}' at day {day}, period {period}", f"у учителя «{t}» два урока "
+                                        f"(«{la.id}» и «{lb.id}») в день {day}, урок {period}"))
+            else:
                 for cid in set(la.classes) & set(lb.classes):
                     if _pupils_overlap(cid, la.groups, lb.groups, group_division):
-                        problems.append(Problem("lessons", b, "classes", f"class '{cid}' has lessons '{la.id}' and "
-                                                f"'{lb.id}' at day {day}, period {period}", f"у класса «{cid}» два "
-                                                f"урока («{la.id}» и «{lb.id}») в день {day}, урок {period}"))
+                        problems.append(Problem("lessons", b, "classes", f"class '{cid}' has lessons '{la.id}' "
+                                                f"and '{lb.id}' at day {day}, period {period}", f"у класса «{cid}» "
+                                                f"два урока («{la.id}» и «{lb.id}») в день {day}, урок {period}"))
                         break
+            if len(problems) >= MAX_CLASH_PROBLEMS:
+                return problems
     return problems
+
+
+MAX_CLASH_PROBLEMS = 1000  # a file with more clashes than this is reported by its first thousand
+
+
+def _candidate_pairs(school: School, idxs: list[int]) -> list[tuple[int, int]]:
+    """The pairs (a < b) of lessons of one slot that share a teacher or a class, in index order: only they can
+    clash. Near-linear in the lessons of the slot (a pair per lesson sharing a teacher or class), where comparing
+    every pair was quadratic."""
+    buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i in idxs:
+        le = school.lessons[i]
+        for t in set(le.teachers):
+            buckets[("t", t)].append(i)
+        for c in set(le.classes):
+            buckets[("c", c)].append(i)
+    pairs: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        for x, a in enumerate(members):
+            for b in members[x + 1:]:
+                pairs.add((a, b))
+            if len(pairs) > 50 * MAX_CLASH_PROBLEMS:
+                break
+    return sorted(pairs)
 
 
 def _weeks_overlap(a: WeekMask, b: WeekMask) -> bool:

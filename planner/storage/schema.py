@@ -66,6 +66,12 @@ messages = _record_table(
     Column("status", Text, index=True),
     Column("due_at", Text, index=True),
 )
+school_policies = _record_table(  # one row per uploaded version of a school's policy (its history)
+    "school_policies",
+    Column("school_id", Text, nullable=False, index=True),
+    Column("created_by", Text, nullable=False, index=True),
+    Column("reason", Text),
+)
 
 # Record kind (singular, as in error messages) -> table.
 TABLES: dict[str, Table] = {
@@ -76,6 +82,7 @@ TABLES: dict[str, Table] = {
     "token": tokens,
     "feed_item": feed_items,
     "message": messages,
+    "school_policy": school_policies,
 }
 
 RECORD_COLUMNS = ("id", "version", "payload", "created_at", "updated_at")

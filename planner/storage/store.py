@@ -22,8 +22,8 @@ from planner.errors import StaleSaveError
 from planner.school.model import School
 
 from . import migrate
-from .db import WRITE_LOCK, database_url, make_engine
-from .paths import resolve_data_dir
+from .db import DB_FILE_NAME, WRITE_LOCK, database_url, make_engine
+from .paths import create_private_file, resolve_data_dir
 from .schema import TABLES, extra_columns
 
 # Accept the table name too ("schools" as well as "school").
@@ -72,6 +72,8 @@ class Store:
         SQLite file planner.sqlite3 in the data directory), migrating the database to the newest schema."""
         directory = resolve_data_dir(data_dir)
         db_url = database_url(directory, url)
+        if db_url == f"sqlite:///{directory / DB_FILE_NAME}":
+            create_private_file(directory / DB_FILE_NAME)  # owner-only before SQLite creates it
         migrate.upgrade(db_url)
         return cls(db_url, directory)
 

@@ -9,7 +9,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
-from planner.errors import InputError
+from planner.errors import PlannerError
 from planner.norms import NormLibrary
 from planner.plan.model import Plan
 from planner.scenario.model import Scenario
@@ -80,7 +80,6 @@ def start_rebuild(store, school: School, scenario: Scenario, scenario_id: str, l
                   accept_partial: bool = False) -> RebuildJob:
     """Start the rebuild in a daemon thread; the plan is saved as kind 'plan' when it is found."""
     from planner.rebuild import RebuildCancelled, rebuild
-    from planner.rebuild.prechecks import PrecheckError
 
     job = RebuildJob(id=uuid.uuid4().hex[:12], school_id=school.id, scenario_id=scenario_id, time_limit=time_limit)
 
@@ -95,9 +94,7 @@ def start_rebuild(store, school: School, scenario: Scenario, scenario_id: str, l
                         objective=plan.solver.objective, bound=plan.solver.bound)
         except RebuildCancelled:
             job._finish(state="cancelled")
-        except PrecheckError as err:
-            job._finish(state="failed", error_ru=precheck_text(err))
-        except InputError as err:
+        except PlannerError as err:  # pre-checks, bad input, stale saves: one protocol
             job._finish(state="failed", error_ru=err.text("ru"))
         except Exception as err:  # noqa: BLE001 - shown on the page, not swallowed
             job._finish(state="failed", error_ru=f"внутренняя ошибка: {type(err).__name__}: {err}")
@@ -108,9 +105,5 @@ def start_rebuild(store, school: School, scenario: Scenario, scenario_id: str, l
 
 
 def precheck_text(err) -> str:
-    lines = getattr(err, "messages_ru", None) or getattr(err, "problems_ru", None)
-    if lines:
-        return "; ".join(lines)
-    if hasattr(err, "text"):
-        return err.text("ru")
-    return str(err)
+    """The Russian text of any planner error (one protocol: PlannerError.text)."""
+    return err.text("ru") if isinstance(err, PlannerError) else str(err)

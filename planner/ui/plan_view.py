@@ -12,7 +12,7 @@ import pandas as pd
 from planner.norms import NormLibrary
 from planner.plan.model import Occurrence, Plan
 from planner.school.model import WEEKDAY_NAMES_RU, School
-from planner.ui.labels import CHANGED_BORDER, MODE_COLOUR, MODE_ICON, MODE_RU, source_label
+from planner.ui.labels import ASYNC_RU, CHANGED_BORDER, MODE_COLOUR, MODE_ICON, MODE_RU, source_label
 
 
 @dataclass
@@ -21,6 +21,9 @@ class Grid:
     mode: pd.DataFrame  # same shape: the mode of the cell ("" for none; "mixed" for group halves differing)
     changed: pd.DataFrame  # same shape: bool, changed against the baseline (regular or published timetable)
     keys: pd.DataFrame  # same shape: list of "key#part" in the cell
+
+
+CHANGED_MARK = "✎"  # put before a changed cell's text: the grid widget draws no cell borders
 
 
 def _hm(dt) -> str:
@@ -69,8 +72,6 @@ def plan_grid(school: School, plan: Plan, *, class_id: str | None = None, teache
     for o in occs:
         ref = o.regular_start or o.start
         row = f"{_hm(o.regular_start)}–{_hm(o.regular_end)}" if o.regular_start else _hm(o.start)
-        if teacher_id is not None and o.mode == "live" and o.start is not None:
-            ref, row = o.start, f"{_hm(o.start)}–{_hm(o.end)}"
         rows.setdefault(row, (ref.time() if ref else None,))
         col = f"{WEEKDAY_NAMES_RU[o.date.isoweekday()]} {o.date:%d.%m}"
         cols.setdefault(col, o.date)
@@ -89,9 +90,12 @@ def plan_grid(school: School, plan: Plan, *, class_id: str | None = None, teache
             if teacher_id is not None:
                 t += f" · {classes.get(o.class_id, o.class_id)}"
                 if teacher_id not in o.teachers:
-                    t += " — передан"
+                    others = [teachers.get(x, x) for x in o.teachers]
+                    t += f" — ведёт {', '.join(others)}" if others else " — без учителя"
             fmt.append(t)
         text.loc[row, col] = " / ".join(fmt)
+        if any(changed(o) for o in items):
+            text.loc[row, col] = f"{CHANGED_MARK} {text.loc[row, col]}"
         modes = {o.mode.value for o in items}
         mode.loc[row, col] = modes.pop() if len(modes) == 1 else "mixed"
         chg.loc[row, col] = any(changed(o) for o in items)
@@ -166,7 +170,7 @@ def lesson_details(school: School, plan: Plan, key_part: str) -> dict:
         info["Гимнастика"] = ", ".join(f"через {g.offset_minutes} мин — {g.minutes} мин" for g in o.gymnastics)
     if o.async_work:
         a = o.async_work
-        info["Задание"] = (f"{a.kind}: с {a.window_start:%d.%m %H:%M} до {a.window_end:%d.%m %H:%M}, сдать до "
+        info["Задание"] = (f"{ASYNC_RU.get(str(getattr(a.kind, 'value', a.kind)), 'задание')}: с {a.window_start:%d.%m %H:%M} до {a.window_end:%d.%m %H:%M}, сдать до "
                            f"{a.deadline:%d.%m}, {a.work_minutes} мин")
     info["Причины"] = [r.text_ru for r in o.reasons]
     info["Изменён"] = changed(o)
@@ -193,13 +197,25 @@ def screen_frame(school: School, plan: Plan, library: NormLibrary) -> pd.DataFra
     return pd.DataFrame(rows, columns=["Класс", "class_id", "Дата", "Экран, мин", "Предел, мин", "Табл. 6.8, мин"])
 
 
+SUMMARY_NOTE = ("Только классы сценария. «Доля онлайн, %» — сколько уроков из дистанционных идут звонком "
+                "(остальные — задания); «Изменения» — сколько раз ученики заметят перемену: число учеников "
+                "каждого урока, у которого сменились учитель или день (смена дня считается трижды).")
+
+
 def summary_frame(school: School, plan: Plan) -> pd.DataFrame:
+    """Per class of the scenario (classes that stay in school are left out), in natural order."""
+    from planner.ui.view import natural_key
+
     names = {c.id: c.name for c in school.classes}
-    return pd.DataFrame([{"Класс": names.get(s.class_id, s.class_id), "Дней онлайн": s.online_days,
-                          "Уроков": s.parts, "Онлайн": s.live_parts, "Доля онлайн": round(s.live_share, 2),
-                          "Онлайн, мин": s.live_minutes, "Экран макс., мин": s.max_screen_minutes,
-                          "Предел, мин": s.screen_cap, "Без допустимого устройства": s.pupils_without_device,
-                          "Изменения": round(s.perturbation, 2)} for s in plan.summary])
+    rows = [{"Класс": names.get(s.class_id, s.class_id), "Дней онлайн": s.online_days,
+             "Уроков": s.parts, "Онлайн": s.live_parts, "Доля онлайн, %": int(round(s.live_share * 100)),
+             "Онлайн, мин": s.live_minutes, "Экран макс., мин": s.max_screen_minutes,
+             "Предел, мин": s.screen_cap, "Без допустимого устройства": s.pupils_without_device,
+             "Изменения": int(round(s.perturbation))} for s in plan.summary if s.online_days > 0]
+    rows.sort(key=lambda r: natural_key(r["Класс"]))
+    return pd.DataFrame(rows, columns=["Класс", "Дней онлайн", "Уроков", "Онлайн", "Доля онлайн, %", "Онлайн, мин",
+                                       "Экран макс., мин", "Предел, мин", "Без допустимого устройства",
+                                       "Изменения"])
 
 
 def policy_overrides_frame(school: School, plan: Plan) -> pd.DataFrame:

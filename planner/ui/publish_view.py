@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from planner.plan.ownership import plan_belongs_to
 from planner.plan.model import Occurrence, Plan
 from planner.publish import feeds
 from planner.publish.feeds import PublishOutcome, write_token_feed
@@ -37,11 +38,11 @@ DELIVERY_RU = {"sent": "отправлено", "queued": "в очереди", "f
 # ---------------------------------------------------------------- settings
 
 
-def public_base_url(environ: Mapping[str, str] | None = None) -> str:
-    """The address feed links are built on: env PLANNER_PUBLIC_URL, else the page's own local address
-    (http://localhost:<PLANNER_PORT, default 8501>)."""
+def public_base_url(environ: Mapping[str, str] | None = None, saved: str | None = None) -> str:
+    """The address feed links are built on: env PLANNER_PUBLIC_URL, else the address saved on the «Настройки»
+    page (`saved`), else the page's own local address (http://localhost:<PLANNER_PORT, default 8501>)."""
     env = os.environ if environ is None else environ
-    given = (env.get(PUBLIC_URL_ENV) or "").strip().rstrip("/")
+    given = (env.get(PUBLIC_URL_ENV) or "").strip().rstrip("/") or (saved or "").strip().rstrip("/")
     port = (env.get("PLANNER_PORT") or "").strip()
     return given or (f"http://localhost:{port}" if port.isdigit() else DEFAULT_PUBLIC_URL)
 
@@ -57,7 +58,7 @@ def ca_bundle(environ: Mapping[str, str] | None = None) -> str | None:
 
 
 def feeds_dir(store: Store) -> Path:
-    """The folder the page writes `<token>.ics` files to (inside the data directory)."""
+    """The folder the page writes the feed files to (inside the data directory; named by the token's SHA-256)."""
     return Path(store.data_dir) / FEEDS_FOLDER
 
 
@@ -166,15 +167,8 @@ def create_token(store: Store, school: School, kind: str, subject_id: str, *, no
                  class_id: str | None = None, groups: list[str] | tuple[str, ...] = (),
                  include_regular: bool = False) -> FeedToken:
     """Issue a token (teacher, class, family or administration) and write its feed file if published."""
-    _, teachers, classes, _ = _names(school)
-    if kind == "class":
-        class_id = subject_id
-    label = {"teacher": teachers.get(subject_id, subject_id), "class": classes.get(subject_id, subject_id),
-             "admin": "Администрация"}.get(kind, subject_id)
-    token = TokenStore(store).create(school.id, kind, subject_id, now=now, label=label, class_id=class_id,
-                                     groups=groups, include_regular=include_regular)
-    write_token_feed(store, token, feeds_dir(store), now)
-    return token
+    return feeds.create_feed_token(store, school.id, kind, subject_id, now=now, school=school, class_id=class_id,
+                                   groups=groups, include_regular=include_regular, feeds_dir=feeds_dir(store))
 
 
 def revoke_token(store: Store, token_id: str, *, now: datetime) -> FeedToken:
@@ -253,4 +247,66 @@ def history_frame(school: School, pubs: list[dict]) -> pd.DataFrame:
 
 
 def plan_is_current(school: School, plan: Plan) -> bool:
-    return plan.school_fingerprint == school.fingerprint() and plan.school_id == school.id
+    return plan_belongs_to(plan, school)
+
+
+def urgent_category_select(container, school):
+    """The emergency category an urgent message needs (000 §5.1, plus the school's own), or None."""
+    from planner.school.channels import urgent_choices
+
+    choices = urgent_choices(school.channel_policy)
+    picked = container.selectbox("Категория (п. 5.1: вне рабочего времени — только экстренные)",
+                                 [None, *choices], key="msg_urgent_category",
+                                 format_func=lambda c: "— выберите —" if c is None else f"{c.name} ({c.source})")
+    return picked.id if picked else None
+
+
+# ---------------------------------------------------------------- before anything leaves
+
+
+class _Rollback(Exception):
+    pass
+
+
+def publish_preview(store: Store, school: School, plan: Plan, now: datetime) -> dict:
+    """What «Опубликовать» would change, computed by the publication itself inside a transaction that is rolled
+    back (nothing is saved): events new / changed / cancelled, and the calendars (active links, with the ones
+    the publication would create) that carry them."""
+    try:
+        with store.transaction():
+            result = feeds.publish_plan(store, school, plan, now)
+            raise _Rollback(result)
+    except _Rollback as done:
+        result = done.args[0]
+    active = TokenStore(store).list(school.id)
+    have = {(t.kind, t.subject_id) for t in active}
+    wanted = {("admin", "admin")} | {("teacher", t.id) for t in school.teachers} | {("class", c.id)
+                                                                                 for c in school.classes}
+    return {"unchanged": result.unchanged, "created": len(result.created), "changed": len(result.changed),
+            "dropped": len(result.dropped), "calendars": len(active) + len(wanted - have)}
+
+
+def preview_text(p: dict) -> str:
+    if p["unchanged"]:
+        return "Этот план уже опубликован: календари не изменятся."
+    events = p["created"] + p["changed"] + p["dropped"]
+    from planner.ui.view import plural
+    return (f"Изменится {plural(events, 'событие', 'события', 'событий')} в "
+            f"{plural(p['calendars'], 'календаре', 'календарях', 'календарях')}: новых {p['created']}, "
+            f"изменённых {p['changed']}, отменённых {p['dropped']}. Семьи и учителя увидят изменения при "
+            "следующем обновлении календаря.")
+
+
+def messages_preview_text(messages: list[ChatMessage], dry_run: bool) -> str:
+    from planner.ui.view import plural
+    parts = sum(len(m.text_parts) for m in messages)
+    text = (f"{plural(parts, 'сообщение', 'сообщения', 'сообщений')} в "
+            f"{plural(len(messages), 'чат', 'чата', 'чатов')}")
+    return ("Пробный прогон: ничего не уйдёт; будет показано, что ушло бы — " if dry_run else "Уйдёт ") + text + "."
+
+
+def last_published_plan_id(store: Store, school_id: str) -> str | None:
+    """The id of the plan published last (what «Публикация» offers by default), or None."""
+    head = store.get("publication", feeds.head_id(school_id))
+    latest = store.get("publication", head.payload["publication_id"]) if head else None
+    return latest.columns.get("plan_id") if latest else None

@@ -9,7 +9,8 @@ from pathlib import Path
 from planner.importers import load_school
 from planner.plan.model import Plan
 from planner.scenario.model import Scenario
-from planner.storage.store import Record, Store
+from planner.storage import Record, Store
+from planner.ui.view import plan_label
 
 
 def new_id(prefix: str) -> str:
@@ -67,10 +68,13 @@ def plan_records(store: Store, school_id: str, scenario_id: str | None = None) -
 
 
 def plan_labels(store: Store, school_id: str) -> dict[str, str]:
+    """Display label -> plan id, newest first: scenario name, the time in the school's zone, the status in a word."""
+    school = store.get("school", school_id)
+    tz = school.payload.get("timezone") if school else None
     out: dict[str, str] = {}
     for r in plan_records(store, school_id):
-        when = r.payload.get("created_at", r.created_at)[:16].replace("T", " ")
-        label = f"{r.payload['scenario']['name']} — {when} ({r.columns.get('status')})"
+        label = plan_label(r.payload["scenario"]["name"], r.payload.get("created_at") or r.created_at,
+                           r.columns.get("status"), tz)
         while label in out:
             label += " ·"
         out[label] = r.id

@@ -39,10 +39,16 @@ def teachers_edit_frame(school: School) -> pd.DataFrame:
                         columns=["id", "ФИО", "Предметы", "Недоступен"])
 
 
+CHAT_KIND_RU = {"class": "класс", "parents": "родители", "subject": "предмет", "teachers": "учительская",
+                "curators": "кураторы"}
+
+
 def chats_edit_frame(school: School) -> pd.DataFrame:
-    return pd.DataFrame([{"Класс": ch.class_id, "Предмет": ch.subject_id or "", "Ссылка-приглашение": ch.invite_link,
-                          "chat_id": ch.chat_id or ""} for ch in school.chats],
-                        columns=["Класс", "Предмет", "Ссылка-приглашение", "chat_id"]).astype(str)
+    return pd.DataFrame([{"Класс": ch.class_id or "", "Предмет": ch.subject_id or "", "Ссылка-приглашение": ch.invite_link,
+                          "chat_id": ch.chat_id or "", "Вид": CHAT_KIND_RU[ch.chat_kind.value] if ch.kind else "",
+                          "Группа": ch.group_id or "", "Администратор": ch.admin or ""} for ch in school.chats],
+                        columns=["Класс", "Предмет", "Ссылка-приглашение", "chat_id", "Вид", "Группа",
+                                 "Администратор"]).astype(str)
 
 
 def _int_or_none(v):
@@ -73,12 +79,13 @@ def apply_classes(school: School, frame: pd.DataFrame) -> School:
             c.update(name=str(row["Класс"]), grade=_int_or_none(row["Параллель"]), course=_int_or_none(row["Курс"]),
                      age_min=_int_or_none(row["Возраст от"]), age_max=_int_or_none(row["Возраст до"]),
                      students=_int_or_none(row["Учеников"]))
-            c["devices"] = {d: _int_or_none(row[label]) or 0 for d, label in DEVICES.items()}
+            counts = {d: _int_or_none(row[label]) or 0 for d, label in DEVICES.items()}
         except (TypeError, ValueError):
             raise InputError("a number is expected", "ожидается число",
                              Location(element=f"класс {c['name']}")) from None
-        c["readiness"] = {f: bool(row[label]) for f, label in READINESS.items()}
-        total = sum(c["devices"].values())
+        c["readiness"] = {**c["readiness"], **{f: bool(row[label]) for f, label in READINESS.items()}}
+        c["devices"] = {**c["devices"], **counts}  # refusals and who surveyed are kept
+        total = sum(counts.values())
         if total != c["students"]:
             raise InputError(f"device counts add up to {total}, the class has {c['students']} pupils",
                              f"сумма по устройствам {total}, а в классе {c['students']} учеников — исправьте "
@@ -117,9 +124,17 @@ def apply_chats(school: School, frame: pd.DataFrame) -> School:
     for row in frame.fillna("").to_dict("records"):
         if not str(row.get("Класс", "")).strip() and not str(row.get("Ссылка-приглашение", "")).strip():
             continue  # an empty added row
-        chats.append({"class_id": str(row["Класс"]).strip(), "subject_id": str(row["Предмет"]).strip() or None,
+        kind_ru = str(row.get("Вид", "") or "").strip().lower()
+        kind = next((k for k, v in CHAT_KIND_RU.items() if kind_ru in (k, v)), None) if kind_ru else None
+        if kind_ru and kind is None:
+            raise InputError(f"unknown chat kind '{kind_ru}'", f"неизвестный вид чата «{kind_ru}» (есть: "
+                             f"{', '.join(CHAT_KIND_RU.values())})", Location(element=f"чат {len(chats) + 1}",
+                                                                             field="Вид"))
+        chats.append({"class_id": str(row["Класс"]).strip() or None, "subject_id": str(row["Предмет"]).strip() or None,
                       "invite_link": str(row["Ссылка-приглашение"]).strip(),
-                      "chat_id": str(row["chat_id"]).strip() or None})
+                      "chat_id": str(row["chat_id"]).strip() or None, "kind": kind,
+                      "group_id": str(row.get("Группа", "") or "").strip() or None,
+                      "admin": str(row.get("Администратор", "") or "").strip() or None})
     data["chats"] = chats
     return _validated(data, "чаты")
 

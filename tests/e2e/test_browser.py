@@ -32,7 +32,7 @@ def test_import_rebuild_and_grid_in_chromium(tmp_path):
         driver.get(url + "/transition")
         wait_text(driver, "Переход на дистант", 30)
         choose(driver, "Сценарий", "01-frost-whole-school")
-        wait_text(driver, "Пример из sample_data")
+        wait_text(driver, "Это пример сценария")
         click_button(driver, "Сохранить сценарий")
         wait_text(driver, "сохранён (версия 1)")
 

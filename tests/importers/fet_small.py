@@ -138,6 +138,29 @@ def write_small_fet(path: Path) -> Path:
     return path
 
 
+def solve_small_fet(folder: Path) -> tuple[Path, Path, Path]:
+    """Write the small file into `folder` and solve it with Debian's fet-cl: (input .fet, FET's _activities.xml,
+    FET's _data_and_timetable.fet). Fails (never skips) when fet-cl is missing."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    exe = shutil.which("fet-cl")
+    if exe is None:
+        pytest.fail("fet-cl is not installed: install the Debian package 'fet' (apt-get install -y fet fet-data)")
+    src = write_small_fet(folder / "small.fet")
+    out = folder / "out"
+    flags = [f"--inputfile={src}", f"--outputdir={out}", "--timelimitseconds=60", "--htmllevel=0"]
+    flags += [f"--writetimetables{k}=false" for k in ("dayshorizontal", "daysvertical", "timehorizontal",
+                                                       "timevertical", "conflicts", "statistics")]
+    run = subprocess.run([exe, *flags], capture_output=True, text=True, timeout=120)
+    result = out / "timetables" / "small"
+    activities, data = result / "small_activities.xml", result / "small_data_and_timetable.fet"
+    assert run.returncode == 0 and activities.is_file(), run.stdout[-2000:] + run.stderr[-2000:]
+    return src, activities, data
+
+
 if __name__ == "__main__":  # pragma: no cover - manual use: python tests/importers/fet_small.py out.fet
     import sys
 

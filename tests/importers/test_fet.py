@@ -8,8 +8,6 @@ the package's name (never a skip: CI counts skips as failures).
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from datetime import date, time
@@ -31,13 +29,6 @@ EXAMPLES = Path("/usr/share/doc/fet-data/examples")
 YEAR = dict(year_start=date(2026, 9, 1), year_end=date(2027, 5, 31))
 
 
-def _fet_cl() -> str:
-    exe = shutil.which("fet-cl")
-    if exe is None:
-        pytest.fail("fet-cl is not installed: install the Debian package 'fet' (apt-get install -y fet fet-data)")
-    return exe
-
-
 def _example(rel: str) -> Path:
     path = EXAMPLES / rel
     if not path.is_file():
@@ -51,18 +42,7 @@ def _example(rel: str) -> Path:
 @pytest.fixture(scope="module")
 def solved(tmp_path_factory):
     """The small file solved by FET itself: (input .fet, FET's _activities.xml, FET's _data_and_timetable.fet)."""
-    exe = _fet_cl()
-    folder = tmp_path_factory.mktemp("fet")
-    src = fet_small.write_small_fet(folder / "small.fet")
-    out = folder / "out"
-    flags = [f"--inputfile={src}", f"--outputdir={out}", "--timelimitseconds=60", "--htmllevel=0"]
-    flags += [f"--writetimetables{k}=false" for k in ("dayshorizontal", "daysvertical", "timehorizontal",
-                                                       "timevertical", "conflicts", "statistics")]
-    run = subprocess.run([exe, *flags], capture_output=True, text=True, timeout=120)
-    result = out / "timetables" / "small"
-    activities, data = result / "small_activities.xml", result / "small_data_and_timetable.fet"
-    assert run.returncode == 0 and activities.is_file(), run.stdout[-2000:] + run.stderr[-2000:]
-    return src, activities, data
+    return fet_small.solve_small_fet(tmp_path_factory.mktemp("fet"))
 
 
 def _fet_placements(activities_xml: Path) -> dict[int, tuple[str, str]]:

@@ -64,14 +64,18 @@ def test_the_rejected_pc_school_day_values_are_not_encoded():
     assert pc == {"1-2": 40, "3-4": 50, "5-9": 60, "10-11": 70}
 
 
-def test_norm_sets_pick_by_date_and_say_when_none_is_in_force():
+def test_norm_sets_pick_by_date_and_carry_a_lapsed_act_over():
     lib = NormLibrary.load()
     dec = lib.in_force(date(2026, 12, 1))
     assert {"sanpin-1.2.3685-21", "sp-2.4.3648-20"} <= set(dec.set_ids) and dec.missing_families == ()
+    assert [s.id for s in dec.carried_over] == []
     jan = lib.in_force(date(2027, 1, 15))  # СП 2.4.3648-20 ends on 2027-01-01
-    assert jan.missing_families == ("sp",) and jan.get("breaks.min_minutes") is None
-    assert jan.get("weekly_load.max_hours") is not None
-    assert lib.in_force(date(2027, 3, 1)).missing_families == ("sanpin", "sp")
+    assert jan.missing_families == () and [s.id for s in jan.carried_over] == ["sp-2.4.3648-20"]
+    assert "СП 2.4.3648-20" not in jan.acts_in_force() and "СанПиН 1.2.3685-21" in jan.acts_in_force()
+    assert jan.get("weekly_load.max_hours").status == "in_force"
+    mar = lib.in_force(date(2027, 3, 1))
+    assert "СанПиН 1.2.3685-21" not in mar.acts_in_force()
+    assert {s.id for s in mar.carried_over} == {"sanpin-1.2.3685-21", "sp-2.4.3648-20"}
 
 
 def test_each_norm_names_act_clause_and_applies_to():

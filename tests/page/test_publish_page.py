@@ -13,6 +13,7 @@ from page.pagehelpers import ROOT, frame_with
 
 from planner.importers import load_school
 from planner.norms import NormLibrary
+from planner.publish.feeds import feed_file_name
 from planner.publish.server import create_app
 from planner.rebuild import rebuild
 from planner.scenario import scenario_from_toml
@@ -39,7 +40,14 @@ def page(app, plan_3a):
 
 
 def _publish(app):
+    """«Опубликовать…» shows what will change and which plan; nothing is published before the confirmation."""
+    before = len(Store.open().list("publication"))
     app.button(key="pub_publish").click().run()
+    assert not app.exception, app.exception
+    box = " ".join(m.value for m in app.markdown)
+    assert "Подтвердите публикацию" in box and "План: «" in box
+    assert len(Store.open().list("publication")) == before  # the preview saved nothing
+    app.button(key="pub_confirm_yes").click().run()
     assert not app.exception, app.exception
     return app
 
@@ -58,7 +66,9 @@ def test_without_a_plan_the_page_points_to_the_plan_page(app):
 
 def test_publishing_shows_counts_and_the_class_feed_links(page, data_dir):
     assert "Карантин в 3А" in page.selectbox(key="pub_plan").value
-    assert not page.warning  # every live lesson has its class chat's link
+    assert not any("нет ссылки" in w.value for w in page.warning)  # every live lesson has its class chat's link
+    # links on localhost: the page says plainly that families cannot open them, and how to fix it
+    assert any("работают только на этом компьютере" in w.value and "Настройки" in w.value for w in page.warning)
     _publish(page)
     assert any("Опубликовано (публикация № 1)" in s.value for s in page.success)
     metrics = {m.label: m.value for m in page.metric}
@@ -69,7 +79,7 @@ def test_publishing_shows_counts_and_the_class_feed_links(page, data_dir):
     assert https.startswith("http://localhost:8501/feeds/") and https.endswith(".ics")
     assert webcal.startswith("webcal://localhost:8501/feeds/") and webcal.endswith(".ics")
     secret = https.rsplit("/", 1)[1].removesuffix(".ics")
-    assert (data_dir / "feeds" / f"{secret}.ics").exists()
+    assert (data_dir / "feeds" / feed_file_name(secret)).exists()
     # the link works: the feed app (the same route the page's process serves) returns the class's calendar
     from starlette.testclient import TestClient
     body = TestClient(create_app(data_dir)).get(f"/feeds/{secret}.ics")
@@ -77,6 +87,8 @@ def test_publishing_shows_counts_and_the_class_feed_links(page, data_dir):
     # the history lists the publication; publishing again changes nothing
     assert list(frame_with(page, "Опубликовано")["№"]) == [1]
     page.button(key="pub_publish").click().run()
+    assert any("уже опубликован: календари не изменятся" in m.value for m in page.markdown)
+    page.button(key="pub_confirm_yes").click().run()
     assert any("уже опубликован" in s.value for s in page.success)
 
 
@@ -87,12 +99,14 @@ def test_live_lessons_without_a_link_are_flagged_and_published_only_when_allowed
     Store.open().save("plan", "plan-3a-no-links", no_links.model_dump(mode="json"), None, school_id="school-17",
                       scenario_id="sc-3a", status="EDITED")
     page.run()
-    label = next(o for o in page.selectbox(key="pub_plan").options if "EDITED" in o)
+    from planner.ui.records import plan_labels
+    label = next(lbl for lbl, i in plan_labels(Store.open(), "school-17").items() if i == "plan-3a-no-links")
     page.selectbox(key="pub_plan").set_value(label).run()
     live = sum(o.mode == "live" and o.class_id == "3A" for o in plan_3a.occurrences)
     assert any(f"У {live} онлайн-уроков нет ссылки" in w.value for w in page.warning)
     assert len(frame_with(page, "Учитель")) == live
     page.button(key="pub_publish").click().run()
+    page.button(key="pub_confirm_yes").click().run()
     assert any("нет ссылки на звонок" in e.value and "Что сделать" in e.value for e in page.error)
     assert not Store.open().list("publication")
     page.checkbox(key="pub_allow_missing").check().run()
@@ -122,7 +136,7 @@ def test_revoking_a_link_removes_it_and_the_feed_stops(page, data_dir):
     assert any("Ссылка отозвана" in s.value for s in page.success)
     tokens, rows = _class_row(page)
     assert rows.empty and https not in set(tokens["Ссылка (https)"])
-    assert not (data_dir / "feeds" / f"{secret}.ics").exists()
+    assert not (data_dir / "feeds" / feed_file_name(secret)).exists()
     from starlette.testclient import TestClient
     assert TestClient(create_app(data_dir)).get(f"/feeds/{secret}.ics").status_code == 404
     # shown with the revoked ones, marked
@@ -148,14 +162,22 @@ def test_the_message_preview_names_3A_and_queueing_is_a_dry_run(page, monkeypatc
     assert "3А — дистанционное обучение" in preview and "Причина: карантин." in preview
     assert page.checkbox(key="msg_dry").value is True and page.checkbox(key="msg_dry").disabled
     page.checkbox(key="msg_urgent").check().run()
+    page.button(key="msg_queue").click().run()  # urgent without an emergency category (000 §5.1): refused
+    assert any("категорию" in e.value and "5.1" in e.value for e in page.error)
+    category = page.selectbox(key="msg_urgent_category")
+    category.select_index(next(i for i, o in enumerate(category.options) if o.startswith("ЧС"))).run()
     page.button(key="msg_queue").click().run()
     assert not page.exception, page.exception
+    assert not any("ничего не отправлено" in s.value for s in page.success)  # not before the confirmation
+    box = " ".join(m.value for m in page.markdown if "Подтвердите отправку" in m.value)
+    n = len(frame_with(page, "Частей"))
+    assert "Пробный прогон: ничего не уйдёт" in box and f"в {n} чат" in box and "Карантин в 3А" in box
+    page.button(key="msg_confirm_yes").click().run()
     assert any("Пробный прогон: ничего не отправлено" in s.value for s in page.success)
     deliveries = frame_with(page, "Результат")
     assert set(deliveries["Срочно"]) == {"да"} and len(deliveries) >= 2
     assert not Store.open().list("message")  # a dry run stores nothing
-    page.button(key="msg_send_due").click().run()
-    assert not page.exception and any("Пробный прогон" in s.value for s in page.success)
+    assert page.button(key="msg_send_due").disabled  # nothing queued: nothing to send
 
 
 def test_the_epos_workbook_downloads(page):
@@ -172,3 +194,27 @@ def test_the_epos_workbook_has_the_plan_rows(plan_3a, tmp_path):
     wb = load_workbook(io.BytesIO(Path(out).read_bytes()))
     assert wb.sheetnames == ["Уроки", "Журнал замен"]
     assert any(row[1] == "3А" for row in wb["Уроки"].iter_rows(min_row=2, values_only=True))
+
+
+def test_a_public_address_from_the_settings_builds_the_links(page, data_dir):
+    from planner.ui.view import write_setting
+    write_setting(data_dir, "public_url", "https://raspisanie.school17.example.ru")
+    page.run()
+    assert not any("только на этом компьютере" in w.value for w in page.warning)
+    _publish(page)
+    _, rows = _class_row(page)
+    assert rows.iloc[0]["Ссылка (https)"].startswith("https://raspisanie.school17.example.ru/feeds/")
+
+
+def test_the_last_published_plan_is_offered_by_default_not_the_newest_what_if(page, plan_3a):
+    _publish(page)
+    what_if = plan_3a.model_copy(update={"created_at": plan_3a.created_at.replace(year=plan_3a.created_at.year + 1)})
+    Store.open().save("plan", "plan-what-if", what_if.model_dump(mode="json"), None, school_id="school-17",
+                      scenario_id="sc-3a", status="OPTIMAL")
+    page.run()
+    from planner.ui.records import plan_labels
+    labels = plan_labels(Store.open(), "school-17")
+    assert labels[next(iter(labels))] == "plan-what-if"  # the newest plan is the what-if
+    assert labels[page.selectbox(key="pub_plan").value] == "plan-3a"  # but the published one is offered
+    page.selectbox(key="pub_plan").set_value(next(iter(labels))).run()
+    assert any("не тот план, что опубликован" in i.value for i in page.info)

@@ -38,7 +38,9 @@ def test_a_hand_lengthened_call_is_a_new_table_6_8_violation(app):
 
     app.switch_page("app_pages/sanpin.py").run()
     app.radio(key="au_what").set_value("План").run()
-    label = next(o for o in app.selectbox(key="au_plan").options if "EDITED" in o)
+    from planner.ui.records import plan_labels
+    by_id = {i: lbl for lbl, i in plan_labels(store, "school-17").items()}
+    label = by_id["plan-hand-edited"]
     app.selectbox(key="au_plan").set_value(label).run()
     assert not app.exception
     metrics = {m.label: m.value for m in app.metric}
@@ -52,7 +54,7 @@ def test_a_hand_lengthened_call_is_a_new_table_6_8_violation(app):
     assert "5А" not in set(frame_with(app, "Норма")["Класс"]) if any("Норма" in d.value.columns
                                                                    for d in app.dataframe) else True
     # the unmodified plan adds no violation
-    good = next(o for o in app.selectbox(key="au_plan").options if "OPTIMAL" in o)
+    good = by_id[record.id]
     app.multiselect(key="au_classes").set_value([]).run()
     app.selectbox(key="au_plan").set_value(good).run()
     assert {m.label: m.value for m in app.metric}["Новые нарушения"] == "0"

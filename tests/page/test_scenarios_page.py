@@ -20,7 +20,7 @@ def test_two_saved_scenarios_compare(app):
     assert len(options) == 2
     app.multiselect(key="cmp_plans").set_value(options).run()
     assert not app.exception
-    overview = frame_with(app, "Доля онлайн (средняя)")
+    overview = frame_with(app, "Доля онлайн, % (средняя)")
     assert len(overview) == 2 and set(overview["Новые нарушения"]) == {0}
     live = frame_with(app, options and overview["План"].iloc[0])
     assert len(live) == 25

@@ -47,3 +47,15 @@ def test_a_stale_scenario_save_is_refused_with_a_reload(app):
     assert rec.payload["name"] == "Морозы, правка из второй вкладки" and rec.version == 2
     app.button(key="sc_reload").click().run()
     assert not app.exception
+
+
+def test_dates_without_any_norm_set_show_the_russian_message_and_raise_nothing(app):
+    """Issue 10: the page crashed with NameError after the message when no norm set was in force."""
+    from datetime import date
+
+    app.switch_page("app_pages/transition.py").run()
+    app.selectbox(key="sc_pick").set_value(FROST).run()
+    app.date_input(key="sc_start").set_value(date(2019, 1, 14)).run()
+    app.date_input(key="sc_end").set_value(date(2019, 1, 18)).run()
+    assert not app.exception
+    assert any("нормы" in e.value for e in app.error), [e.value for e in app.error]

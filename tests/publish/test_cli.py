@@ -8,6 +8,7 @@ import sys
 
 from planner.cli import main
 from planner.plan.model import Mode
+from planner.publish.feeds import feed_file_name
 from planner.publish.tokens import TokenStore
 from planner.storage import Store
 
@@ -33,7 +34,7 @@ def test_publish_and_tokens_commands(tmp_path, plan01, capsys):
     tok_id, kind, name, https, webcal = line.split("\t")
     assert kind == "family" and https.startswith("https://s17.example.ru/feeds/") and webcal.startswith("webcal://")
     secret = https.rsplit("/", 1)[1].removesuffix(".ics")
-    assert (tmp_path / "feeds" / f"{secret}.ics").exists()
+    assert (tmp_path / "feeds" / feed_file_name(secret)).exists()
     assert main(["tokens", "create", "--family", "x", "--class", "2A", "--group", "9Z", "--data-dir", data]) == 2
     assert main(["tokens", "create", "--teacher", "NOBODY", "--data-dir", data]) == 2
     assert main(["tokens", "list", "--data-dir", data, "--qr", str(tmp_path / "qr"), "--qr-format", "svg"]) == 0
@@ -41,11 +42,12 @@ def test_publish_and_tokens_commands(tmp_path, plan01, capsys):
     assert secret in listed and len(list((tmp_path / "qr").glob("*.svg"))) == listed.count("\tactive\t")
     assert main(["tokens", "rotate", tok_id, "--data-dir", data, "--feeds-dir", out]) == 0
     new_secret = capsys.readouterr().out.split("\t")[3].rsplit("/", 1)[1].removesuffix(".ics")
-    assert not (tmp_path / "feeds" / f"{secret}.ics").exists() and (tmp_path / "feeds" / f"{new_secret}.ics").exists()
+    assert not (tmp_path / "feeds" / feed_file_name(secret)).exists()
+    assert (tmp_path / "feeds" / feed_file_name(new_secret)).exists()
     with Store.open(data) as store:
         new_id = TokenStore(store).resolve(new_secret).id
     assert main(["tokens", "revoke", new_id, "--data-dir", data, "--feeds-dir", out]) == 0
-    assert not (tmp_path / "feeds" / f"{new_secret}.ics").exists()
+    assert not (tmp_path / "feeds" / feed_file_name(new_secret)).exists()
 
 
 def test_publish_refuses_another_schools_plan_and_missing_links(tmp_path, plan01, capsys):

@@ -12,8 +12,8 @@ from planner.plan.model import Mode
 from planner.publish import feeds as feeds_mod
 from planner.publish import ics
 from planner.publish.events import CANCELLED_PREFIX, LINK_LINE, NO_LINK_TEXT, event_uid
-from planner.publish.feeds import (FeedRenderer, FeedSpec, MissingLinks, check_plan, feed_items, load_state,
-                                   publish_to_dir)
+from planner.publish.feeds import (FeedRenderer, FeedSpec, MissingLinks, check_plan, feed_file_name, feed_items,
+                                   load_state, publish_to_dir)
 from planner.publish.tokens import TokenStore
 from planner.storage import Store
 
@@ -28,7 +28,7 @@ def _publish(tmp_path, school, plan, now=NOW, **kw):
 
 def _admin_file(store, tmp_path):
     admin = next(t for t in TokenStore(store).list() if t.kind == "admin")
-    return tmp_path / "feeds" / f"{admin.secret}.ics"
+    return tmp_path / "feeds" / feed_file_name(admin.secret)
 
 
 def _moved(plan, key_date: date):
@@ -97,7 +97,29 @@ def test_shared_bytes_equal_a_naive_build(tmp_path, school, plan01):
         shared = FeedRenderer().render(state, spec, today).body
         name, desc = feeds_mod.feed_title(spec, school)
         shell = ics.calendar_shell(name, desc, spec.feed_uid, school.timezone, today)
-        assert shared == ics.render_naive(shell, feed_items(state, spec, today))
+        items = feed_items(state, spec, today)
+        if spec.kind in ("class", "family"):
+            items = [feeds_mod.shared_view(i, school) for i in items]
+        assert shared == ics.render_naive(shell, items)
+
+
+def test_class_feeds_leave_invite_links_out_by_default_and_teacher_feeds_keep_them(tmp_path, school, plan01):
+    store, _ = _publish(tmp_path, school, plan01)
+    state = load_state(store, school.id)
+    today = NOW.date()
+    links = {o.link for o in plan01.occurrences if o.class_id == "7A" and o.link}
+    assert links
+    cls = FeedRenderer().render(state, FeedSpec("class", "7A", "7A", feed_uid="c"), today).body.decode()
+    assert "max.ru" not in cls and "Учитель:" in cls and "MAX" in cls
+    teacher_id = next(t for o in plan01.occurrences if o.class_id == "7A" and o.link for t in o.teachers)
+    tfeed = FeedRenderer().render(state, FeedSpec("teacher", teacher_id, feed_uid="t"), today).body.decode()
+    assert "max.ru/join/" in tfeed.replace("\r\n ", "")
+    policy = school.channel_policy.model_copy(update={"links_in_family_feeds": True,
+                                                      "teacher_names_in_family_feeds": False})
+    shared = state.school.model_copy(update={"channel_policy": policy})
+    state2 = feeds_mod.FeedState(shared, state.items, state.covered, state.regular_stamp, state.version)
+    cls2 = FeedRenderer().render(state2, FeedSpec("class", "7A", "7A", feed_uid="c"), today).body.decode()
+    assert "max.ru/join/" in cls2.replace("\r\n ", "") and "Учитель:" not in cls2
 
 
 def test_republishing_an_unchanged_plan_changes_no_byte(tmp_path, school, plan01, library):
@@ -111,7 +133,7 @@ def test_republishing_an_unchanged_plan_changes_no_byte(tmp_path, school, plan01
     # the server's rendering of the same state for the same day is the same bytes too
     state = load_state(store, school.id)
     admin = next(t for t in TokenStore(store).list() if t.kind == "admin")
-    assert FeedRenderer().render(state, FeedSpec.from_token(admin), NOW.date()).body == before[f"{admin.secret}.ics"][0]
+    assert FeedRenderer().render(state, FeedSpec.from_token(admin), NOW.date()).body == before[feed_file_name(admin.secret)][0]
 
 
 def test_a_moved_lesson_keeps_its_uid_and_raises_only_its_sequence(tmp_path, school, plan01):
@@ -267,6 +289,7 @@ def test_feeds_hold_only_class_subject_teacher_and_link_data(tmp_path, school, p
         "самоподготовка отменён самостоятельно ч ОТМЕНЁН Урок по обычному расписанию Видеозвонок",
         "Уроки Все все уроки администрация уроки учителя класса школы Календарь обновляется не чаще раза в час",
         "раз в часа срочные изменения приходят в чат класса в",
+        feeds_mod.SHARED_LINK_TEXT,
     ]))
     for f in (tmp_path / "feeds").glob("*.ics"):
         text = f.read_bytes().decode("utf-8").replace("\r\n ", "")

@@ -252,18 +252,29 @@ def test_weekday_0630_is_queued_for_0800_the_same_day(school, plan, messages, li
 
 def test_urgent_goes_out_at_once_and_is_recorded(school, plan, messages, library, store, fake, clock):
     with _client(fake, clock) as client:
-        report = queue_messages(store, school, plan, messages, client, now=MONDAY_0630, library=library, urgent=True)
+        report = queue_messages(store, school, plan, messages, client, now=MONDAY_0630, library=library, urgent=True,
+                                urgent_category="emergency")
     assert report.count("sent") == _parts(messages)
     assert len(fake.posts()) == _parts(messages)
     records = store.list("message")
     assert {r.columns["status"] for r in records} == {"sent"}
     assert all(r.payload["urgent"] is True for r in records)
+    assert all(r.payload["urgent_category"]["name"] == "ЧС" for r in records)
+
+
+def test_urgent_without_an_emergency_category_is_refused(school, plan, messages, library, store, fake, clock):
+    from planner.errors import InputError
+
+    with _client(fake, clock) as client, pytest.raises(InputError, match="5.1"):
+        queue_messages(store, school, plan, messages, client, now=MONDAY_0630, library=library, urgent=True)
+    assert fake.requests == [] and store.list("message") == []
 
 
 def test_queued_message_made_urgent_goes_out_once(school, plan, messages, library, store, fake, clock):
     with _client(fake, clock) as client:
         queue_messages(store, school, plan, messages[:2], client, now=SATURDAY_21, library=library)
-        queue_messages(store, school, plan, messages[:2], client, now=SATURDAY_21, library=library, urgent=True)
+        queue_messages(store, school, plan, messages[:2], client, now=SATURDAY_21, library=library, urgent=True,
+                       urgent_category="life_health")
         assert send_due(store, client, now=MONDAY_08).deliveries == []
     assert len(fake.posts()) == _parts(messages[:2])
 
@@ -277,19 +288,76 @@ def test_dry_run_sends_and_stores_nothing(school, plan, messages, library, store
     assert report.count("would_queue") == _parts(messages) and fake.requests == []
 
 
-def test_a_failure_is_recorded_with_its_error_and_not_resent_by_send_due(school, plan, messages, library, store,
-                                                                         fake, clock):
+def test_a_server_error_stays_in_the_outbox_and_send_due_retries_it_once_max_answers(school, plan, messages,
+                                                                                     library, store, fake, clock):
     fake.fail_chats = {TEACHERS_CHAT_ID}
     with _client(fake, clock) as client:
         report = queue_messages(store, school, plan, messages, client, now=MONDAY_08, library=library)
-        assert report.count("failed") == len(messages[-1].text_parts)
-        failed = store.list("message", status="failed")
-        assert failed and all("HTTP 500" in r.payload["error"] for r in failed)
-        assert send_due(store, client, now=datetime(2026, 12, 14, 12, 0, tzinfo=TZ)).deliveries == []
-        fake.fail_chats = set()  # composing again retries the failed parts only
-        retry = queue_messages(store, school, plan, messages, client, now=MONDAY_08, library=library)
-    assert retry.count("sent") == len(messages[-1].text_parts)
-    assert store.list("message", status="failed") == []
+        parts = len(messages[-1].text_parts)
+        assert report.count("retry") == parts and report.count("failed") == 0
+        waiting = store.list("message", status="queued")
+        assert len(waiting) == parts and all("HTTP 500" in r.payload["error"] for r in waiting)
+        assert {r.columns["due_at"] for r in waiting} == {"2026-12-14T03:01:00.000000+00:00"}  # back-off: 1 min
+        fake.fail_chats = set()  # MAX answers again: the outbox drains by itself, nothing is composed again
+        retry = send_due(store, client, now=datetime(2026, 12, 14, 8, 2, tzinfo=TZ), library=library)
+    assert retry.count("sent") == parts
+    assert store.list("message", status="queued") == [] and store.list("message", status="failed") == []
+
+
+def test_outbox_max_down_then_back_sends_each_part_once_across_a_restart(school, plan, messages, library, tmp_path,
+                                                                         fake, clock):
+    """MAX answers 503 (a local HTTP server): every part is kept; after MAX is back and the sender restarted
+    (a new store connection and client), each part is sent exactly once."""
+    data = tmp_path / "outbox"
+    chosen = messages[:3]
+    texts = [t for m in chosen for t in m.text_parts]
+    fake.script = [(503, {})] * 500
+    with Store.open(data) as store, MaxClient(TOKEN, base_url=fake.base_url, send=True, clock=clock,
+                                              sleep=clock.sleep, max_retries=0) as client:
+        report = queue_messages(store, school, plan, chosen, client, now=MONDAY_08, library=library)
+        assert report.count("retry") == len(texts) and report.count("sent") == 0
+        again = send_due(store, client, now=datetime(2026, 12, 14, 8, 1, 30, tzinfo=TZ), library=library)
+        assert again.count("retry") == len(texts)  # still down: kept, next try after 2 minutes
+        assert {r.payload["tries"] for r in store.list("message")} == {2}
+    down_requests = len(fake.requests)
+    fake.script = []  # MAX is back
+    with Store.open(data) as store, MaxClient(TOKEN, base_url=fake.base_url, send=True, clock=clock,
+                                              sleep=clock.sleep, max_retries=0) as client:  # the sender restarted
+        assert send_due(store, client, now=datetime(2026, 12, 14, 8, 2, tzinfo=TZ), library=library).deliveries == []
+        back = send_due(store, client, now=datetime(2026, 12, 14, 8, 4, tzinfo=TZ), library=library)
+        assert back.count("sent") == len(texts)
+        assert send_due(store, client, now=datetime(2026, 12, 14, 9, 0, tzinfo=TZ), library=library).deliveries == []
+        assert queue_messages(store, school, plan, chosen, client, now=datetime(2026, 12, 14, 9, 0, tzinfo=TZ),
+                              library=library).count("skipped") == len(texts)
+    delivered = [r["body"]["text"] for r in fake.requests[down_requests:] if r["method"] == "POST"]
+    assert sorted(delivered) == sorted(texts)  # each part exactly once
+
+
+def test_late_delivery_is_flagged_for_a_2130_queue_before_an_0800_call(school, plan, messages, library):
+    from planner.publish.messages import late_deliveries
+
+    sunday_2130 = datetime(2026, 12, 13, 21, 30, tzinfo=TZ)  # the injected clock: the evening before the plan
+    firsts = {m.chat_key: min(o.start or o.regular_start for o in plan.occurrences
+                              if o.mode != Mode.IN_SCHOOL and (m.chat_key == "teachers"
+                                                               or f"class:{o.class_id}" == m.chat_key))
+              for m in messages}
+    assert firsts["class:5A"] == MONDAY_08  # 5A's first announced lesson is the 08:00 call
+    late = {w.chat_key: w for w in late_deliveries(school, plan, messages, now=sunday_2130, library=library)}
+    assert "class:5A" in late and late["class:5A"].first_lesson == MONDAY_08
+    assert set(late) == {k for k, t in firsts.items() if t <= MONDAY_08}
+    assert all(w.delivery == MONDAY_08 for w in late.values())  # business hours open at 08:00 (000 §5.1)
+    assert "придёт 14.12 08:00" in late["class:5A"].text_ru(TZ)
+    # queued on Friday at 19:00, inside business hours, it goes out at once: nothing is late
+    assert late_deliveries(school, plan, messages, now=datetime(2026, 12, 11, 19, 0, tzinfo=TZ), library=library) == []
+
+
+def test_cli_flags_late_delivery_before_queueing(plan_file, tmp_path, capsys):
+    args = ["messages", str(SOURCE), str(plan_file), "--data-dir", str(tmp_path / "d"), "--now", "2026-12-13T21:30"]
+    assert main(args) == 3
+    err = capsys.readouterr().err
+    assert "late: class:5A" in err and "--urgent-category" in err
+    assert main([*args, "--accept-late"]) == 0
+    assert "would queue" in capsys.readouterr().out
 
 
 def test_a_chat_without_id_or_link_fails_clearly(school, plan, library, store, fake, clock):
@@ -324,6 +392,9 @@ def test_cli_queue_then_send_due(plan_file, fake, tmp_path, monkeypatch, capsys,
     common = ["--data-dir", str(tmp_path / "d"), "--api-base", fake.base_url]
     send = ["--send", "--token-file", str(token)]
     args = ["messages", str(SOURCE), str(plan_file), *common, "--teachers-chat-id", TEACHERS_CHAT_ID]
+    assert main([*args, "--now", "2026-12-12T21:00", "--preview"]) == 3  # late for Monday 08:00: flagged first
+    capsys.readouterr()
+    args.append("--accept-late")
     assert main([*args, "--now", "2026-12-12T21:00", "--preview"]) == 0  # dry run
     out = capsys.readouterr().out
     assert "===== class:5A 1/1" in out and "would queue" in out and "dry run" in out
@@ -346,7 +417,7 @@ def test_cli_urgent_sends_at_once(plan_file, fake, tmp_path, monkeypatch, capsys
     monkeypatch.setenv("MAX_BOT_TOKEN", TOKEN)
     data = tmp_path / "d"
     assert main(["messages", str(SOURCE), str(plan_file), "--data-dir", str(data), "--api-base", fake.base_url,
-                 "--send", "--urgent", "--now", "2026-12-14T06:30", "--teachers-chat-id", TEACHERS_CHAT_ID]) == 0
+                 "--send", "--urgent", "--urgent-category", "emergency", "--now", "2026-12-14T06:30", "--teachers-chat-id", TEACHERS_CHAT_ID]) == 0
     assert "URGENT" in capsys.readouterr().out
     assert len(fake.posts()) == _parts(messages)
     with Store.open(data) as s:
@@ -373,3 +444,71 @@ def test_send_due_keeps_parts_queued_while_the_window_is_closed(school, plan, me
         assert late.deliveries == [] and fake.requests == []
         morning = send_due(store, client, now=datetime(2026, 12, 15, 8, 5, tzinfo=TZ), library=library)
     assert morning.count("sent") == len(messages[0].text_parts) and len(fake.posts()) == len(messages[0].text_parts)
+
+
+# ------------------------------------------------------------------ roles, registry, personal and changes-only
+
+
+def _with_roles(school):
+    from planner.school.model import ChatLink, ResponsiblePerson
+
+    teachers = [t.model_copy(update={"contact": "+7 342 111-11-11"}) if t.id == "T-PHY1" else t
+                for t in school.teachers]
+    who = next(t for t in teachers if t.id == "T-PHY1")
+    classes = [c.model_copy(update={"curator": "T-PHY1"}) if c.id == "5A" else c for c in school.classes]
+    chats = [*school.chats, ChatLink(class_id="5A", kind="parents", invite_link="https://max.ru/join/parents5A"),
+             ChatLink(kind="teachers", invite_link="https://max.ru/join/teachersroom", chat_id="-900")]
+    teachers = [t.model_copy(update={"max_chat_id": "-77"}) if t.id == "T-MAT1" else t for t in teachers]
+    responsible = [ResponsiblePerson(role="platform_admin", name="Орлов О. О.", contact="admin@school17.ru")]
+    return school.model_copy(update={"teachers": teachers, "classes": classes, "chats": chats,
+                                     "responsible": responsible}), who
+
+
+def test_families_are_told_whom_to_contact_and_get_the_message_in_their_chat(school, plan):
+    roled, curator = _with_roles(school)
+    msgs = {m.chat_key: m for m in compose_messages(roled, plan)}
+    text = msgs["class:5A"].text
+    assert (f"Если звонок не работает, обращайтесь: куратор {curator.name}, +7 342 111-11-11; администратор "
+            "Сферума Орлов О. О., admin@school17.ru.") in text
+    assert msgs["parents:5A"].text_parts == msgs["class:5A"].text_parts
+    assert msgs["parents:5A"].invite_link == "https://max.ru/join/parents5A"
+    assert "куратор" not in msgs["class:5B"].text  # 5B has no curator: only the administrator
+    assert "администратор Сферума Орлов" in msgs["class:5B"].text
+    # the teachers' chat comes from the school's registry, not from a flag on every send
+    assert msgs["teachers"].chat_id == "-900" and msgs["teachers"].invite_link == "https://max.ru/join/teachersroom"
+
+
+def test_each_teacher_with_a_max_dialog_gets_their_own_calls_tasks_and_cover(school, plan):
+    roled, _ = _with_roles(school)
+    assert not [m for m in compose_messages(roled, plan) if m.chat_key.startswith("teacher:")]
+    msgs = {m.chat_key: m for m in compose_messages(roled, plan, personal=True)}
+    mine = msgs["teacher:T-MAT1"]
+    assert mine.chat_id == "-77" and [k for k in msgs if k.startswith("teacher:")] == ["teacher:T-MAT1"]
+    own = [o for o in plan.occurrences if "T-MAT1" in o.teachers and o.mode != Mode.IN_SCHOOL]
+    live = [o for o in own if o.mode == Mode.LIVE]
+    assert live and all(o.link in mine.text for o in live if o.link)
+    other = [o for o in plan.occurrences if o.mode == Mode.LIVE and "T-MAT1" not in o.teachers and o.link
+             and o.link not in {x.link for x in live}]
+    assert other and not any(o.link in mine.text for o in other)
+
+
+def test_a_replan_sends_only_to_the_chats_whose_lessons_changed(school, library):
+    base = rebuild(school, scenario_from_toml(SOURCE / "scenarios" / "01-frost-whole-school.toml"), library)
+    replan = rebuild(school, scenario_from_toml(SOURCE / "scenarios" / "11-frost-replan-sick-day2.toml"), library,
+                     published=base)
+    full = {m.chat_key: m for m in compose_messages(school, replan)}
+    delta = {m.chat_key: m for m in compose_messages(school, replan, previous=base)}
+
+    def seen(plan, class_id):  # what a class's message shows: mode, times, teachers, link per lesson part
+        return {(o.key, o.part, o.mode, o.start, o.end, tuple(o.teachers), o.link) for o in plan.occurrences
+                if o.class_id == class_id}
+
+    changed = {f"class:{c.id}" for c in school.classes if seen(base, c.id) != seen(replan, c.id)}
+    assert changed and len(changed) < len(school.classes)  # the sick teacher's classes, not the whole school
+    assert set(delta) - {"teachers"} == changed
+    sick_classes = {f"class:{c}" for le in school.lessons if "T-RUS1" in le.teachers for c in le.classes}
+    assert sick_classes <= changed
+    for key in changed:
+        assert "Пн 07.12.2026" not in delta[key].text  # the frozen Monday did not change
+        assert "Изменилось по сравнению с предыдущим сообщением" in delta[key].text
+        assert len(delta[key].text) < len(full[key].text)

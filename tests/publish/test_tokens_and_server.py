@@ -15,7 +15,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from planner.publish.feeds import publish_to_dir
+from planner.publish.feeds import feed_file_name, publish_to_dir
 from planner.publish.qr import write_token_qrs
 from planner.publish.server import create_app
 from planner.publish.tokens import TokenStore, feed_links, hash_token
@@ -109,7 +109,7 @@ def test_server_cache_follows_the_publication(tmp_path, published, school, plan0
     publish_to_dir(published, school, changed, tmp_path / "feeds", NOW)
     second = client.get(f"/feeds/{t.secret}.ics", headers={"If-None-Match": first.headers["etag"]})
     assert second.status_code == 200 and second.headers["etag"] != first.headers["etag"]
-    assert second.content == (tmp_path / "feeds" / f"{t.secret}.ics").read_bytes()
+    assert second.content == (tmp_path / "feeds" / feed_file_name(t.secret)).read_bytes()
 
 
 def _free_port() -> int:
@@ -145,7 +145,7 @@ def test_feeds_over_real_http(tmp_path, published, target):
         t = _token(published)
         r = _wait(f"{base}/feeds/{t.secret}.ics", time.monotonic() + 60)
         assert r.status_code == 200 and r.headers["content-type"] == "text/calendar; charset=utf-8"
-        assert r.content == (tmp_path / "feeds" / f"{t.secret}.ics").read_bytes()
+        assert r.content == (tmp_path / "feeds" / feed_file_name(t.secret)).read_bytes()
         assert httpx.get(f"{base}/feeds/{'B' * 43}.ics", timeout=5).status_code == 404
         if target == "page":
             health = httpx.get(f"{base}/_stcore/health", timeout=10)
@@ -182,7 +182,7 @@ def test_cache_follows_writes_through_another_store(tmp_path, published, school,
         publish_to_dir(other, school, _moved(plan01), tmp_path / "feeds", NOW)
         r = client.get(f"/feeds/{admin.secret}.ics", headers={"If-None-Match": first.headers["etag"]})
         assert r.status_code == 200 and r.headers["etag"] != first.headers["etag"]
-        assert r.content == (tmp_path / "feeds" / f"{admin.secret}.ics").read_bytes()
+        assert r.content == (tmp_path / "feeds" / feed_file_name(admin.secret)).read_bytes()
         TokenStore(other).revoke(cls.id, now=NOW)
         assert client.get(f"/feeds/{cls.secret}.ics").status_code == 404
         assert client.head(f"/feeds/{cls.secret}.ics").status_code == 404
@@ -270,7 +270,7 @@ def test_real_server_with_two_workers_follows_other_processes(tmp_path, publishe
                             str(tmp_path / "feeds"), "--data-dir", str(tmp_path / "data"), "--now", NOW.isoformat()],
                            check=True, capture_output=True, timeout=300)
             after = {http.get(f"/feeds/{admin.secret}.ics").content for _ in range(20)}
-            assert after == {(tmp_path / "feeds" / f"{admin.secret}.ics").read_bytes()} and after != before
+            assert after == {(tmp_path / "feeds" / feed_file_name(admin.secret)).read_bytes()} and after != before
     finally:
         os.killpg(proc.pid, 15)
         try:

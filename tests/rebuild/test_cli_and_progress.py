@@ -39,8 +39,9 @@ def test_rebuild_exit_3_when_prechecks_fail(tmp_path, capsys):
     scenario.write_text('name = "x"\nreason = "other"\nstart = 2027-04-05\nend = 2027-04-06\n[online]\nall = true\n',
                         encoding="utf-8")
     assert main(["rebuild", str(SAMPLES / "school-17"), "--scenario", str(scenario), "--out",
-                 str(tmp_path / "p.json")]) == 3
-    assert "no norm set" in capsys.readouterr().err
+                 str(tmp_path / "p.json"), "--strict-norms"]) == 3
+    err = capsys.readouterr().err
+    assert "strict norms" in err and "СП 2.4.3648-20 (expired 2027-01-01)" in err
 
 
 def test_rebuild_exit_2_on_a_teacher_clash_in_the_regular_timetable(tmp_path, capsys):

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from builders import MONDAY, library, make_school
 
+from planner.norms import NormLibrary
 from planner.plan import Mode
 from planner.rebuild import rebuild
 from planner.scenario import scenario_from_dict
@@ -113,5 +114,5 @@ def test_dates_without_norms_fail_the_prechecks():
 
     school = make_school({1: FIVE}, grade=7)
     with pytest.raises(PrecheckError) as err:
-        rebuild(school, _scenario(start=date(2027, 4, 5), end=date(2027, 4, 5)), library())
-    assert "no norm set" in str(err.value)
+        rebuild(school, _scenario(start=date(2027, 4, 5), end=date(2027, 4, 5)), NormLibrary.load(strict=True))
+    assert "strict norms" in str(err.value) and "СанПиН 1.2.3685-21" in str(err.value)

@@ -5,6 +5,7 @@ all class days of one date (cross-class rules). On a plan, online days are one c
 (planner/audit/plan_views.py); each check's norm decides by its applies_to whether it runs on a day type.
 """
 
+from planner.audit.checks.declared import check_declared_limits
 from planner.audit.checks.day import (
     check_big_break, check_earliest_start, check_grade1_dynamic_pause, check_latest_end, check_lesson_length,
     check_min_break, check_pair_length,
@@ -16,9 +17,9 @@ from planner.audit.checks.load import (
     check_lessons_per_day, check_weekly_load,
 )
 from planner.audit.checks.online import (
-    check_call_breaks, check_call_length, check_daily_screen_budget, check_eye_gymnastics, check_homework_time,
-    check_not_ready_class_live, check_online_latest_end, check_remote_teacher_not_in_school, check_screen_reserve,
-    check_sick_teacher_idle, check_transition_buffer,
+    check_call_breaks, check_call_length, check_chat_overlap, check_daily_screen_budget, check_eye_gymnastics,
+    check_homework_time, check_not_ready_class_live, check_online_latest_end, check_remote_teacher_not_in_school,
+    check_screen_reserve, check_sick_teacher_idle, check_transition_buffer,
 )
 from planner.audit.checks.regime import check_first_shift_only, check_grade1_five_day_week
 from planner.audit.checks.teachers import check_teacher_availability, check_teacher_overlap
@@ -44,6 +45,7 @@ DAILY_CHECKS = (
     check_online_latest_end,  # distance.latest_end — recommendation; scenario.latest_end
     check_not_ready_class_live,  # scenario.class_not_ready — scenario rule
     check_homework_time,  # homework.max_hours_per_day — СанПиН табл. 6.6 (warning)
+    check_declared_limits,  # eso.table_6_8, day.*, breaks.min_minutes, eso.continuous_minutes — the recorded policy
 )
 
 WEEKLY_CHECKS = (
@@ -62,6 +64,7 @@ DATE_CHECKS = (
     check_sick_teacher_idle,  # scenario.teacher_sick — scenario rule
     check_remote_teacher_not_in_school,  # scenario.teacher_remote_only — scenario rule
     check_transition_buffer,  # scenario.transition_buffer — the scenario's policy
+    check_chat_overlap,  # integrity: one call per chat at a time
 )
 
 __all__ = ["DAILY_CHECKS", "DATE_CHECKS", "WEEKLY_CHECKS"]

@@ -17,7 +17,7 @@ from planner.audit.findings import Finding, make_finding
 from planner.audit.views import ClassDay, Slot, hhmm
 from planner.norms import Norm, Row, severity_of
 from planner.scenario.model import TeacherStateKind
-from planner.scenario.policy import SCREEN_DEVICES, Valued
+from planner.scenario.resolved import SCREEN_DEVICES, Valued
 
 SCENARIO_ACT = "Политика сценария"
 DEVICE_EN = {"pc": "PC", "laptop": "laptop", "tablet": "tablet"}
@@ -377,4 +377,32 @@ def check_transition_buffer(days: list[ClassDay]) -> list[Finding]:
                         f"{gap} min between the in-school lesson ({other_cd.klass.id}, {hhmm(lesson.start)}–"
                         f"{hhmm(lesson.end)}) and the live part {_call(call)}, less than {buffer.value} min",
                         **_teacher_where(cd, call, item, teacher)))
+    return out
+
+
+def _what(lesson_id: str, groups: tuple[str, ...]) -> str:
+    return f"«{lesson_id}»" + (f" ({', '.join(groups)})" if groups else "")
+
+
+def check_chat_overlap(days: list[ClassDay]) -> list[Finding]:
+    """Plan integrity (a MAX/Sferum chat holds one call at a time): two live calls published with the same chat
+    link never overlap in time. The same call seen from several pupil cells is one call."""
+    calls = sorted({(i.link, s.start, s.end, i.lesson_id, cd.klass.id, i.groups, cd.weekday, cd.date)
+                    for cd in days if cd.scenario is not None for s in cd.slots if s.live for i in s.items
+                    if i.link})
+    out = []
+    for n, (link, s1, e1, l1, c1, g1, weekday, day) in enumerate(calls):
+        for link2, s2, e2, l2, c2, g2, _, _ in calls[n + 1:]:
+            if link2 != link or s2 >= e1:
+                continue
+            if (l1, g1) == (l2, g2):
+                continue
+            out.append(Finding(
+                norm_key="integrity.chat_overlap", severity="violation", act="Целостность плана",
+                clause="в одном чате MAX/Сферум одновременно идёт только один звонок", confidence="P",
+                message_ru=f"онлайн-уроки {_what(l1, g1)} {hhmm(s1)}–{hhmm(e1)} и {_what(l2, g2)} "
+                           f"{hhmm(s2)}–{hhmm(e2)} идут одновременно в одном чате",
+                message_en=f"live parts {_what(l1, g1)} {hhmm(s1)}–{hhmm(e1)} and {_what(l2, g2)} "
+                           f"{hhmm(s2)}–{hhmm(e2)} run at the same time in one chat",
+                class_id=c2, weekday=weekday, lesson_id=l2, groups=tuple(sorted(set(g1) | set(g2))), dates=(day,)))
     return out
