@@ -4,11 +4,11 @@ and showing errors in Russian. Only Streamlit plumbing here; the logic is in the
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 
 import streamlit as st
 
+from planner import settings
 from planner.errors import PlannerError, StaleSaveError
 from planner.norms import NormLibrary
 from planner.school.model import School
@@ -30,7 +30,7 @@ def _store(data_dir: str | None) -> Store:
 
 
 def store() -> Store:
-    return _store(os.environ.get("PLANNER_DATA_DIR"))
+    return _store(settings.data_dir())
 
 
 @st.cache_resource

@@ -228,8 +228,14 @@ with tab_msg:
     c1, c2 = st.columns(2)
     if c1.button("Отправить…" if not dry else "Отправить (пробный прогон)…", key="msg_queue", type="primary",
                  disabled=not messages):
-        st.session_state["msg_confirm"] = "queue"
         st.session_state.pop("msg_report", None)
+        if urgent and not category:  # outside business hours only emergencies go (000 п. 5.1)
+            st.session_state.pop("msg_confirm", None)
+            st.error("Для срочной отправки выберите категорию экстренного случая: вне рабочего времени "
+                     "сообщения уходят только при угрозе жизни и здоровью или ЧС (положение о коммуникации "
+                     "в MAX, п. 5.1).")
+        else:
+            st.session_state["msg_confirm"] = "queue"
     queued = pv.queued_count(s, school.id)
     if c2.button(f"Отправить накопившиеся (в очереди: {queued})…", key="msg_send_due", disabled=not queued):
         st.session_state["msg_confirm"] = "due"

@@ -3,11 +3,11 @@ address families' calendar links are built on (the page's settings file in the d
 
 from __future__ import annotations
 
-import os
 
 import streamlit as st
 
 from app_pages._shared import require_school, show_error, store
+from planner import settings as env_settings
 from planner.errors import InputError, StaleSaveError
 from planner.storage.paths import PUBLIC_URL_ENV
 from planner.ui import publish_view as pv
@@ -48,7 +48,7 @@ with st.form(f"school_settings_{key}"):
 st.subheader("Адрес для семей")
 st.markdown("Ссылки на календари и QR-коды строятся от публичного адреса этого сервера. Пока он не задан, "
             "ссылки ведут на этот компьютер (localhost) и у семей **не откроются**.")
-env_url = (os.environ.get(PUBLIC_URL_ENV) or "").strip()
+env_url = env_settings.public_url() or ""
 saved = read_settings(s.data_dir).get("public_url", "")
 if env_url:
     st.info(f"Адрес задан администратором сервера (переменная {PUBLIC_URL_ENV}): {env_url}. Он важнее "

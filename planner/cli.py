@@ -11,14 +11,15 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+from planner import settings
 from planner.errors import InputError, Location, PlannerError
+from planner.fileio import atomic_write_text
 from planner.storage.paths import PUBLIC_URL_ENV
 
 
 def _load(args: argparse.Namespace):
     """The school named by SOURCE, with the import options for formats without a calendar (aSc, FET)."""
-    from planner.importers import ImportOptions, load_school
-    from planner.importers import hints
+    from planner.importers import ImportOptions, hints, load_school
 
     def opt(name: str):
         return getattr(args, name, None)
@@ -96,7 +97,6 @@ def _school_library(args: argparse.Namespace, school, store=None):
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from planner.audit import audit_plan, audit_school
-    from planner.norms import NormLibrary
 
     plan = None
     if args.plan:
@@ -163,7 +163,6 @@ def _load_plan(path: str):
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
     """Exit 0 plan found, 2 bad input, 3 pre-checks failed, 4 no plan within the time limit."""
-    from planner.norms import NormLibrary
     from planner.rebuild import rebuild
     from planner.scenario import scenario_from_toml
 
@@ -188,10 +187,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
         print("error: the time limit was reached with no plan", file=sys.stderr)
         return 4
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(plan.to_json(), encoding="utf-8")
-    tmp.replace(out)
+    atomic_write_text(out, plan.to_json())
     from planner.rebuild.paper import all_paper_lines
 
     for line in all_paper_lines(plan):
@@ -215,9 +211,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() == ".json":
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_suffix(".json.tmp")
-        tmp.write_text(school.to_json(), encoding="utf-8")
-        tmp.replace(out)
+        atomic_write_text(out, school.to_json())
     elif out.suffix.lower() == ".xlsx":
         write_xlsx(school, out)
     else:
@@ -238,9 +232,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     loaded = _load(args)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(loaded.school.to_json(), encoding="utf-8")
-    tmp.replace(out)
+    atomic_write_text(out, loaded.school.to_json())
     for w in loaded.warnings:
         print(f"warning: {w.message_en}", file=sys.stderr)
     s = loaded.school
@@ -311,7 +303,6 @@ def _moment(text: str | None, tz_name: str | None):
 
 def cmd_messages(args: argparse.Namespace) -> int:
     """Compose and queue/send the plan's chat messages, or drain the queue (--send-due). Dry run without --send."""
-    import os
 
     from planner.publish.max_api import MaxClient
     from planner.publish.messages import compose_messages, queue_messages, send_due
@@ -320,7 +311,7 @@ def cmd_messages(args: argparse.Namespace) -> int:
     token = None
     if args.send:
         token = Path(args.token_file).read_text(encoding="utf-8").strip() if args.token_file else \
-            os.environ.get("MAX_BOT_TOKEN", "").strip()
+            settings.bot_token()
         if not token:
             raise InputError("--send needs a bot token: --token-file FILE or MAX_BOT_TOKEN",
                              "для --send нужен токен бота: --token-file ФАЙЛ или MAX_BOT_TOKEN")
@@ -393,9 +384,7 @@ def cmd_readiness(args: argparse.Namespace) -> int:
                              entered_by=args.by or "")
         out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f".{out.name}.tmp")
-        tmp.write_text(school.to_json(), encoding="utf-8")
-        tmp.replace(out)
+        atomic_write_text(out, school.to_json())
         print(f"read {args.survey_in}; wrote {out}")
     board = readiness_board(school)
     for line in (board.lines_ru() if args.lang == "ru" else board.lines_en()):
@@ -479,9 +468,8 @@ def _feed_now(text: str | None, tz_name: str):
 
 
 def _base_url(args: argparse.Namespace) -> str:
-    import os
 
-    return args.base_url or os.environ.get(PUBLIC_URL_ENV) or "http://127.0.0.1:8765"
+    return args.base_url or settings.public_url() or "http://127.0.0.1:8765"
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
@@ -493,8 +481,13 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
     school, plan = _plan_for_school(args)
     if args.caldav:  # a bad selection or password file is refused before anything is published
-        from planner.publish.caldav_push import (CalDAVError, check_caldav_url, parse_feed_selection, push_published,
-                                                 read_password_file)
+        from planner.publish.caldav_push import (
+            CalDAVError,
+            check_caldav_url,
+            parse_feed_selection,
+            push_published,
+            read_password_file,
+        )
 
         parse_feed_selection(args.caldav_feed, school)
         check_caldav_url(args.caldav)

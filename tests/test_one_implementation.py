@@ -54,3 +54,15 @@ def test_feed_tokens_are_created_through_one_workflow():
                     and ("TokenStore" in ast.unparse(node.func.value) or ast.unparse(node.func.value) == "tokens")):
                 callers.append(_rel(p))
     assert callers == ["planner/publish/feeds.py"], callers
+
+
+def test_environment_variables_are_read_only_in_the_settings_module():
+    hits = [_rel(p) for p in SOURCES
+            if any(w in p.read_text(encoding="utf-8") for w in ("os.environ", "getenv(", "environ.get("))]
+    assert hits == ["planner/settings.py"], hits
+
+
+def test_files_are_replaced_only_by_the_atomic_write_helper():
+    hits = [_rel(p) for p in SOURCES
+            if any(w in p.read_text(encoding="utf-8") for w in ("os.replace(", "os.rename(", ".replace(out)"))]
+    assert hits == ["planner/fileio.py"], hits

@@ -44,3 +44,15 @@ def test_import_writes_a_school_json_that_loads_back(tmp_path, capsys):
     assert main(["import", str(SAMPLE / "school.xlsx"), "--out", str(out)]) == 0
     assert load_school(out).school == load_school(SAMPLE).school
     assert "25 classes" in capsys.readouterr().out
+
+
+def test_every_table_and_column_has_a_unique_russian_name():
+    """The Russian template names every sheet and column (no English left where a user looks)."""
+    from planner.importers.tables import COLUMNS_RU, SHEETS_RU, TABLES, column_ru
+
+    for t in TABLES:
+        assert t.name in SHEETS_RU, t.name
+        names = [column_ru(t.name, c) for c in t.columns]
+        missing = [c for c in t.columns if c not in COLUMNS_RU and column_ru(t.name, c) == c and c != "chat_id"]
+        assert not missing, (t.name, missing)
+        assert len(set(n.casefold() for n in names)) == len(names), (t.name, names)

@@ -76,7 +76,8 @@ TABLES_BY_NAME = {t.name: t for t in TABLES}
 # (English) names above. Each Russian name is unique within its table.
 SHEETS_RU = {"school": "Школа", "holidays": "Каникулы", "transferred_days": "Переносы", "bells": "Звонки",
              "classes": "Классы", "groups": "Группы", "teachers": "Учителя", "subjects": "Предметы",
-             "rooms": "Кабинеты", "chats": "Чаты", "versions": "Версии", "lessons": "Уроки"}
+             "rooms": "Кабинеты", "chats": "Чаты", "responsible": "Ответственные",
+             "allowed_domains": "Разрешённые домены", "versions": "Версии", "lessons": "Уроки"}
 COLUMNS_RU = {
     "id": "Код", "name": "Название", "kind": "Тип", "timezone": "Часовой пояс", "year_start": "Начало года",
     "year_end": "Конец года", "a_week_monday": "Понедельник недели А", "start": "Начало", "end": "Конец",
@@ -90,8 +91,11 @@ COLUMNS_RU = {
     "unavailable": "Недоступен", "norm_key": "Шкала трудности", "activity": "Вид", "subject_id": "Предмет",
     "invite_link": "Ссылка-приглашение", "chat_id": "chat_id", "classes": "Классы", "version": "Версия",
     "groups": "Группы", "teachers": "Учителя", "rooms": "Кабинеты", "subject": "Предмет", "day": "День",
-    "duration": "Длительность", "weeks": "Недели"}
-COLUMNS_RU_BY_TABLE = {"teachers": {"name": "ФИО"}}
+    "duration": "Длительность", "weeks": "Недели", "refusals": "Письменные отказы", "curator": "Куратор",
+    "contact": "Контакты", "max_chat_id": "chat_id в MAX", "group_id": "Группа", "admin": "Администратор чата",
+    "role": "Роль", "teacher_id": "Учитель", "domain": "Домен", "allowed_by": "Кто разрешил", "reason": "Причина",
+    "at": "Когда"}
+COLUMNS_RU_BY_TABLE = {"teachers": {"name": "ФИО"}, "responsible": {"name": "ФИО"}}
 
 
 def column_ru(table: str, column: str) -> str:

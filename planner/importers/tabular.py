@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import zipfile
 from collections import defaultdict
 from datetime import date, datetime, time
@@ -16,13 +15,38 @@ from pydantic import ValidationError
 
 from planner.cells import csv_frame, csv_restore, text_workbook
 from planner.errors import InputError, Location, input_error_from_validation
+from planner.fileio import atomic_file, atomic_write_bytes
 from planner.importers.bounds import check_csv_folder, check_frame, check_xlsx_zip
-from planner.importers.tables import TABLES, TABLES_BY_NAME, Table, canonical_column, canonical_sheet
+from planner.importers.tables import (
+    TABLES,
+    TABLES_BY_NAME,
+    Table,
+    canonical_column,
+    canonical_sheet,
+)
 from planner.school.integrity import ImportWarning, check_school, find_problems
 from planner.school.model import (
-    AllowedDomain, ChannelPolicy, ResponsiblePerson,
-    BellSchedule, BellVariant, ChatLink, DeviceCounts, Holiday, Lesson, Period, Readiness, Room, School,
-    SchoolCalendar, StudentClass, SubGroup, Subject, Teacher, TimetableVersion, TransferredDay, Unavailability,
+    AllowedDomain,
+    BellSchedule,
+    BellVariant,
+    ChannelPolicy,
+    ChatLink,
+    DeviceCounts,
+    Holiday,
+    Lesson,
+    Period,
+    Readiness,
+    ResponsiblePerson,
+    Room,
+    School,
+    SchoolCalendar,
+    StudentClass,
+    SubGroup,
+    Subject,
+    Teacher,
+    TimetableVersion,
+    TransferredDay,
+    Unavailability,
 )
 
 Frames = dict[str, pd.DataFrame]
@@ -402,7 +426,7 @@ def write_csv_folder(school: School, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     frames = frames_from_school(school)
     for name, df in frames.items():
-        _atomic_write(folder / TABLES_BY_NAME[name].file_name, csv_frame(df).to_csv(index=False, lineterminator="\n").encode())
+        atomic_write_bytes(folder / TABLES_BY_NAME[name].file_name, csv_frame(df).to_csv(index=False, lineterminator="\n").encode())
     for name in _WRITTEN_WHEN_FILLED:  # emptied since the last write: no stale rows come back on the next read
         if name not in frames:
             (folder / TABLES_BY_NAME[name].file_name).unlink(missing_ok=True)
@@ -419,20 +443,12 @@ def write_xlsx(school: School, path: Path) -> None:
 
 def write_xlsx_frames(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
     """Sheets in the given order, written atomically and reproducibly."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp.xlsx")
-    os.close(fd)
-    try:
+    with atomic_file(path, suffix=".tmp.xlsx") as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
             for name, frame in sheets.items():
                 frame.to_excel(xw, sheet_name=name, index=False)
             text_workbook(xw.book)  # text from data stays text (planner.cells)
-        _normalise_zip(Path(tmp))
-        os.chmod(tmp, _file_mode())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        _normalise_zip(tmp)
 
 
 def _normalise_zip(path: Path) -> None:
@@ -450,27 +466,4 @@ def _normalise_zip(path: Path) -> None:
             zout.writestr(info, data)
 
 
-def _read_umask() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return umask
 
-
-_UMASK = _read_umask()  # read once at import: changing the umask later is not thread-safe
-
-
-def _file_mode() -> int:
-    """0666 minus the umask, as for a file created by open()."""
-    return 0o666 & ~_UMASK
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, _file_mode())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from planner.importers.tables import SHEETS_RU, TABLES, column_ru
-from planner.importers.tabular import _atomic_write, write_xlsx_frames
+from planner.fileio import atomic_write_bytes
+from planner.importers.tabular import write_xlsx_frames
 
 # Column reference in Russian for the person filling the template (English in docs/data-format.md).
 COLUMN_HELP_RU = {
@@ -106,4 +107,4 @@ def write_template(out: Path, *, russian: bool = False) -> None:
         return
     out.mkdir(parents=True, exist_ok=True)
     for t in TABLES:
-        _atomic_write(out / t.file_name, (",".join(header(t)) + "\n").encode("utf-8"))
+        atomic_write_bytes(out / t.file_name, (",".join(header(t)) + "\n").encode("utf-8"))

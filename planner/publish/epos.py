@@ -7,16 +7,15 @@ Nothing here talks to ЭПОС; the file is written atomically (temporary file, 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from planner.cells import text_cells
-from planner.scenario.model import ASYNC_KIND_RU
+from planner.fileio import atomic_file
 from planner.plan.model import Mode, Occurrence, Plan
+from planner.scenario.model import ASYNC_KIND_RU
 from planner.school.model import School
 
 MODE_RU = {Mode.LIVE: "онлайн-урок", Mode.ASYNC: "самостоятельная работа (асинхронно)", Mode.IN_SCHOOL: "очно",
@@ -110,16 +109,7 @@ def write_epos_workbook(school: School, plan: Plan, out: str | Path) -> EposTabl
         for i, name in enumerate(columns, 1):
             width = max([len(name)] + [len(str(r[i - 1])) for r in rows[:500] if r[i - 1] is not None])
             ws.column_dimensions[ws.cell(1, i).column_letter].width = min(max(width + 2, 8), 60)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
+    with atomic_file(out, mode=0o644) as tmp:
         wb.save(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return tables
 

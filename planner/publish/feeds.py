@@ -21,6 +21,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from planner.errors import InputError
+from planner.fileio import replace_into
 from planner.plan.model import Mode, Occurrence, Plan
 from planner.plan.ownership import require_plan_for_school
 from planner.school.calendar import dates_between
@@ -28,7 +29,14 @@ from planner.school.model import School
 from planner.storage import Store
 
 from . import ics
-from .events import CANCELLED, LINK_LINE, FeedEvent, FeedItem, events_from_plan, regular_events
+from .events import (
+    CANCELLED,
+    LINK_LINE,
+    FeedEvent,
+    FeedItem,
+    events_from_plan,
+    regular_events,
+)
 from .tokens import TOKEN_RE, FeedToken, TokenStore, hash_token
 
 DAYS_BACK = 7
@@ -433,7 +441,7 @@ def write_feed_files(out_dir: Path, feeds: dict[str, bytes], *, prune: bool = Tr
             tmp.unlink(missing_ok=True)
         raise
     for tmp, final in temps:
-        os.replace(tmp, final)
+        replace_into(tmp, final)
     removed = []
     kept = {hash_token(secret) for secret in feeds}
     for f in out_dir.glob("*.ics") if prune and owned_hashes else ():

@@ -15,13 +15,13 @@ Behind a reverse proxy apply the same limits there (docs/feeds.md: nginx `large_
 from __future__ import annotations
 
 import logging
-import os
 import re
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from planner import settings
 
 MAX_HEAD_BYTES = 64 * 1024
-HEAD_TIMEOUT_S = float(os.environ.get("PLANNER_HEAD_TIMEOUT_S") or 10.0)
+HEAD_TIMEOUT_S = settings.head_timeout_s(10.0)
 
 _FEED_PATH = re.compile(r"(/feeds/)[^\s\"'?#/]+")
 LOGGERS = ("", "uvicorn", "uvicorn.access", "uvicorn.error", "uvicorn.asgi", "streamlit", "planner")

@@ -24,7 +24,6 @@ the token and publication tables as the change stamp, in a worker thread.
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from planner import settings
 from planner.storage import Store
 from planner.storage.db import make_engine
 
@@ -340,9 +340,9 @@ def page_app():
     from planner.ui.access import PageGuard, check_bind, configured_password
 
     install_token_log_filter()
-    store = Store.open(os.environ.get("PLANNER_DATA_DIR"))
+    store = Store.open(settings.data_dir())
     check_bind(_page_host(), configured_password(store.data_dir))
-    os.environ.setdefault("STREAMLIT_SERVER_MAX_UPLOAD_SIZE", str(PAGE_MAX_UPLOAD_MB))
+    settings.default_upload_limit_mb(PAGE_MAX_UPLOAD_MB)
     service = FeedService(store)
     return st.App(str(ROOT / "streamlit_app.py"), routes=feed_routes(service),
                   middleware=[*feed_middleware(service), Middleware(PageGuard, data_dir=store.data_dir)])
@@ -355,7 +355,7 @@ def _page_host() -> str | None:
     """The address the page is bound to: PLANNER_ADDRESS (scripts/run-page.sh), else uvicorn's --host."""
     import sys
 
-    host = os.environ.get("PLANNER_ADDRESS")
+    host = settings.page_address()
     argv = sys.argv[1:]
     for i, arg in enumerate(argv):
         if arg == "--host" and i + 1 < len(argv):
@@ -373,6 +373,6 @@ def serve(data_dir: str | Path | None = None, *, host: str = "127.0.0.1", port: 
     import uvicorn
 
     if data_dir is not None:
-        os.environ["PLANNER_DATA_DIR"] = str(Path(data_dir).resolve())
+        settings.export_data_dir(str(Path(data_dir).resolve()))
     uvicorn.run("planner.publish.server:create_app", factory=True, host=host, port=port, workers=workers,
                 access_log=access_log, log_level=log_level, **SERVER_LIMITS)

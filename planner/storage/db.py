@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+from planner import settings
 
 DB_FILE_NAME = "planner.sqlite3"
-DB_URL_ENV = "PLANNER_DB_URL"
+DB_URL_ENV = settings.DB_URL_ENV
 
 # Execution option asking for BEGIN IMMEDIATE (take SQLite's write lock at once) on a transaction.
 WRITE_LOCK = "planner_begin_immediate"
@@ -16,7 +16,7 @@ WRITE_LOCK = "planner_begin_immediate"
 
 def database_url(data_dir: Path, url: str | None = None) -> str:
     """The URL to use: the explicit one, then PLANNER_DB_URL, then the SQLite file in data_dir."""
-    return url or os.environ.get(DB_URL_ENV) or f"sqlite:///{Path(data_dir) / DB_FILE_NAME}"
+    return url or settings.db_url() or f"sqlite:///{Path(data_dir) / DB_FILE_NAME}"
 
 
 def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-DATA_DIR_ENV = "PLANNER_DATA_DIR"
+from planner import settings
+
+DATA_DIR_ENV = settings.DATA_DIR_ENV
 DEFAULT_DATA_DIR = "data"
 
 
@@ -15,7 +17,7 @@ def resolve_data_dir(explicit: str | Path | None = None) -> Path:
     Precedence: the explicit argument (the CLI's --data-dir), then the PLANNER_DATA_DIR environment
     variable, then ./data inside the current working folder. The result is absolute.
     """
-    chosen = explicit if explicit not in (None, "") else os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR
+    chosen = explicit if explicit not in (None, "") else settings.data_dir() or DEFAULT_DATA_DIR
     path = Path(chosen).expanduser().resolve()
     if not path.is_dir():
         path.mkdir(parents=True, exist_ok=True, mode=DATA_DIR_MODE)
@@ -36,4 +38,4 @@ def create_private_file(path: Path) -> None:
         pass
 
 
-PUBLIC_URL_ENV = "PLANNER_PUBLIC_URL"  # environment variable: the public base URL of the feed server
+PUBLIC_URL_ENV = settings.PUBLIC_URL_ENV  # environment variable: the public base URL of the feed server

@@ -14,11 +14,11 @@
 from __future__ import annotations
 
 import hmac
-import os
 import threading
 import time
 from pathlib import Path
 
+from planner import settings
 from planner.school.links import is_loopback
 
 FREE_TRIES = 3
@@ -32,7 +32,7 @@ NO_PASSWORD_RU = ("Страница открыта не только с этог
 
 
 def configured_password(data_dir: Path | str | None) -> str | None:
-    env = os.environ.get("PLANNER_PAGE_PASSWORD")
+    env = settings.page_password()
     if env:
         return env
     if data_dir is None:

@@ -4,7 +4,6 @@ Everything is a call into planner.publish; no Streamlit here."""
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Mapping
 from datetime import datetime
@@ -13,20 +12,20 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from planner import settings
 from planner.plan.ownership import plan_belongs_to
 from planner.plan.model import Occurrence, Plan
 from planner.publish import feeds
-from planner.publish.feeds import PublishOutcome, write_token_feed
+from planner.publish.feeds import PublishOutcome
 from planner.publish.messages import ChatMessage, QueueReport
 from planner.publish.qr import write_qr
 from planner.publish.tokens import FeedToken, TokenStore, feed_links
-from planner.storage.paths import PUBLIC_URL_ENV
 from planner.school.model import School
 from planner.storage import Store
 
 DEFAULT_PUBLIC_URL = "http://localhost:8501"
-BOT_TOKEN_ENV = "MAX_BOT_TOKEN"
-CA_BUNDLE_ENV = "MAX_CA_BUNDLE"
+BOT_TOKEN_ENV = settings.BOT_TOKEN_ENV
+CA_BUNDLE_ENV = settings.CA_BUNDLE_ENV
 FEEDS_FOLDER = "feeds"
 
 KIND_RU = {"teacher": "учитель", "class": "класс", "family": "семья", "admin": "администрация"}
@@ -41,20 +40,17 @@ DELIVERY_RU = {"sent": "отправлено", "queued": "в очереди", "f
 def public_base_url(environ: Mapping[str, str] | None = None, saved: str | None = None) -> str:
     """The address feed links are built on: env PLANNER_PUBLIC_URL, else the address saved on the «Настройки»
     page (`saved`), else the page's own local address (http://localhost:<PLANNER_PORT, default 8501>)."""
-    env = os.environ if environ is None else environ
-    given = (env.get(PUBLIC_URL_ENV) or "").strip().rstrip("/") or (saved or "").strip().rstrip("/")
-    port = (env.get("PLANNER_PORT") or "").strip()
-    return given or (f"http://localhost:{port}" if port.isdigit() else DEFAULT_PUBLIC_URL)
+    given = settings.public_url(environ) or (saved or "").strip().rstrip("/")
+    port = settings.page_port(environ)
+    return given or (f"http://localhost:{port}" if port else DEFAULT_PUBLIC_URL)
 
 
 def bot_token(environ: Mapping[str, str] | None = None) -> str | None:
-    env = os.environ if environ is None else environ
-    return (env.get(BOT_TOKEN_ENV) or "").strip() or None
+    return settings.bot_token(environ)
 
 
 def ca_bundle(environ: Mapping[str, str] | None = None) -> str | None:
-    env = os.environ if environ is None else environ
-    return (env.get(CA_BUNDLE_ENV) or "").strip() or None
+    return settings.ca_bundle(environ)
 
 
 def feeds_dir(store: Store) -> Path:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import os
 import re
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from planner.fileio import atomic_write_text
 from planner.school.model import School
 
 # ---------------------------------------------------------------- natural sort
@@ -174,6 +174,4 @@ def write_setting(data_dir: str | Path, key: str, value) -> None:
         settings.pop(key, None)
     else:
         settings[key] = value
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(settings, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write_text(path, json.dumps(settings, ensure_ascii=False, indent=1))
