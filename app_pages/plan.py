@@ -38,6 +38,9 @@ sc_label = c1.selectbox("Сценарий", list(scenarios), key="plan_scenario"
 scenario_id = scenarios[sc_label]
 time_limit = c2.number_input("Предел времени, с", min_value=1, max_value=600, value=10, step=1,
                              key="plan_time_limit")
+if school.incomplete is not None:
+    st.warning(f"{school.incomplete.text('ru').capitalize()}.")
+    st.checkbox("Принять частичное расписание и пересобрать по размещённым урокам", key="plan_accept_partial")
 registry = jobs()
 _rec = s.get("scenario", scenario_id)
 scenario_dates = {scenario_id: (date.fromisoformat(_rec.payload["start"]), date.fromisoformat(_rec.payload["end"]))} \
@@ -53,7 +56,8 @@ if c3.button("Пересобрать", key="plan_rebuild", type="primary", disab
     except Exception as err:  # noqa: BLE001
         show_error(err, "откройте сценарий на странице «Переход на дистант» и сохраните его заново")
         st.stop()
-    job = start_rebuild(s, school, scenario, scenario_id, library, time_limit=float(time_limit))
+    job = start_rebuild(s, school, scenario, scenario_id, library, time_limit=float(time_limit),
+                        accept_partial=bool(st.session_state.get("plan_accept_partial")))
     registry[job.id] = job
     st.session_state[JOB_KEY] = job.id
     running = True
@@ -114,6 +118,13 @@ plan_label = st.selectbox("План", list(mine), key="plan_pick")
 plan = load_plan(s, mine[plan_label])
 if not plan_belongs_to(plan, school):
     st.warning("План составлен для прежней версии данных школы — пересоберите его.")
+if plan.partial_timetable is not None:
+    st.warning(f"Расписание составлено частично (принято): размещено {plan.partial_timetable.placed} из "
+               f"{plan.partial_timetable.total} уроков.")
+if plan.all_paper:  # no silent all-paper plan
+    st.warning("Классы полностью на бумаге — не хватает данных:\n\n"
+               + "\n".join(f"- {c.text_ru}" for c in plan.all_paper))
+    st.page_link(PAGES["school"], label="Заполнить опрос, число учеников и готовность", icon="🏫")
 sv = plan.solver
 (st.warning if sv.status in DEGRADED else st.caption)(
     f"{status_words(sv.status)[:1].upper()}{status_words(sv.status)[1:]} · составлен за {sv.wall_seconds:.1f} с · "

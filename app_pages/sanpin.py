@@ -23,14 +23,22 @@ library = norm_library()
 st.title("Проверка по СанПиН")
 
 
+accept_partial = False
+if school.incomplete is not None:  # never «0 нарушений» on an unfinished timetable
+    st.warning(f"{school.incomplete.text('ru').capitalize()}. Проверка частичного расписания покажет нарушения "
+               "только размещённых уроков.")
+    accept_partial = st.checkbox("Принять частичное расписание", key="au_accept_partial")
+
+
 @st.cache_data(max_entries=32, show_spinner="Проверяю расписание…")
-def _audit_regular(school_id: str, version: int, start: date, end: date, policy_key: str = ""):
-    return audit_school(school, library, start, end)
+def _audit_regular(school_id: str, version: int, start: date, end: date, policy_key: str = "",
+                   accept: bool = False):
+    return audit_school(school, library, start, end, accept_partial=accept)
 
 
 @st.cache_data(max_entries=32, show_spinner="Проверяю план…")
-def _audit_plan(school_id: str, version: int, plan_id: str, policy_key: str = ""):
-    return audit_plan(school, load_plan(s, plan_id), library)
+def _audit_plan(school_id: str, version: int, plan_id: str, policy_key: str = "", accept: bool = False):
+    return audit_plan(school, load_plan(s, plan_id), library, accept_partial=accept)
 
 
 plans = plan_labels(s, school.id)
@@ -46,13 +54,13 @@ try:
             st.stop()
         label = st.selectbox("План", list(plans), key="au_plan")
         plan = load_plan(s, plans[label])
-        report = _audit_plan(school.id, version, plans[label], policy_key())
+        report = _audit_plan(school.id, version, plans[label], policy_key(), accept_partial)
         title = f"план сценария «{plan.scenario.name}»"
     else:
         c1, c2 = st.columns(2)
         start = c1.date_input("С", value=monday, format="DD.MM.YYYY", key="au_from")
         end = c2.date_input("По", value=monday + timedelta(days=6), format="DD.MM.YYYY", key="au_to")
-        report = _audit_regular(school.id, version, start, end, policy_key())
+        report = _audit_regular(school.id, version, start, end, policy_key(), accept_partial)
         title = "обычное расписание"
 except InputError as err:
     show_error(err, "выберите другие даты (нормы действуют не на все даты) или пересоберите план для текущих "

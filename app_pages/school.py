@@ -35,11 +35,27 @@ with st.expander("Загрузить расписание", expanded=current_sch
     path_text = c1.text_input("…или путь к файлу/папке на этом компьютере", key="source_path")
     c3, c4 = st.columns([3, 1])
     sample = c3.selectbox("…или пример", list(SAMPLES), key="sample")
+    with st.expander("Чего нет в файле aSc/FET: звонки, классы, число учеников"):
+        bells_text = st.text_input("Звонки (если в файле FET часы без времени)", key="imp_bells",
+                                   placeholder="08:30-09:15, 09:25-10:10, …")
+        grades_text = st.text_input("Класс или курс по названию (к — курс колледжа)", key="imp_grades",
+                                    placeholder="101=10, 201=2к")
+        pupils_text = st.text_input("Число учеников", key="imp_pupils", placeholder="7А=25, *=25")
+
+    def import_options():
+        """What the school adds to an aSc/FET file (planner.importers.hints); a bad text is an InputError."""
+        from planner.importers import ImportOptions
+        from planner.importers import hints
+
+        return ImportOptions(
+            bells=hints.parse_bells(bells_text, "Звонки") if bells_text.strip() else None,
+            grades=hints.parse_grades(grades_text, "Классы") if grades_text.strip() else {},
+            pupils=hints.parse_pupils(pupils_text, "Число учеников") if pupils_text.strip() else {})
 
     def read_local(path: Path, source_label: str) -> None:
         try:
             fmt = detect_format(path) if path.exists() else "unknown"
-            loaded = load_school(path)
+            loaded = load_school(path, import_options())
         except InputError as err:
             st.session_state["imports"] = [{"label": source_label, "error": err.text("ru")}]
             return
@@ -56,8 +72,13 @@ with st.expander("Загрузить расписание", expanded=current_sch
             tmp = Path(tmp_name)
             for f in uploads:
                 (tmp / Path(f.name).name).write_bytes(f.getvalue())
-            st.session_state["imports"] = [read_group(tmp, group, "загруженные файлы")
-                                           for group in upload_groups([Path(f.name).name for f in uploads])]
+            try:
+                options = import_options()
+            except InputError as err:
+                st.session_state["imports"] = [{"label": "загруженные файлы", "error": err.text("ru")}]
+            else:
+                st.session_state["imports"] = [read_group(tmp, group, "загруженные файлы", options)
+                                               for group in upload_groups([Path(f.name).name for f in uploads])]
 
     for i, imp in enumerate(st.session_state.get("imports", [])):
         if "error" in imp:

@@ -137,7 +137,7 @@ def _pairs(text: str, source: str, field: str) -> list[tuple[str, str, int]]:
     return out
 
 
-def _csv_rows(path: Path, columns: int) -> list[tuple[list[str], int]]:
+def _csv_rows(path: Path, columns: int, numeric: bool = True) -> list[tuple[list[str], int]]:
     where = Location(file=str(path))
     try:
         if path.stat().st_size > MAX_HINT_BYTES:
@@ -160,10 +160,9 @@ def _csv_rows(path: Path, columns: int) -> list[tuple[list[str], int]]:
             raise InputError(f"the row has {len(cells)} columns, {columns} are needed",
                              f"в строке {len(cells)} столбцов, нужно {columns}", Location(file=str(path), row=n))
         rows.append((cells, n))
-    if rows and not any(ch.isdigit() for ch in "".join(rows[0][0][1:])) and columns >= 2:
-        if rows[0][0][1].lower() in ("grade", "класс", "курс", "pupils", "учеников", "key", "ключ", "start", "начало",
-                                     "norm_key", "students"):
-            rows = rows[1:]  # a header row
+    if rows and (not any(ch.isdigit() for ch in "".join(rows[0][0][1:])) if numeric else
+                 rows[0][0][1].lower() in ("key", "norm_key", "ключ")):
+        rows = rows[1:]  # a header row: numeric files' values always hold a digit
     return rows
 
 
@@ -250,8 +249,9 @@ def read_pupils_csv(path: Path) -> dict[str, int]:
 
 
 def read_subject_map(path: Path) -> dict[str, str]:
-    """The school's subject-name → norm key file (subject,key rows); the keys are checked by the importer."""
-    return {cells[0]: cells[1] for cells, _ in _csv_rows(Path(path), 2)}
+    """The school's subject-name → norm key file (subject,key rows); the keys are taken as given (see the difficulty
+    scales in constraints/ for the keys they score)."""
+    return {cells[0]: cells[1] for cells, _ in _csv_rows(Path(path), 2, numeric=False)}
 
 
 def parse_subject_map(text: str, source: str = "--subject-keys") -> dict[str, str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from planner.errors import InputError
-from planner.importers import Loaded, detect_format, load_school
+from planner.importers import ImportOptions, Loaded, detect_format, load_school
 from planner.school.model import School
 from planner.ui.settings import missing_settings
 from planner.ui.view import plural
@@ -26,7 +26,7 @@ def upload_groups(names: list[str]) -> list[list[str]]:
     return groups
 
 
-def read_group(folder: Path, names: list[str], shown_as: str) -> dict:
+def read_group(folder: Path, names: list[str], shown_as: str, options: ImportOptions | None = None) -> dict:
     """Read one import out of `folder` (the uploads written there): a result the page keeps in its state —
     {"label", "school", "warnings", "missing", "format"} or {"label", "error"} (Russian, no server path)."""
     target = folder if names[0].lower().endswith(".csv") else folder / names[0]
@@ -36,7 +36,7 @@ def read_group(folder: Path, names: list[str], shown_as: str) -> dict:
                                          "вместе (school.csv, classes.csv, …) или книгу XLSX"}
     try:
         fmt = detect_format(target)
-        loaded = load_school(target)
+        loaded = load_school(target, options)
     except InputError as err:
         return {"label": label, "error": clean_paths(err.text("ru"), folder, shown_as)}
     except Exception as err:  # noqa: BLE001 - a file we could not read at all is refused, never half-read

@@ -76,7 +76,8 @@ class RebuildJob:
 
 
 def start_rebuild(store, school: School, scenario: Scenario, scenario_id: str, library: NormLibrary, *,
-                  time_limit: float = 10.0, published: Plan | None = None) -> RebuildJob:
+                  time_limit: float = 10.0, published: Plan | None = None,
+                  accept_partial: bool = False) -> RebuildJob:
     """Start the rebuild in a daemon thread; the plan is saved as kind 'plan' when it is found."""
     from planner.rebuild import RebuildCancelled, rebuild
 
@@ -85,7 +86,7 @@ def start_rebuild(store, school: School, scenario: Scenario, scenario_id: str, l
     def run() -> None:
         try:
             plan = rebuild(school, scenario, library, published=published, time_limit=time_limit,
-                           progress=job._progress, cancel=job.cancel)
+                           progress=job._progress, cancel=job.cancel, accept_partial=accept_partial)
             plan_id = "plan-" + uuid.uuid4().hex[:12]
             store.save("plan", plan_id, plan.model_dump(mode="json"), None, school_id=school.id,
                        scenario_id=scenario_id, status=plan.solver.status)

@@ -401,3 +401,23 @@ def test_cli_import_then_audit_refuses_partial_until_accepted(tmp_path, capsys):
     assert rc in (0, 1) and "ЧАСТИЧНОЕ РАСПИСАНИЕ (принято): размещено только 1 из 562" in captured.out
     rc = main(["import", str(src), "--out", str(out), "--bells", "08:30-09:15"])
     assert rc == 2 and "1 periods" in capsys.readouterr().err
+
+
+def test_bells_grades_and_pupils_from_the_schools_csv_files(tmp_path):
+    from planner.importers.hints import read_bells_csv, read_grades_csv, read_pupils_csv
+
+    bells = tmp_path / "bells.csv"
+    bells.write_text("period;start;end\n1;08:30;09:15\n2;09:25;10:10\n", encoding="utf-8")
+    assert [(f"{a:%H:%M}", f"{b:%H:%M}") for a, b in read_bells_csv(bells)] == [("08:30", "09:15"), ("09:25", "10:10")]
+    grades = tmp_path / "grades.csv"
+    grades.write_text("класс,класс_или_курс\n101,10\n201,2к\n", encoding="utf-8")
+    assert read_grades_csv(grades) == {"101": Level(grade=10), "201": Level(course=2)}
+    pupils = tmp_path / "pupils.csv"
+    pupils.write_text("class,pupils\n7А,25\n7Б,0\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_pupils_csv(pupils)
+    assert err.value.location.file == str(pupils) and err.value.location.element == "row 3"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("1,08:30,07:15\n", encoding="utf-8")
+    with pytest.raises(InputError, match="ends"):
+        read_bells_csv(bad)
