@@ -16,8 +16,7 @@ from planner.school.model import School
 from planner.school.frames import classes_frame
 from planner.ui.plain import plain
 from planner.ui.school_edit import (DEVICES, READINESS, apply_chats, apply_classes, apply_editor_state,
-                                    apply_teachers, chats_edit_frame, classes_edit_frame, teachers_edit_frame,
-                                    warnings_frame)
+                                    apply_teachers, chats_edit_frame, classes_edit_frame, teachers_edit_frame)
 from planner.ui.importing import read_group, result as imp_result, summary as imp_summary, upload_groups, warnings_rows
 from planner.ui.settings import SETTING_LABELS, TIMEZONES_RU, apply_school_settings
 from planner.ui.view import NEXT_STEP, read_settings, write_setting

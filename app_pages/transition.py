@@ -10,12 +10,12 @@ from pydantic import ValidationError
 
 from app_pages._shared import PAGES, norm_library, require_school, sample_dir_for, show_error, store
 from planner.errors import InputError, input_error_from_validation, StaleSaveError
-from planner.scenario.model import REASON_RU, AsyncKind, Reason, Scenario, scenario_from_toml
+from planner.scenario.model import REASON_RU, Reason, Scenario, scenario_from_toml
 from planner.ui.labels import ASYNC_RU, BUDGET_RU, REASON_LABELS, STATE_RU
 from planner.ui.records import save_scenario, scenario_labels
 from planner.ui.view import NEXT_STEP, class_names_sorted, parse_ranges, selection_preview
 from planner.ui.scenario_form import (KNOBS, build_scenario, defaults_frame, knob_defaults, overrides_frame,
-                                      representative_class, teacher_states_frame)
+                                      teacher_states_frame)
 
 s = store()
 school, _version = require_school()
@@ -162,7 +162,7 @@ except ValidationError as err:
     show_error(input_error_from_validation(err, "сценарий"), "исправьте параллели или курсы: число или диапазон, "
                                                               "например 5-9")
 cols = st.columns(3)
-for i, (knob, (label, _fld, unit)) in enumerate(KNOBS.items()):
+for i, (knob, (label, _fld, _unit)) in enumerate(KNOBS.items()):
     d = defaults.get(knob)
     hint = (f"по умолчанию {d.value} — {d.source_ru}" + (f", {d.act}, {d.clause}" if d.act else "")
             + (f"; достоверность {d.confidence}" if d.confidence else "") + (" ⚠ не подтверждено" if d and d.unverified else "")) if d else ""

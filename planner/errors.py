@@ -5,7 +5,12 @@ Every error carries an English message (CLI, logs) and a Russian one (the page).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 
 @dataclass(frozen=True)
@@ -63,7 +68,7 @@ class PlannerError(Exception):
 class InputError(PlannerError):
     """Bad input: a clear message naming where it is. Nothing saved is touched when it is raised."""
 
-    def at(self, **changes) -> "InputError":
+    def at(self, **changes: Any) -> "InputError":
         """The same error with its location completed (file, row, ...)."""
         loc = self.location
         merged = Location(
@@ -104,9 +109,10 @@ class UnknownIdError(InputError, LookupError):
                          f"нет {kind_ru} «{record_id}»" + (f" в «{where}»" if where else ""))
 
 
-def input_error_from_validation(err, file: str = "", row: int | None = None, field: str | None = None) -> InputError:
+def input_error_from_validation(err: ValidationError, file: str = "", row: int | None = None,
+                                field: str | None = None) -> InputError:
     """A pydantic ValidationError as an InputError naming the element (path) and field of its first error."""
-    first = err.errors()[0] if err.errors() else {}
+    first: Mapping[str, Any] = err.errors()[0] if err.errors() else {}
     loc = first.get("loc", ())
     element = "".join(f"[{x}]" if isinstance(x, int) else f".{x}" for x in loc[:-1]).lstrip(".")
     msg = first.get("msg", str(err)).removeprefix("Value error, ")
@@ -131,7 +137,7 @@ _RU_BY_TYPE = {
 }
 
 
-def validation_message_ru(error: dict) -> str:
+def validation_message_ru(error: Mapping[str, Any]) -> str:
     """One pydantic error (an item of ValidationError.errors()) as a Russian sentence, no English in it."""
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}

@@ -261,7 +261,7 @@ def solve_timetable(plans: list[ClassPlan], units: list[Unit], unavailable: dict
     # soft goals
     cost = []
     peaks = []
-    for (ui, day, p), v in x.items():
+    for (ui, _day, p), v in x.items():
         u = units[ui]
         win = plan_by_id[u.klass].hard_window
         if u.hard and win and not (win[0] <= p <= win[1]):
@@ -678,7 +678,7 @@ def build_school() -> School:
         times = {p.number: (minutes(p.start), minutes(p.end)) for p in variant.periods}
         plans.append(ClassPlan(c.id, lengths, times, hard_window=(2, 3) if grade <= 4 else (2, 4), peak=True))
         teacher_of: dict[str, str] = {}
-        for sid, hours in curriculum.items():
+        for sid, _hours in curriculum.items():
             if sid in teacher_of or sid == "ENG":
                 continue
             if grade <= 4 and sid not in ("MUS", "PE"):
@@ -872,7 +872,7 @@ def build_college() -> School:
     unavailable = {t.id: {(u.day, u.period) for u in t.unavailable} for t in teachers}
 
     classes = []
-    for gid, name, prog, course in COLLEGE_GROUPS:
+    for gid, name, _prog, course in COLLEGE_GROUPS:
         students = rng.randint(20, 28)
         a, b = split_two(students)
         groups = [SubGroup(id=f"{gid}-S1", name=f"{name} подгр. 1", students=a, division="sub"),
@@ -912,7 +912,8 @@ def build_college() -> School:
             plans.append(ClassPlan(c.id, lengths, times))
             teacher_of: dict[str, str] = {}
 
-            def teacher(sid: str, hours: int, exclude: tuple[str, ...] = ()) -> str:
+            def teacher(sid: str, hours: int, exclude: tuple[str, ...] = (), teacher_of=teacher_of,
+                        loads=loads) -> str:  # bound now: called within this iteration only
                 if sid not in teacher_of or exclude:
                     t = loads.pick(pools[sid], hours, exclude)
                     if exclude:

@@ -11,7 +11,6 @@ from planner.cli import main
 from planner.errors import InputError
 from planner.importers import load_school
 from planner.importers.tabular import write_csv_folder, write_xlsx
-from planner.school.model import Lesson
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import shutil
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from builders import MONDAY, library, make_school
 

@@ -283,7 +283,7 @@ def test_no_clashes_and_teachers_teach_their_subjects(school: School, college: S
                             assert len(groups) == len(set(groups)) and len({division[g] for g in groups}) == 1
                 for t, items in by_teacher.items():
                     items.sort()
-                    for (s1, e1, a), (s2, e2, b) in zip(items, items[1:]):
+                    for (_s1, e1, a), (s2, _e2, b) in zip(items, items[1:]):
                         assert e1 <= s2, (t, day, a, b)  # clock times never overlap, across shifts too
 
 

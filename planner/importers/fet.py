@@ -689,7 +689,7 @@ def load_fet(path: Path, *, activities_xml: Path | None = None, bell_minutes: in
                 no_pupils.append(y.name)
         groups: list[SubGroup] = []
 
-        def gid(name: str) -> str:
+        def gid(name: str, y=y) -> str:  # bound now: called within this iteration only
             return group_ids.make(f"{y.name}: {name}" if name in shared else name)
 
         if y.groups:

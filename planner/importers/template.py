@@ -15,7 +15,6 @@ from planner.importers.tabular import write_xlsx_frames
 COLUMN_HELP_RU = {
     "id": "идентификатор (латиница, цифры, дефис; уникален в таблице)",
     "name": "название / ФИО",
-    "kind": "school — школа, college — колледж",
     "timezone": "часовой пояс IANA, например Asia/Yekaterinburg",
     "year_start": "первый день учебного года (ГГГГ-ММ-ДД)",
     "year_end": "последний день учебного года (ГГГГ-ММ-ДД)",
@@ -51,8 +50,6 @@ COLUMN_HELP_RU = {
     "curator": "код учителя — классного руководителя (куратора)",
     "contact": "рабочий телефон или e-mail для родителей",
     "max_chat_id": "chat_id личного диалога бота с учителем в MAX (для личных сообщений)",
-    "kind": "вид чата: class — ученики класса, parents — родители, subject — предмет, teachers — учительская, "
-            "curators — кураторы (пусто — class или subject)",
     "group_id": "код группы (для чата группы по предмету)",
     "admin": "код учителя-администратора чата",
     "role": "deputy_teaching — зам. по учебной работе, deputy_upbringing — зам. по воспитательной работе, "
@@ -80,6 +77,14 @@ COLUMN_HELP_RU = {
     "duration": "длительность в уроках (сдвоенный — 2)",
     "weeks": "every — каждую неделю, A — числитель, B — знаменатель",
 }
+# the same column name means different things in different tables
+COLUMN_HELP_RU_BY_TABLE = {
+    "school": {"kind": "school — школа, college — колледж"},
+    "holidays": {"kind": "public — нерабочий праздничный день (ТК РФ ст. 112, перенос выходных), vacation — каникулы "
+                         "(пусто — каникулы)"},
+    "chats": {"kind": "вид чата: class — ученики класса, parents — родители, subject — предмет, teachers — учительская, "
+            "curators — кураторы (пусто — class или subject)"},
+}
 
 
 def reference_frame(russian: bool = False) -> pd.DataFrame:
@@ -91,7 +96,7 @@ def reference_frame(russian: bool = False) -> pd.DataFrame:
             if russian:
                 row["Можно и так"] = f"{t.name} / {c}"
             rows.append(row | {"Обязательный": "да" if c in t.required else "",
-                               "Что писать": COLUMN_HELP_RU.get(c, ""), "О листе": t.description})
+                               "Что писать": COLUMN_HELP_RU_BY_TABLE.get(t.name, {}).get(c, COLUMN_HELP_RU.get(c, "")), "О листе": t.description})
     return pd.DataFrame(rows)
 
 

@@ -7,6 +7,7 @@ import hashlib
 import json
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -149,7 +150,7 @@ class Plan(_Model):
         return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def plan_json_schema() -> dict:
+def plan_json_schema() -> dict[str, Any]:
     schema = Plan.model_json_schema()
     schema["$id"] = "https://planner.local/schemas/plan.schema.json"
     schema["title"] = f"Plan (schema version {PLAN_SCHEMA_VERSION})"

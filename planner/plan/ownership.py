@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from planner.errors import InputError, Location
 from planner.plan.model import Plan
@@ -48,7 +48,7 @@ def read_plan_file(path: str | Path) -> Plan:
         raise InputError(f"cannot read the plan: {exc.strerror or exc}", f"не удаётся прочитать план: "
                          f"{exc.strerror or exc}", Location(file=str(path))) from None
     except ValueError as exc:
-        errors = getattr(exc, "errors", lambda: [{}])()
+        errors: list[dict[str, Any]] = list(getattr(exc, "errors", lambda: [{}])())
         first = errors[0] if errors else {}
         msg = first.get("msg", str(exc))
         raise InputError(f"not a valid plan: {msg}", f"файл не является корректным планом: {msg}",

@@ -14,7 +14,7 @@ from datetime import date, datetime, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from planner.norms import NormLibrary, NormsInForce, NormsLapsedError
+from planner.norms import NormLibrary, NormsLapsedError
 from planner.plan.model import Occurrence, Plan, SolverInfo
 from planner.plan.ownership import plan_belongs_to
 from planner.rebuild.assemble import assemble_day, summarise

@@ -194,7 +194,7 @@ def check_scenario_references(scenario: Scenario, school: School, source: str = 
     """Unknown classes or teachers named by the scenario stop it with a clear message."""
     class_ids = {c.id for c in school.classes}
     teacher_ids = {t.id for t in school.teachers}
-    for i, cid in enumerate([*scenario.online.classes, *scenario.online.exclude]):
+    for _i, cid in enumerate([*scenario.online.classes, *scenario.online.exclude]):
         if cid not in class_ids:
             raise InputError(f"unknown class '{cid}'", f"неизвестный класс «{cid}»",
                              Location(file=source, element="online", field="classes"))

@@ -135,7 +135,7 @@ def find_problems(school: School) -> list[Problem]:
                                         f"of class '{cid}'", f"день {le.day} вне {klass.week_days}-дневной недели "
                                         f"класса «{cid}»"))
             bells = bells_by_id[klass.bell_schedule]
-            for variant, numbers in variant_numbers[bells.id]:
+            for _variant, numbers in variant_numbers[bells.id]:
                 missing = [p for p in le.periods if p not in numbers]
                 if missing:
                     problems.append(Problem("lessons", i, "period", f"period {missing[0]} is not in bell schedule "

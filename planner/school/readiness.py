@@ -167,7 +167,9 @@ def class_state(school: School, klass: StudentClass) -> ClassState:
     needed = needed_chats(school, klass.id)
     no_chat = [(s, g) for s, g in needed if _chat_for(school, klass.id, s, g) is None]
     groups = {g.id: g.name for g in klass.groups}
-    label = lambda s, g: subjects.get(s, s) + (f" ({groups.get(g, g)})" if g else "")
+    def label(s: str, g: str | None) -> str:
+        return subjects.get(s, s) + (f" ({groups.get(g, g)})" if g else "")
+
     items.append(Item("chats", not no_chat and bool(needed),
                       "нет чатов: " + ", ".join(label(s, g) for s, g in no_chat) if no_chat else
                       ("нет уроков в расписании" if not needed else ""),

@@ -222,7 +222,7 @@ def policy_overrides_frame(school: School, plan: Plan) -> pd.DataFrame:
     """Values of the plan's policies that the scenario set or overrode (not norm defaults)."""
     names = {c.id: c.name for c in school.classes}
     seen = {}
-    for day, by_class in plan.policies.items():
+    for _day, by_class in plan.policies.items():
         for cid, pol in by_class.items():
             for fld in ("call_minutes", "reserve", "min_break", "latest_end", "gymnastics_interval",
                         "gymnastics_minutes", "async_work_minutes", "transition_buffer"):

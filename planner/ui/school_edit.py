@@ -71,7 +71,7 @@ def apply_classes(school: School, frame: pd.DataFrame) -> School:
     (rows matched by id; the class list itself is not changed here)."""
     data = school.model_dump(mode="json")
     by_id = {row["id"]: row for row in frame.to_dict("records")}
-    for i, c in enumerate(data["classes"]):
+    for _i, c in enumerate(data["classes"]):
         row = by_id.get(c["id"])
         if row is None:
             continue

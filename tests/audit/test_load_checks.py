@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from builders import MONDAY, class_week, make_school
+from builders import class_week, make_school
 
 from planner.audit.checks.load import (
     check_college_pairs_per_day, check_college_weekly_hours, check_grade1_sep_oct_load, check_grade1_step_mode,

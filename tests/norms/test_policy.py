@@ -3,13 +3,12 @@
 from datetime import date
 
 import pytest
-from builders import MONDAY, STANDARD_BELLS, class_day, make_school
+from builders import MONDAY, class_day, make_school
 
 from planner.audit import audit_school
 from planner.audit.checks.day import check_min_break
 from planner.errors import NormSetError
 from planner.norms import NormLibrary
-from planner.norms.data import load_library
 
 
 def _lib(tmp_path, text):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
-from page.pagehelpers import APP, ROOT, by_key
+from page.pagehelpers import APP, ROOT
 from streamlit.testing.v1 import AppTest
 
 from planner.storage import Store

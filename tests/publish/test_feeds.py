@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from icalendar import Calendar
 
+from planner.errors import InputError
 from planner.plan.model import Mode
 from planner.publish import feeds as feeds_mod
 from planner.publish import ics
@@ -223,10 +224,10 @@ def test_feed_selection_by_teacher_class_and_family(tmp_path, school, plan01):
 
 def test_a_plan_for_another_school_is_refused(tmp_path, school, plan01):
     other = school.model_copy(update={"name": school.name + " (другая)"})
-    with pytest.raises(Exception) as err:
+    with pytest.raises(InputError) as err:
         check_plan(other, plan01)
     assert "another school" in str(err.value)
-    with pytest.raises(Exception):
+    with pytest.raises(InputError):
         _publish(tmp_path, other, plan01)
     assert not (tmp_path / "feeds").exists()
 

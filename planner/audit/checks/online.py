@@ -391,7 +391,7 @@ def check_chat_overlap(days: list[ClassDay]) -> list[Finding]:
                     for cd in days if cd.scenario is not None for s in cd.slots if s.live for i in s.items
                     if i.link})
     out = []
-    for n, (link, s1, e1, l1, c1, g1, weekday, day) in enumerate(calls):
+    for n, (link, s1, e1, l1, _c1, g1, weekday, day) in enumerate(calls):
         for link2, s2, e2, l2, c2, g2, _, _ in calls[n + 1:]:
             if link2 != link or s2 >= e1:
                 continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.audit.checks.common import applicable, where
+from planner.audit.checks.common import applicable
 from planner.audit.findings import Finding, make_finding
 from planner.audit.views import ClassDay
 
