@@ -83,6 +83,6 @@ pages = [
     st.Page(PAGES["sanpin"], title="СанПиН", icon=":material/rule:", url_path="sanpin"),
     st.Page(PAGES["publish"], title="Публикация", icon=":material/campaign:", url_path="publish"),
     st.Page(PAGES["scenarios"], title="Сценарии", icon=":material/compare_arrows:", url_path="scenarios"),
-    st.Page("app_pages/readiness.py", title="Готовность", icon=":material/checklist:", url_path="readiness"),
+    st.Page(PAGES["readiness"], title="Готовность", icon=":material/checklist:", url_path="readiness"),
 ]
 st.navigation(pages, position="top").run()

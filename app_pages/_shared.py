@@ -21,7 +21,7 @@ SAMPLES = {"Школа № 17 (пример)": ROOT / "sample_data" / "school-17
 
 PAGES = {"school": "app_pages/school.py", "transition": "app_pages/transition.py", "plan": "app_pages/plan.py",
          "sanpin": "app_pages/sanpin.py", "publish": "app_pages/publish.py", "scenarios": "app_pages/scenarios.py",
-         "settings": "app_pages/settings.py"}
+         "settings": "app_pages/settings.py", "readiness": "app_pages/readiness.py"}
 
 
 @st.cache_resource

@@ -123,8 +123,9 @@ if plan.partial_timetable is not None:
                f"{plan.partial_timetable.total} уроков.")
 if plan.all_paper:  # no silent all-paper plan
     st.warning("Классы полностью на бумаге — не хватает данных:\n\n"
-               + "\n".join(f"- {c.text_ru}" for c in plan.all_paper))
-    st.page_link(PAGES["school"], label="Заполнить опрос, число учеников и готовность", icon="🏫")
+               + "\n".join(f"- {plain(c.text_ru)}" for c in plan.all_paper))
+    st.page_link(PAGES["readiness"], label="Готовность: опрос об устройствах, чаты, пробные звонки", icon="✅")
+    st.page_link(PAGES["school"], label="Школа: число учеников и классы", icon="🏫")
 sv = plan.solver
 (st.warning if sv.status in DEGRADED else st.caption)(
     f"{status_words(sv.status)[:1].upper()}{status_words(sv.status)[1:]} · составлен за {sv.wall_seconds:.1f} с · "
