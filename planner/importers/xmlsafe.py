@@ -62,7 +62,7 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
 
 def decode_xml(data: bytes, file: str = "") -> str:
     """XML bytes as text: BOM first, then the declared encoding, else UTF-8 — strictly, never guessing."""
-    for bom, _encoding in _BOMS:
+    for bom, encoding in _BOMS:  # noqa: B007 - the encoding of the matched BOM is used after the loop
         if data.startswith(bom):
             body, source_en, source_ru = data[len(bom):], "byte-order mark", "метка порядка байтов"
             break
