@@ -39,7 +39,10 @@ class Finding:
         return self.norm_status == "carried_over"
 
     def merge_key(self) -> tuple:
-        return (self.norm_key, self.class_id, self.groups, self.teacher_id, self.weekday, self.lesson_id,
+        """What makes two findings one fact: all but the dates and the groups (pupil cells). A class with
+        sub-groups is audited per pupil cell, so the same breach is seen once per cell combination; it is
+        reported once, naming every group it was seen in."""
+        return (self.norm_key, self.class_id, self.teacher_id, self.weekday, self.lesson_id,
                 self.period, self.message_en, self.policy_note, self.preexisting, self.norm_status, self.act)
 
     def match_keys(self) -> set[tuple]:
@@ -96,13 +99,15 @@ def make_finding(norm: Norm, row: Row | None, field_name: str, message_ru: str, 
 
 
 def merge(findings: list[Finding]) -> list[Finding]:
-    """Findings that differ only by date become one finding listing its dates."""
+    """Findings that differ only by date or by pupil cell become one finding listing its dates and groups."""
     merged: dict[tuple, Finding] = {}
     for f in findings:
         k = f.merge_key()
         if k in merged:
             prev = merged[k]
-            merged[k] = replace(prev, dates=tuple(sorted(set(prev.dates) | set(f.dates))))
+            merged[k] = replace(prev, dates=tuple(sorted(set(prev.dates) | set(f.dates))),
+                                groups=() if not prev.groups or not f.groups  # () = the whole class
+                                else tuple(sorted(set(prev.groups) | set(f.groups))))
         else:
             merged[k] = f
     order = {"violation": 0, "warning": 1}
