@@ -7,6 +7,7 @@ from datetime import date
 from typing import Literal
 
 from planner.norms import Norm, Row, severity_of
+from planner.text import plural_form as ru_plural
 
 Severity = Literal["violation", "warning"]
 
@@ -113,15 +114,6 @@ def merge(findings: list[Finding]) -> list[Finding]:
     order = {"violation": 0, "warning": 1}
     return sorted(merged.values(), key=lambda f: (order[f.severity], f.class_id or "", f.dates[:1], f.norm_key,
                                                   f.weekday or 0, f.period or 0))
-
-
-def ru_plural(n: int, one: str, few: str, many: str) -> str:
-    """The Russian noun form agreeing with n: 1 замечание, 2 замечания, 5 замечаний."""
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
 
 
 @dataclass(frozen=True)
