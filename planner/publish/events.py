@@ -124,7 +124,7 @@ def _occurrence_text(o: Occurrence, names: _Names, tz: ZoneInfo) -> tuple[str, l
     if o.teachers:
         lines.append(f"Учитель: {names.teacher_list(o.teachers)}")
     if o.teacher_changed and o.regular_teachers and list(o.regular_teachers) != list(o.teachers):
-        lines.append(f"По расписанию вёл(а): {names.teacher_list(o.regular_teachers)}")
+        lines.append(f"Учитель по расписанию: {names.teacher_list(o.regular_teachers)}")
     if o.regular_start and o.regular_end and o.mode != Mode.ASYNC and o.regular_start != o.start:  # moved
         rs, re = o.regular_start.astimezone(tz), o.regular_end.astimezone(tz)
         lines.append(f"По расписанию: {rs:%d.%m} {_hm(rs)}–{_hm(re)}")

@@ -107,10 +107,10 @@ def _online_occurrence(school: School, scenario: Scenario, day: DayContext, p, l
         if forced[p.uid] == "teacher_sick" and kind != AsyncKind.ONLINE_TASK.value:
             ru, en = TEACHER_ABSENT_PAPER  # the text matches the task kind: no «Моя школа» for a paper task
         reasons.append(ReasonText(code=forced[p.uid], text_ru=ru, text_en=en))
-    # the window stays inside the day window (earliest start … latest end), never before 08:00
-    day_end = min(max(q.regular_end for q in day.online[p.class_id]), pol.latest_end.value)
+    # the window opens no earlier than the day window (never before 08:00) and closes at the class's regular end
+    day_end = max(q.regular_end for q in day.online[p.class_id])
     window_start = max(p.regular_start, pol.earliest_start.value)
-    window_end = max(day_end, window_start)
+    window_end = max(day_end, window_start + pol.async_work_minutes.value)
     return Occurrence(**common, mode=Mode.ASYNC, teachers=[] if sick else list(p.teachers), teacher_changed=sick,
                       async_work=AsyncWork(kind=kind, window_start=local_datetime(school, tz_day, window_start),
                                            window_end=local_datetime(school, tz_day, window_end),

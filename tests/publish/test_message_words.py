@@ -1,0 +1,43 @@
+"""Russian that reads right in messages (issue 13, item 4): a college message speaks of группы and пары and
+преподаватели; the time zone is named by its city and offset from Moscow."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from planner.importers import load_school
+from planner.norms import NormLibrary
+from planner.publish.messages import class_text, teachers_text
+from planner.rebuild import rebuild
+from planner.scenario import scenario_from_toml
+from planner.text import timezone_ru
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
+
+
+def test_a_college_message_says_group_and_pair():
+    school = load_school(SAMPLES / "college-ptk").school
+    plan = rebuild(school, scenario_from_toml(SAMPLES / "college-ptk" / "scenarios" /
+                                              "01-frost-whole-college-week-b.toml"), NormLibrary.load(),
+                   time_limit=10, workers=1)
+    texts = [class_text(school, plan, c.id) for c in school.classes]
+    text = next(t for t in texts if t and "Онлайн-" in t)
+    assert "Онлайн-пары:" in text and "Онлайн-уроки" not in text
+    staff = teachers_text(school, plan)
+    assert staff.startswith("Преподавателям — ") and "Группы на дистанте" in staff and "Классы" not in staff
+    assert f"Время местное: {timezone_ru(school.timezone, plan.scenario.start)}." in text
+
+
+def test_a_school_message_keeps_school_words():
+    school = load_school(SAMPLES / "school-17").school
+    plan = rebuild(school, scenario_from_toml(SAMPLES / "school-17" / "scenarios" / "05-sick-physics-teacher.toml"),
+                   NormLibrary.load(), time_limit=10, workers=1)
+    staff = teachers_text(school, plan)
+    assert staff.startswith("Учителям — ") and "Преподавателям" not in staff
+
+
+def test_the_time_zone_is_named_by_city_and_moscow_offset():
+    assert timezone_ru("Asia/Yekaterinburg", date(2026, 12, 7)) == "Екатеринбург, МСК+2"
+    assert timezone_ru("Europe/Moscow", date(2026, 12, 7)) == "Москва, МСК"
+    assert timezone_ru("Europe/Kaliningrad", date(2026, 12, 7)) == "Калининград, МСК−1"
