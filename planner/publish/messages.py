@@ -191,6 +191,10 @@ def class_text(school: School, plan: Plan, class_id: str, feed_link: str | None 
     lines = _header(plan, title)
     if chat_link and any(o.link == chat_link for o in mine if o.mode == Mode.LIVE):
         lines.append(f"{w['online_lessons']} — звонок в чате {w['class_gen']}: {chat_link}")
+    if any(o.mode == Mode.LIVE and o.start and o.end and o.regular_start and o.regular_end
+           and o.end - o.start < o.regular_end - o.regular_start for o in mine):
+        lines.append("Звонок короче урока: после звонка и до конца урока по расписанию — самостоятельная работа "
+                     "по заданию, которое учитель даст на звонке.")
     for day in sorted({o.date for o in changed}):
         today = [o for o in mine if o.date == day]
         online_today = any(o.mode in (Mode.LIVE, Mode.ASYNC) for o in today)

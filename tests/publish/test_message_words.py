@@ -27,6 +27,8 @@ def test_a_college_message_says_group_and_pair():
     staff = teachers_text(school, plan)
     assert staff.startswith("Преподавателям — ") and "Группы на дистанте" in staff and "Классы" not in staff
     assert f"Время местное: {timezone_ru(school.timezone, plan.scenario.start)}." in text
+    # the calls are shorter than the pairs: the message says what to do for the rest of the lesson
+    assert "после звонка и до конца урока по расписанию" in text
 
 
 def test_a_school_message_keeps_school_words():
