@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from planner.importers import load_school
@@ -43,3 +43,21 @@ def test_the_time_zone_is_named_by_city_and_moscow_offset():
     assert timezone_ru("Asia/Yekaterinburg", date(2026, 12, 7)) == "Екатеринбург, МСК+2"
     assert timezone_ru("Europe/Moscow", date(2026, 12, 7)) == "Москва, МСК"
     assert timezone_ru("Europe/Kaliningrad", date(2026, 12, 7)) == "Калининград, МСК−1"
+
+
+def test_async_work_in_feeds_is_a_short_event_not_a_block_over_the_calls():
+    from planner.plan import Mode
+    from planner.publish.events import event_uid, events_from_plan
+
+    school = load_school(SAMPLES / "school-17").school
+    plan = rebuild(school, scenario_from_toml(SAMPLES / "school-17" / "scenarios" / "05-sick-physics-teacher.toml"),
+                   NormLibrary.load(), time_limit=10, workers=1)
+    by_uid = {event_uid(o.key, o.part, school.id): o for o in plan.occurrences}
+    events = [e for e in events_from_plan(school, plan) if e.kind == "async"]
+    assert events
+    for e in events:
+        o = by_uid[e.uid]
+        assert e.end - e.start <= timedelta(minutes=15) and e.start >= o.async_work.window_start
+        live_same_pupils = [x for x in plan.occurrences if x.date == o.date and x.class_id == o.class_id
+                            and x.mode == Mode.LIVE and (not x.groups or not o.groups or set(x.groups) & set(o.groups))]
+        assert not any(x.start < e.end and e.start < x.end for x in live_same_pupils), e.summary
