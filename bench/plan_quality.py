@@ -35,7 +35,7 @@ import jsonschema  # noqa: E402
 
 from planner.importers import load_school  # noqa: E402
 from planner.norms import NormLibrary  # noqa: E402
-from planner.plan import Mode, Plan  # noqa: E402
+from planner.plan import Plan  # noqa: E402
 from planner.rebuild import rebuild  # noqa: E402
 from planner.rebuild.assemble import summarise  # noqa: E402
 from planner.rebuild.paper import mark_all_paper  # noqa: E402
