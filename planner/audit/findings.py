@@ -7,6 +7,7 @@ from datetime import date
 from typing import Literal
 
 from planner.norms import Norm, Row, severity_of
+from planner.text import plural_form as ru_plural
 
 Severity = Literal["violation", "warning"]
 
@@ -39,7 +40,10 @@ class Finding:
         return self.norm_status == "carried_over"
 
     def merge_key(self) -> tuple:
-        return (self.norm_key, self.class_id, self.groups, self.teacher_id, self.weekday, self.lesson_id,
+        """What makes two findings one fact: all but the dates and the groups (pupil cells). A class with
+        sub-groups is audited per pupil cell, so the same breach is seen once per cell combination; it is
+        reported once, naming every group it was seen in."""
+        return (self.norm_key, self.class_id, self.teacher_id, self.weekday, self.lesson_id,
                 self.period, self.message_en, self.policy_note, self.preexisting, self.norm_status, self.act)
 
     def match_keys(self) -> set[tuple]:
@@ -96,27 +100,20 @@ def make_finding(norm: Norm, row: Row | None, field_name: str, message_ru: str, 
 
 
 def merge(findings: list[Finding]) -> list[Finding]:
-    """Findings that differ only by date become one finding listing its dates."""
+    """Findings that differ only by date or by pupil cell become one finding listing its dates and groups."""
     merged: dict[tuple, Finding] = {}
     for f in findings:
         k = f.merge_key()
         if k in merged:
             prev = merged[k]
-            merged[k] = replace(prev, dates=tuple(sorted(set(prev.dates) | set(f.dates))))
+            merged[k] = replace(prev, dates=tuple(sorted(set(prev.dates) | set(f.dates))),
+                                groups=() if not prev.groups or not f.groups  # () = the whole class
+                                else tuple(sorted(set(prev.groups) | set(f.groups))))
         else:
             merged[k] = f
     order = {"violation": 0, "warning": 1}
     return sorted(merged.values(), key=lambda f: (order[f.severity], f.class_id or "", f.dates[:1], f.norm_key,
                                                   f.weekday or 0, f.period or 0))
-
-
-def ru_plural(n: int, one: str, few: str, many: str) -> str:
-    """The Russian noun form agreeing with n: 1 замечание, 2 замечания, 5 замечаний."""
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from planner.school.model import (
 )
 from planner.importers.hints import Level, age_band, grades_warning, guess_level, level_from_name, one_subject_warning
 from planner.school.subject_keys import guess_norm_key
+from planner.text import plural
 
 BELLS_ID = "asc"
 VERSION_ID = "asc"
@@ -149,7 +150,7 @@ class _Importer:
     def table(self, name: str, row_tag: str, required: bool = False) -> list[_Row]:
         found = [c for c in self.root if c.tag == name]
         if len(found) > 1:
-            raise self.error(f"<{name}> appears {len(found)} times", f"<{name}> встречается {len(found)} раз(а)", name)
+            raise self.error(f"<{name}> appears {len(found)} times", f"<{name}> встречается {plural(len(found), 'раз', 'раза', 'раз')}", name)
         if not found:
             if required:
                 raise self.error(f"required element <{name}> is missing", f"нет обязательного элемента <{name}>",

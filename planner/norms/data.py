@@ -131,13 +131,23 @@ class Norm:
     status_ru: str = ""  # e.g. «СП 2.4.3648-20 утратил силу 01.01.2027; значение применяется как норматив школы ...»
     status_en: str = ""
     own_act: str = ""  # the act of the file the norm comes from, when another act carries it on the date
+    # row() answers by query; not an init field, so dataclasses.replace() (new rows) starts an empty cache
+    _row_cache: dict = field(init=False, default_factory=dict, compare=False, repr=False)
 
     def row(self, **query: Any) -> Row | None:
         """The most specific row matching the query (grade=, month=, device=, ovz=, subject=, week_days=)."""
+        try:
+            key: tuple | None = tuple(sorted(query.items()))
+            hash(key)
+        except TypeError:
+            key = None
+        if key is not None and key in self._row_cache:
+            return self._row_cache[key]
         candidates = [r for r in self.rows if r.matches(query)]
-        if not candidates:
-            return None
-        return max(candidates, key=lambda r: len(r.selectors))
+        found = max(candidates, key=lambda r: len(r.selectors)) if candidates else None
+        if key is not None:
+            self._row_cache[key] = found
+        return found
 
     def applies_to_institution(self, kind: str) -> bool:
         return kind in self.institutions

@@ -113,6 +113,7 @@ def _occurrence_text(o: Occurrence, names: _Names, tz: ZoneInfo) -> tuple[str, l
         suffix = f"самостоятельно{part}, сдать до {w.deadline:%d.%m}"
         lines.append(f"Самостоятельная работа: {ASYNC_KIND_RU.get(w.kind, w.kind)}, около {w.work_minutes} мин.")
         lines.append(f"Выполнить: {start:%d.%m} {_hm(start)}–{_hm(end)}; сдать до {w.deadline:%d.%m.%Y}.")
+
         if _safe_link(o):
             lines.append(f"Чат класса: {_safe_link(o)}")
     else:
@@ -124,7 +125,7 @@ def _occurrence_text(o: Occurrence, names: _Names, tz: ZoneInfo) -> tuple[str, l
     if o.teachers:
         lines.append(f"Учитель: {names.teacher_list(o.teachers)}")
     if o.teacher_changed and o.regular_teachers and list(o.regular_teachers) != list(o.teachers):
-        lines.append(f"По расписанию вёл(а): {names.teacher_list(o.regular_teachers)}")
+        lines.append(f"Учитель по расписанию: {names.teacher_list(o.regular_teachers)}")
     if o.regular_start and o.regular_end and o.mode != Mode.ASYNC and o.regular_start != o.start:  # moved
         rs, re = o.regular_start.astimezone(tz), o.regular_end.astimezone(tz)
         lines.append(f"По расписанию: {rs:%d.%m} {_hm(rs)}–{_hm(re)}")
@@ -136,6 +137,19 @@ def _occurrence_text(o: Occurrence, names: _Names, tz: ZoneInfo) -> tuple[str, l
     return suffix, lines, start, end
 
 
+ASYNC_EVENT_MINUTES = 15  # the feed shows asynchronous work as a short event; its window is in the description
+
+
+def _async_slot(plan: Plan, o: Occurrence, start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """A short event for asynchronous work: from the end of the same pupils' last live call that day (or the
+    window's opening when there is none), ASYNC_EVENT_MINUTES long, so it never covers their calls."""
+    calls = [x.end for x in plan.occurrences if x.date == o.date and x.class_id == o.class_id
+             and x.mode == Mode.LIVE and x.end is not None
+             and (not x.groups or not o.groups or set(x.groups) & set(o.groups))]
+    begin = max([start, *(c.astimezone(start.tzinfo) for c in calls)])
+    return begin, begin + timedelta(minutes=ASYNC_EVENT_MINUTES)
+
+
 def events_from_plan(school: School, plan: Plan) -> list[FeedEvent]:
     """The feed events of every occurrence of a plan (one per occurrence part), in plan order."""
     tz = ZoneInfo(school.timezone)
@@ -145,6 +159,8 @@ def events_from_plan(school: School, plan: Plan) -> list[FeedEvent]:
         if o.mode == Mode.ASYNC and o.async_work is None or o.mode != Mode.ASYNC and (o.start is None or o.end is None):
             continue  # nothing to put on a calendar
         suffix, lines, start, end = _occurrence_text(o, names, tz)
+        if o.mode == Mode.ASYNC:  # a short reminder after the pupils' last call, not a block over the calls
+            start, end = _async_slot(plan, o, start, end)
         live = o.mode == Mode.LIVE and bool(_safe_link(o))
         teachers = tuple(dict.fromkeys([*o.teachers, *o.regular_teachers]))
         title = f"{names.who(o.class_id, o.groups)} · {names.subjects.get(o.subject_id, o.subject_id)}"

@@ -348,7 +348,7 @@ def shared_view(item: FeedItem, school: School) -> FeedItem:
                  if not ln.startswith("Чат класса: ")]
         update.update(link=None, location=SHARED_LINK_TEXT if ev.kind == "live" else ev.location)
     if not policy.teacher_names_in_family_feeds:
-        lines = [ln for ln in lines if not ln.startswith(("Учитель: ", "По расписанию вёл(а): "))]
+        lines = [ln for ln in lines if not ln.startswith(("Учитель: ", "Учитель по расписанию: "))]
     if not update and lines == ev.description.split("\n"):
         return item
     return replace(item, event=replace(ev, description="\n".join(lines), **update))
@@ -543,7 +543,7 @@ class MissingLinks(InputError):
         self.occurrences = occurrences
         keys = ", ".join(f"{o.key}#{o.part}" for o in occurrences[:10]) + (" …" if len(occurrences) > 10 else "")
         super().__init__(f"{len(occurrences)} live lesson(s) have no call link: {keys}",
-                         f"у {len(occurrences)} онлайн-урока(ов) нет ссылки на звонок: {keys}")
+                         f"онлайн-уроков без ссылки на звонок: {len(occurrences)} — {keys}")
 
 
 @dataclass

@@ -20,6 +20,7 @@ from planner.plan.model import Mode, Occurrence, Plan
 from planner.scenario.model import REASON_RU
 from planner.school.calendar import is_working_day
 from planner.school.model import WEEKDAY_NAMES_RU, School
+from planner.text import institution_words, timezone_ru
 
 from .max_api import MAX_TEXT_LENGTH
 
@@ -100,7 +101,11 @@ def label_parts(title: str, text: str, limit: int = MAX_TEXT_LENGTH) -> tuple[st
     out, day = [], ""
     for i, chunk in enumerate(chunks, 1):
         cont = f", продолжение: {day}" if day and not _DAY_LINE.match(chunk.split("\n", 1)[0]) else ""
-        out.append(f"{title} (часть {i}/{len(chunks)}){cont}\n{chunk}")
+        head = f"{title} (часть {i}/{len(chunks)}){cont}"
+        if chunk.startswith(title):  # the text's own title line becomes the part's header: one header per part
+            out.append(head + chunk[len(title):])
+        else:
+            out.append(f"{head}\n{chunk}")
         day = next((ln for ln in reversed(chunk.splitlines()) if _DAY_LINE.match(ln)), day)
     return tuple(out)
 
@@ -168,7 +173,7 @@ def _dates(plan: Plan) -> str:
 def _header(plan: Plan, title: str) -> list[str]:
     s = plan.scenario
     return [f"{title} {_dates(plan)}", f"Причина: {REASON_RU.get(s.reason, str(s.reason))}.",
-            "Время указано местное (часовой пояс школы)."]
+            f"Время местное: {timezone_ru(plan.timezone, s.start)}."]
 
 
 def class_text(school: School, plan: Plan, class_id: str, feed_link: str | None = None,
@@ -181,20 +186,25 @@ def class_text(school: School, plan: Plan, class_id: str, feed_link: str | None 
     if not changed:
         return None
     online = any(o.mode in (Mode.LIVE, Mode.ASYNC) for o in mine)
+    w = institution_words(school.kind)
     title = f"{n.cls(class_id)} — " + ("дистанционное обучение" if online else "изменения в расписании")
     lines = _header(plan, title)
     if chat_link and any(o.link == chat_link for o in mine if o.mode == Mode.LIVE):
-        lines.append(f"Онлайн-уроки — звонок в чате класса: {chat_link}")
+        lines.append(f"{w['online_lessons']} — звонок в чате {w['class_gen']}: {chat_link}")
+    if any(o.mode == Mode.LIVE and o.start and o.end and o.regular_start and o.regular_end
+           and o.end - o.start < o.regular_end - o.regular_start for o in mine):
+        lines.append("Звонок короче урока: после звонка и до конца урока по расписанию — самостоятельная работа "
+                     "по заданию, которое учитель даст на звонке.")
     for day in sorted({o.date for o in changed}):
         today = [o for o in mine if o.date == day]
         online_today = any(o.mode in (Mode.LIVE, Mode.ASYNC) for o in today)
         lines += ["", _day(day)]
         sections = (
-            ("Онлайн-уроки:", [f"{n.span(o.start, o.end)} {n.subject(o)} ({n.people(o.teachers)})"
+            (f"{w['online_lessons']}:", [f"{n.span(o.start, o.end)} {n.subject(o)} ({n.people(o.teachers)})"
                                 + (f" — {o.link}" if o.link and o.link != chat_link else "")
                                 for o in today if o.mode == Mode.LIVE]),
             ("Самостоятельная работа:", [_async_line(n, o) for o in today if o.mode == Mode.ASYNC]),
-            ("В школе по расписанию:", [f"{n.span(o.start, o.end)} {n.subject(o)}" for o in today
+            (f"{w['in_house']} по расписанию:", [f"{n.span(o.start, o.end)} {n.subject(o)}" for o in today
                                         if o.mode == Mode.IN_SCHOOL and online_today]),
             ("Замены:", [_replaced_line(n, o) for o in today if o.mode == Mode.REPLACED]),
             ("Отменено:", [n.subject(o) for o in today if o.mode == Mode.CANCELLED]),
@@ -215,9 +225,10 @@ def teachers_text(school: School, plan: Plan, feed_link: str | None = None) -> s
         return None
     classes = sorted({o.class_id for o in changed if o.mode in (Mode.LIVE, Mode.ASYNC)},
                      key=lambda c: list(n.classes).index(c) if c in n.classes else 999)
-    lines = _header(plan, "Учителям — изменения в расписании")
+    w = institution_words(school.kind)
+    lines = _header(plan, f"{w['teachers_dat']} — изменения в расписании")
     if classes:
-        lines.append("Классы на дистанте: " + ", ".join(n.cls(c) for c in classes) + ".")
+        lines.append(f"{w['classes']} на дистанте: " + ", ".join(n.cls(c) for c in classes) + ".")
     for day in sorted({o.date for o in changed}):
         today = [o for o in changed if o.date == day]
         lines += ["", _day(day)]
@@ -272,12 +283,13 @@ def teacher_text(school: School, plan: Plan, teacher_id: str, feed_link: str | N
     mine = sorted((o for o in plan.occurrences if o.mode != Mode.IN_SCHOOL and teacher_id in o.teachers), key=_order)
     if not mine:
         return None
-    lines = _header(plan, f"{n.people([teacher_id])} — ваши уроки")
+    w = institution_words(school.kind)
+    lines = _header(plan, f"{n.people([teacher_id])} — ваши {w['lessons']}")
     for day in sorted({o.date for o in mine}):
         today = [o for o in mine if o.date == day]
         lines += ["", _day(day)]
         sections = (
-            ("Онлайн-уроки:", [f"{n.span(o.start, o.end)} {n.cls(o.class_id)} {n.subject(o)}"
+            (f"{w['online_lessons']}:", [f"{n.span(o.start, o.end)} {n.cls(o.class_id)} {n.subject(o)}"
                                 + (f" — {o.link}" if o.link else "") for o in today if o.mode == Mode.LIVE]),
             ("Задания (самостоятельная работа):", [_async_line(n, o, f"{n.cls(o.class_id)} ")
                                                    for o in today if o.mode == Mode.ASYNC]),
@@ -366,10 +378,10 @@ def compose_messages(school: School, plan: Plan, *, teachers_chat_link: str | No
         if family is not None:  # the same message to the families' chat
             out.append(ChatMessage(f"parents:{cls.id}", family.chat_id, family.invite_link, parts))
     text = text_of(lambda sch, pl: teachers_text(sch, pl, feed_links.get(TEACHERS_CHAT)),
-                   title=f"Учителям — обновление расписания {_dates(plan)}")
+                   title=f"{institution_words(school.kind)['teachers_dat']} — обновление расписания {_dates(plan)}")
     if text is not None:
         out.append(ChatMessage(TEACHERS_CHAT, teachers_chat_id, teachers_chat_link,
-                               label_parts(f"Учителям — расписание {_dates(plan)}", text, limit)))
+                               label_parts(f"{institution_words(school.kind)['teachers_dat']} — расписание {_dates(plan)}", text, limit)))
     if personal:
         for t in school.teachers:
             if not t.max_chat_id:

@@ -18,12 +18,15 @@ FORCED_TEXT = {
                         "the class is not ready for distance learning — the alternative package is given"),
     "no_device": ("ни у одного ученика нет разрешённого устройства (ПК, ноутбук, планшет) — альтернативный пакет",
                   "no pupil has a permitted device (PC, laptop, tablet) — alternative package"),
-    "teacher_sick": ("учитель болеет — самостоятельная работа по материалам «Моей школы» и ЭЖ",
-                     "the teacher is sick — self-study with «Моя школа» and e-journal materials"),
+    "teacher_sick": ("учитель отсутствует — самостоятельная работа по материалам «Моей школы» и ЭЖ",
+                     "the teacher is absent — self-study with «Моя школа» and e-journal materials"),
     "no_teacher": ("у урока нет учителя", "the lesson has no teacher"),
     "time_limit": ("решатель не успел за отведённое время — урок оставлен асинхронным",
                    "the solver ran out of time — the lesson stays asynchronous"),
 }
+# a sick teacher's part given as a task off the screen (family-facing: absent, never a health reason)
+TEACHER_ABSENT_PAPER = ("учитель отсутствует — самостоятельная работа по заданию на бумаге",
+                        "the teacher is absent — self-study with a paper task")
 
 
 def gymnastics_offsets(length: int, interval: int, minutes: int) -> list[Gymnastics]:
@@ -101,11 +104,16 @@ def _online_occurrence(school: School, scenario: Scenario, day: DayContext, p, l
     reasons = []
     if p.uid in forced:
         ru, en = FORCED_TEXT[forced[p.uid]]
+        if forced[p.uid] == "teacher_sick" and kind != AsyncKind.ONLINE_TASK.value:
+            ru, en = TEACHER_ABSENT_PAPER  # the text matches the task kind: no «Моя школа» for a paper task
         reasons.append(ReasonText(code=forced[p.uid], text_ru=ru, text_en=en))
+    # the window opens no earlier than the day window (never before 08:00) and closes at the class's regular end
     day_end = max(q.regular_end for q in day.online[p.class_id])
+    window_start = max(p.regular_start, pol.earliest_start.value)
+    window_end = max(day_end, window_start + pol.async_work_minutes.value)
     return Occurrence(**common, mode=Mode.ASYNC, teachers=[] if sick else list(p.teachers), teacher_changed=sick,
-                      async_work=AsyncWork(kind=kind, window_start=regular_start,
-                                           window_end=local_datetime(school, tz_day, day_end),
+                      async_work=AsyncWork(kind=kind, window_start=local_datetime(school, tz_day, window_start),
+                                           window_end=local_datetime(school, tz_day, window_end),
                                            deadline=hand_in_deadline(school, p.class_id, tz_day, day.norms),
                                            work_minutes=pol.async_work_minutes.value),
                       screen_minutes=pol.async_screen[kind], reasons=reasons)

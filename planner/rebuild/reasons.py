@@ -14,14 +14,14 @@ from collections.abc import Mapping
 from datetime import date
 
 from planner.school.model import DEVICE_RU
-from planner.audit import audit_class_days
+from planner.audit import run_checks
 from planner.audit.plan_views import plan_class_days
 from planner.norms import NormLibrary, NormsInForce
 from planner.plan.model import Mode, Occurrence, Plan, ReasonText
 from planner.rebuild.assemble import gymnastics_offsets
 from planner.rebuild.priority import difficulty_points, hardness
 from planner.school.model import School
-
+from planner.text import plural
 
 
 def _finding_key(f) -> tuple:
@@ -42,8 +42,6 @@ def explain_async(school: School, plan: Plan, library: NormLibrary,
     ctx = _Context(school, plan, library, norms_by_day)
     for day, idxs in by_date.items():
         todo = [i for i in idxs if occurrences[i].mode == Mode.ASYNC and not occurrences[i].reasons]
-        if not todo:
-            continue
         norms = norms_by_day[day] if norms_by_day and day in norms_by_day else library.in_force(day)
         baseline_cache: dict[tuple, set] = {}
         for i in todo:
@@ -59,7 +57,54 @@ def explain_async(school: School, plan: Plan, library: NormLibrary,
                 new = ctx.new_findings(day, idxs, occurrences, {i: trial}, o, baseline_cache)
                 reason = _reason(school, pol, o, new, calls)
             occurrences[i] = o.model_copy(update={"reasons": [reason]})
+        for i in idxs:  # every moved call carries a reason
+            o = occurrences[i]
+            if o.mode == Mode.LIVE and not o.reasons and o.regular_start is not None and o.start is not None \
+                    and o.start != o.regular_start:
+                pol = plan.policies.get(day.isoformat(), {}).get(o.class_id)
+                if pol is not None:
+                    occurrences[i] = o.model_copy(update={"reasons": [
+                        _move_reason(ctx, day, idxs, occurrences, i, pol, baseline_cache)]})
     return plan.model_copy(update={"occurrences": occurrences})
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _move_reason(ctx, day, idxs, occurrences, i, pol, baseline_cache) -> ReasonText:
+    """Why a live call is not at its regular time: the day window, else the rule a call at the regular time
+    would break (found by the auditor), else the solver's arrangement of the day (no rule named)."""
+    o = occurrences[i]
+    klass = ctx.school.class_by_id(o.class_id)
+    was, now = o.regular_start.strftime("%H:%M"), o.start.strftime("%H:%M")
+    moved_ru, moved_en = f"{klass.name}: звонок перенесён с {was} на {now}", f"{klass.name}: the call moved " \
+        f"from {was} to {now}"
+    params = {"class": klass.name, "from": was, "to": now}
+    reg = o.regular_start.hour * 60 + o.regular_start.minute
+    length = int((o.end - o.start).total_seconds() // 60) if o.end else pol.call_minutes.value
+    if reg < pol.earliest_start.value:
+        return ReasonText(code="moved", norm_key=pol.earliest_start.source.removeprefix("norm:"), params=params,
+                          text_ru=f"{moved_ru}: онлайн-занятия начинаются не раньше "
+                                  f"{_hhmm(pol.earliest_start.value)}",
+                          text_en=f"{moved_en}: online lessons start no earlier than "
+                                  f"{_hhmm(pol.earliest_start.value)}")
+    if reg + length > pol.latest_end.value:
+        return ReasonText(code="moved", norm_key=pol.latest_end.source.removeprefix("norm:"), params=params,
+                          text_ru=f"{moved_ru}: онлайн-занятия заканчиваются не позднее {_hhmm(pol.latest_end.value)}",
+                          text_en=f"{moved_en}: online lessons end by {_hhmm(pol.latest_end.value)}")
+    trial = o.model_copy(update={"start": o.regular_start, "end": o.regular_start + _minutes(length)})
+    new = ctx.new_findings(day, idxs, occurrences, {i: trial}, o, baseline_cache)
+    if new:
+        f = sorted(new, key=lambda f: (f.norm_key.startswith("integrity"), f.norm_key))[0]
+        return ReasonText(code="moved", norm_key=f.norm_key, params=params,
+                          text_ru=f"{moved_ru}: в прежнее время {f.message_ru} — {f.act}, {f.clause}",
+                          text_en=f"{moved_en}: at the regular time {f.message_en} — {f.act}, {f.clause}")
+    return ReasonText(code="moved", params=params,
+                      text_ru=f"{moved_ru}: так выстроены звонки дня при перестроении (в прежнее время правила "
+                              f"не нарушались бы)",
+                      text_en=f"{moved_en}: the rebuild's arrangement of the day's calls (the regular time "
+                              f"would break no rule)")
 
 
 def _as_call(o: Occurrence, pol, start) -> Occurrence:
@@ -143,7 +188,8 @@ class _Context:
             "classes": [self.classes[c] for c in sorted({o.class_id for o in occs})]})
         mini = self.plan.model_copy(update={"occurrences": occs, "scenario": self.plan.scenario.model_copy(
             update={"start": day, "end": day})})
-        found = audit_class_days(plan_class_days(small, mini, self.library, norms_by_day=self.norms_by_day))
+        # per pupil cell, unmerged: a reason states the numbers of the one cell its finding is about
+        found = run_checks(plan_class_days(small, mini, self.library, norms_by_day=self.norms_by_day))
         return {_finding_key(f): f for f in found if f.severity == "violation"}
 
 
@@ -154,25 +200,54 @@ def _shares_pupils(a: Occurrence, b: Occurrence) -> bool:
 SCREEN_KEYS = ("eso.table_6_8", "scenario.screen_reserve")
 
 
+def cell_calls(calls: list[Occurrence], groups: tuple[str, ...] | list[str]) -> list[Occurrence]:
+    """The live calls one pupil cell attends (a finding names its cell by its groups; () = the whole class)."""
+    return [c for c in calls if not c.groups or not groups or set(c.groups) & set(groups)]
+
+
+def _screen_reason(class_name: str, pol, device: str, screen: list, calls: list[Occurrence]) -> ReasonText:
+    """The daily screen limit as it binds: table 6.8 is cited only when the legal limit itself would be exceeded;
+    when only the school's reserve would be eaten into, the reason says that the reserve is the school's own
+    norm. The count and the minutes are those of the pupil cell the finding is about, as in the plan."""
+    legal = [f for f in screen if f.norm_key == "eso.table_6_8"]
+    f = (legal or screen)[0]
+    mine = cell_calls(calls, f.groups)
+    n = len(mine)
+    lengths = "/".join(map(str, sorted({c.screen_minutes for c in mine})))
+    minutes = sum(c.screen_minutes for c in mine)
+    budget, reserve = pol.daily_budget.value, pol.reserve.value
+    if n:
+        made_ru = f"в этот день уже {plural(n, 'урок', 'урока', 'уроков')} онлайн по {lengths} мин ({minutes} мин " \
+                  f"у экрана)"
+        made_en = f"the day already has {n} live {'call' if n == 1 else 'calls'} of {lengths} min ({minutes} " \
+                  f"screen minutes)"
+    else:
+        made_ru, made_en = "экранное время дня занято асинхронной работой", "the day's screen time is async work"
+    params = {"class": class_name, "device": pol.binding_device or "", "budget": budget, "reserve": reserve,
+              "calls": n, "call_minutes": pol.call_minutes.value, "screen_minutes": minutes,
+              "groups": ",".join(f.groups), "finding": f.norm_key}
+    if legal:
+        return ReasonText(
+            code="norm", norm_key="eso.table_6_8", params=params,
+            text_ru=f"{class_name} ({device}): {made_ru}; ещё один превысил бы предельные {budget} мин в день — "
+                    f"СанПиН 1.2.3685-21, табл. 6.8",
+            text_en=f"{class_name} ({pol.binding_device}): {made_en}; one more would exceed the legal {budget} "
+                    f"minutes a day — СанПиН 1.2.3685-21, table 6.8")
+    return ReasonText(
+        code="school_reserve", norm_key="scenario.screen_reserve", params=params,
+        text_ru=f"{class_name} ({device}): {made_ru}; ещё один занял бы резерв {reserve} мин на домашние задания "
+                f"и досуг — норматив школы (предел СанПиН {budget} мин в день не превышается)",
+        text_en=f"{class_name} ({pol.binding_device}): {made_en}; one more would eat into the {reserve}-minute "
+                f"reserve for homework and leisure — the school's own norm (the legal {budget} minutes a day "
+                f"are not exceeded)")
+
+
 def _reason(school: School, pol, o: Occurrence, new: list, calls: list[Occurrence]) -> ReasonText:
     klass = school.class_by_id(o.class_id)
     device = DEVICE_RU.get(pol.binding_device or "", pol.binding_device or "")
     screen = [f for f in new if f.norm_key in SCREEN_KEYS]
     if screen:
-        # the daily screen limit of table 6.8 (minus the scenario's reserve) is used up by the calls already made
-        f = screen[0]
-        lengths = sorted({c.screen_minutes for c in calls})
-        made = f"{len(calls)} урок(ами) по {'/'.join(map(str, lengths))} мин" if calls else "асинхронной работой"
-        made_en = f"{len(calls)} call(s) of {'/'.join(map(str, lengths))} min" if calls else "asynchronous work"
-        return ReasonText(
-            code="norm", norm_key="eso.table_6_8",
-            params={"class": klass.name, "device": pol.binding_device or "", "budget": pol.daily_budget.value,
-                    "reserve": pol.reserve.value, "calls": len(calls), "call_minutes": pol.call_minutes.value,
-                    "finding": f.norm_key},
-            text_ru=f"{klass.name} ({device}): лимит {pol.daily_budget.value} мин в день (резерв {pol.reserve.value} "
-                    f"мин) исчерпан {made} — СанПиН 1.2.3685-21, табл. 6.8",
-            text_en=f"{klass.name} ({pol.binding_device}): the {pol.daily_budget.value}-minute daily limit "
-                    f"(reserve {pol.reserve.value} min) is used up by {made_en} — СанПиН 1.2.3685-21, table 6.8")
+        return _screen_reason(klass.name, pol, device, screen, calls)
     if new:
         f = sorted(new, key=lambda f: (f.norm_key.startswith("integrity"), f.norm_key))[0]
         return ReasonText(

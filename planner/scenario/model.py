@@ -82,7 +82,8 @@ class TeacherState(_Model):
     end: date | None = Field(None, alias="to")  # default: the scenario's last date
     note: str = ""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # serialised under the names the scenario TOML and schemas/plan.schema.json use ("from"/"to")
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, serialize_by_alias=True)
 
 
 class ClassOverride(_Model):
@@ -94,7 +95,8 @@ class ClassOverride(_Model):
     by: str
     note: str = ""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # serialised as "class", the name the scenario TOML and schemas/plan.schema.json use
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, serialize_by_alias=True)
 
 
 class AsyncKind(StrEnum):

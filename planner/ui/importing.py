@@ -9,7 +9,7 @@ from planner.errors import InputError
 from planner.importers import ImportOptions, Loaded, detect_format, load_school
 from planner.school.model import School
 from planner.ui.settings import missing_settings
-from planner.ui.view import plural
+from planner.text import plural
 
 
 def upload_groups(names: list[str]) -> list[list[str]]:

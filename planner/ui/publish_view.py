@@ -288,7 +288,7 @@ def preview_text(p: dict) -> str:
     if p["unchanged"]:
         return "Этот план уже опубликован: календари не изменятся."
     events = p["created"] + p["changed"] + p["dropped"]
-    from planner.ui.view import plural
+    from planner.text import plural
     return (f"Изменится {plural(events, 'событие', 'события', 'событий')} в "
             f"{plural(p['calendars'], 'календаре', 'календарях', 'календарях')}: новых {p['created']}, "
             f"изменённых {p['changed']}, отменённых {p['dropped']}. Семьи и учителя увидят изменения при "
@@ -296,7 +296,7 @@ def preview_text(p: dict) -> str:
 
 
 def messages_preview_text(messages: list[ChatMessage], dry_run: bool) -> str:
-    from planner.ui.view import plural
+    from planner.text import plural
     parts = sum(len(m.text_parts) for m in messages)
     text = (f"{plural(parts, 'сообщение', 'сообщения', 'сообщений')} в "
             f"{plural(len(messages), 'чат', 'чата', 'чатов')}")

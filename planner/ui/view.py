@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from planner.fileio import atomic_write_text
 from planner.school.model import School
+from planner.text import plural
 
 # ---------------------------------------------------------------- natural sort
 
@@ -99,17 +100,6 @@ def selection_preview(school: School, ids: list[str]) -> str:
     names = class_names_sorted(school, ids)
     shown = ", ".join(names[:40]) + (f" и ещё {len(names) - 40}" if len(names) > 40 else "")
     return f"Выбрано {plural(len(names), 'класс', 'класса', 'классов')}: {shown}."
-
-
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """«1 класс», «2 класса», «5 классов» (Russian plural agreement)."""
-    if n % 10 == 1 and n % 100 != 11:
-        word = one
-    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        word = few
-    else:
-        word = many
-    return f"{n} {word}"
 
 
 # ---------------------------------------------------------------- addresses for families

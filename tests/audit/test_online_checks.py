@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from builders import MONDAY, STANDARD_BELLS, library, make_school
 
-from planner.audit import audit_class_days, plan_class_days
+from planner.audit import audit_class_days, audit_plan, plan_class_days
 from planner.audit.checks.day import check_big_break, check_min_break
 from planner.audit.checks.online import (
     check_call_breaks, check_call_length, check_daily_screen_budget, check_eye_gymnastics, check_homework_time,
@@ -325,3 +325,18 @@ def test_teacher_overlap_sees_live_calls_and_in_school_lessons_but_not_cells_twi
     occs = [live(grouped, "L11", "09:00"), async_part(grouped, "LE1"), async_part(grouped, "LE2")]
     assert len(days(grouped, make_plan(grouped, occs))) == 2  # the same call in two cells is one lesson
     assert by_date(check_teacher_overlap, grouped, make_plan(grouped, occs)) == []
+
+
+def test_a_breach_seen_in_every_pupil_cell_is_reported_once():
+    """Issue 13, item 5: a class with sub-groups is audited per pupil cell; the same fact (four whole-class calls
+    over the reserve, seen in cell E1 and in cell E2) is one finding naming both groups, not one per cell."""
+    school = _grouped_school()
+    occs = [live(school, "L11", "09:00"), live(school, "L12", "09:40"), live(school, "L14", "10:20"),
+            live(school, "L15", "11:00"), async_part(school, "LE1"), async_part(school, "LE2")]
+    plan = make_plan(school, occs)
+    per_cell = daily(check_screen_reserve, school, plan)
+    assert sorted(f.groups for f in per_cell) == [("E1",), ("E2",)]  # seen once in each cell
+    [f] = merge(per_cell)
+    assert f.groups == ("E1", "E2") and f.norm_key == "scenario.screen_reserve"
+    [g] = [x for x in audit_plan(school, plan, library()).findings if x.norm_key == "scenario.screen_reserve"]
+    assert g.groups == ("E1", "E2")

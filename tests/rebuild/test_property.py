@@ -14,6 +14,8 @@ from planner.school.model import (
     Subject, Teacher, TimetableVersion,
 )
 
+from .test_plan_schema import schema_errors
+
 SUBJECTS = [("math", "Математика", "math"), ("rus", "Русский язык", "russian"), ("eng", "Английский язык",
             "foreign_language"), ("hist", "История", "history"), ("pe", "Физическая культура", "pe"),
             ("mus", "Музыка", "music"), ("phys", "Физика", "physics")]
@@ -92,5 +94,6 @@ def test_random_schools_give_a_plan_that_adds_no_violation(case):
     report = audit_plan(school, plan, library())
     new = [f for f in report.findings if f.severity == "violation" and not f.preexisting]
     assert not new, [f.text("en") for f in new][:3]
+    assert schema_errors(plan) == []  # valid by construction (issue 13, item 5)
     online = set(scenario.online.classes)
     assert {o.class_id for o in plan.occurrences if o.mode in ("live", "async")} <= online

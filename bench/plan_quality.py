@@ -1,0 +1,168 @@
+"""Plan quality on every sample scenario (issue 13, proof): one JSON object per scenario, computed from the plan
+JSON and the school data only (plus the norm tables for the difficulty scale), never from the solver's internals.
+
+    .venv/bin/python bench/plan_quality.py [--only NAME] [--time-limit 20]
+
+Fields (target 0 for each count):
+* inversions_without_hard_rule_reason — a hard lesson (difficulty ≥ the "hard" threshold) asynchronous while a
+  light lesson of the same pupils is live that day, and the hard lesson has no reason naming a rule (none, or
+  only «по приоритету»);
+* simultaneous_calls_per_chat — pairs of overlapping live calls using the same chat link (one combined lesson's
+  call, shared by its classes, counts once);
+* reasons_citing_a_norm_that_does_not_bind — table 6.8 cited though one more call stays within the legal daily
+  limit, or the school's reserve cited though the reserve is not reached;
+* reasons_counts_differ_from_plan — a reason's stated call count or minutes differ from the plan's;
+* schema_errors — errors of the plan JSON against schemas/plan.schema.json;
+* moved_calls_without_reason, async_windows_before_day_start — issue 13, item 3;
+* rebuild_s, reasons_s, reasons_share — in-process wall time of the rebuild with its reasons, of the reasons step
+  alone (explain_async, timed on its own), and their ratio, on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import jsonschema  # noqa: E402
+
+from planner.importers import load_school  # noqa: E402
+from planner.norms import NormLibrary  # noqa: E402
+from planner.plan import Plan  # noqa: E402
+from planner.rebuild import rebuild  # noqa: E402
+from planner.rebuild.assemble import summarise  # noqa: E402
+from planner.rebuild.paper import mark_all_paper  # noqa: E402
+from planner.rebuild.reasons import explain_async  # noqa: E402
+from planner.scenario import scenario_from_toml  # noqa: E402
+
+SAMPLES = ROOT / "sample_data"
+REPLAN_BASE = {"11-frost-replan-sick-day2.toml": "01-frost-whole-school.toml",
+               "06-frost-replan-week-a.toml": "02-regional-order-week-a.toml"}
+NOT_A_HARD_RULE = {"priority"}  # «по приоритету»: no rule named
+
+
+def _shares(a: dict, b: dict) -> bool:
+    return not a["groups"] or not b["groups"] or bool(set(a["groups"]) & set(b["groups"]))
+
+
+def _difficulty(norms, school, data: dict) -> str | None:
+    """'hard' / 'light' / None from the norm tables (difficulty.scale, priority.hard_light_points)."""
+    subject = next((s for s in school.subjects if s.id == data["subject_id"]), None)
+    klass = school.class_by_id(data["class_id"])
+    scale, cut = norms.get("difficulty.scale"), norms.get("priority.hard_light_points")
+    if subject is None or subject.norm_key is None or scale is None or cut is None:
+        return None
+    row, limits = scale.row(subject=subject.norm_key, grade=klass.norm_grade), cut.row()
+    if row is None or limits is None:
+        return None
+    points = int(row.value())
+    return "hard" if points >= int(limits.value("hard_min")) else "light" \
+        if points <= int(limits.value("light_max")) else None
+
+
+def _minutes(iso: str) -> int:
+    return int(iso[11:13]) * 60 + int(iso[14:16])
+
+
+def quality(plan_json: str, school, library: NormLibrary, validator) -> dict:
+    data = json.loads(plan_json)
+    out = {"schema_errors": sum(1 for _ in validator.iter_errors(data))}
+    plan = Plan.from_json(plan_json)
+    occs = data["occurrences"]
+    by_day_class: dict[tuple, list[dict]] = defaultdict(list)
+    for o in occs:
+        by_day_class[(o["date"], o["class_id"])].append(o)
+    inv = 0
+    for (day, _cid), items in by_day_class.items():
+        norms = library.in_force(plan.scenario.start.__class__.fromisoformat(day))
+        for o in items:
+            if o["mode"] != "async" or _difficulty(norms, school, o) != "hard":
+                continue
+            if any(c["mode"] == "live" and _shares(c, o) and _difficulty(norms, school, c) == "light" for c in items):
+                if not {r["code"] for r in o["reasons"]} - NOT_A_HARD_RULE:
+                    inv += 1
+    out["inversions_without_hard_rule_reason"] = inv
+    calls: dict[str, list[tuple]] = defaultdict(list)
+    for o in occs:
+        if o["mode"] == "live" and o.get("link"):
+            calls[o["link"]].append((_minutes(o["start"]), _minutes(o["end"]), o["date"], o["lesson_id"], o["part"]))
+    pairs = 0
+    for items in calls.values():
+        uniq = sorted(set(items))
+        for i, a in enumerate(uniq):
+            for b in uniq[i + 1:]:
+                if a[2] == b[2] and a[0] < b[1] and b[0] < a[1] and (a[3], a[4]) != (b[3], b[4]):
+                    pairs += 1
+    out["simultaneous_calls_per_chat"] = pairs
+    not_binding = wrong_counts = 0
+    for o in occs:
+        for r in o["reasons"]:
+            p = r["params"]
+            if "calls" not in p or "screen_minutes" not in p:
+                continue
+            groups = [g for g in str(p.get("groups", "")).split(",") if g]
+            cell = [x for x in by_day_class[(o["date"], o["class_id"])] if x["mode"] in ("live", "async")
+                    and (not x["groups"] or not groups or set(x["groups"]) & set(groups))]
+            live = [x for x in cell if x["mode"] == "live"]
+            if int(p["calls"]) != len(live) or int(p["screen_minutes"]) != sum(x["screen_minutes"] for x in live):
+                wrong_counts += 1
+            with_it = sum(x["screen_minutes"] for x in cell) - o["screen_minutes"] + int(p["call_minutes"])
+            budget, reserve = int(p["budget"]), int(p["reserve"])
+            if r.get("norm_key") == "eso.table_6_8" and with_it <= budget or \
+                    r["code"] == "school_reserve" and with_it <= budget - reserve:
+                not_binding += 1
+    out["reasons_citing_a_norm_that_does_not_bind"] = not_binding
+    out["reasons_counts_differ_from_plan"] = wrong_counts
+    out["moved_calls_without_reason"] = sum(1 for o in occs if o["mode"] == "live" and o.get("regular_start")
+                                            and o["start"] != o["regular_start"] and not o["reasons"])
+    early = 0
+    for o in occs:
+        if o["mode"] == "async" and o.get("async_work"):
+            pol = data["policies"][o["date"]][o["class_id"]]
+            early += _minutes(o["async_work"]["window_start"]) < pol["earliest_start"]["value"]
+    out["async_windows_before_day_start"] = early
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", default="", help="run only scenarios whose file name contains this")
+    ap.add_argument("--time-limit", type=float, default=20)
+    args = ap.parse_args(argv)
+    library = NormLibrary.load()
+    schema = json.loads((ROOT / "schemas" / "plan.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    plans: dict[Path, Plan] = {}
+    schools: dict[str, object] = {}
+    for path in sorted(SAMPLES.glob("*/scenarios/*.toml")):
+        inst = path.parent.parent.name
+        school = schools.setdefault(inst, load_school(SAMPLES / inst).school)
+        base = path.parent / REPLAN_BASE[path.name] if path.name in REPLAN_BASE else None
+        if args.only and args.only not in path.name and (base is None or args.only not in base.name):
+            continue
+        scenario = scenario_from_toml(path)
+        published = plans.get(base) if base else None
+        t0 = time.perf_counter()
+        bare = rebuild(school, scenario, library, published=published, time_limit=args.time_limit, workers=1,
+                       explain=False)
+        t1 = time.perf_counter()
+        explained = explain_async(school, bare, library)  # the same step the rebuild runs, timed alone
+        t2 = time.perf_counter()
+        plan = mark_all_paper(school, summarise(school, explained, published))
+        plans[path] = plan
+        row = {"scenario": f"{inst}/{path.stem}", **quality(plan.to_json(), school, library, validator),
+               "rebuild_s": round(t2 - t0, 2), "reasons_s": round(t2 - t1, 2), "timing": "in-process"}
+        row["reasons_share"] = round((t2 - t1) / (t2 - t0), 2) if t2 > t0 else 0.0
+        print(json.dumps(row, ensure_ascii=False), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

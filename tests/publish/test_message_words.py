@@ -1,0 +1,63 @@
+"""Russian that reads right in messages (issue 13, item 4): a college message speaks of группы and пары and
+преподаватели; the time zone is named by its city and offset from Moscow."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from planner.importers import load_school
+from planner.norms import NormLibrary
+from planner.publish.messages import class_text, teachers_text
+from planner.rebuild import rebuild
+from planner.scenario import scenario_from_toml
+from planner.text import timezone_ru
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
+
+
+def test_a_college_message_says_group_and_pair():
+    school = load_school(SAMPLES / "college-ptk").school
+    plan = rebuild(school, scenario_from_toml(SAMPLES / "college-ptk" / "scenarios" /
+                                              "01-frost-whole-college-week-b.toml"), NormLibrary.load(),
+                   time_limit=10, workers=1)
+    texts = [class_text(school, plan, c.id) for c in school.classes]
+    text = next(t for t in texts if t and "Онлайн-" in t)
+    assert "Онлайн-пары:" in text and "Онлайн-уроки" not in text
+    staff = teachers_text(school, plan)
+    assert staff.startswith("Преподавателям — ") and "Группы на дистанте" in staff and "Классы" not in staff
+    assert f"Время местное: {timezone_ru(school.timezone, plan.scenario.start)}." in text
+    # the calls are shorter than the pairs: the message says what to do for the rest of the lesson
+    assert "после звонка и до конца урока по расписанию" in text
+
+
+def test_a_school_message_keeps_school_words():
+    school = load_school(SAMPLES / "school-17").school
+    plan = rebuild(school, scenario_from_toml(SAMPLES / "school-17" / "scenarios" / "05-sick-physics-teacher.toml"),
+                   NormLibrary.load(), time_limit=10, workers=1)
+    staff = teachers_text(school, plan)
+    assert staff.startswith("Учителям — ") and "Преподавателям" not in staff
+
+
+def test_the_time_zone_is_named_by_city_and_moscow_offset():
+    assert timezone_ru("Asia/Yekaterinburg", date(2026, 12, 7)) == "Екатеринбург, МСК+2"
+    assert timezone_ru("Europe/Moscow", date(2026, 12, 7)) == "Москва, МСК"
+    assert timezone_ru("Europe/Kaliningrad", date(2026, 12, 7)) == "Калининград, МСК−1"
+
+
+def test_async_work_in_feeds_is_a_short_event_not_a_block_over_the_calls():
+    from planner.plan import Mode
+    from planner.publish.events import event_uid, events_from_plan
+
+    school = load_school(SAMPLES / "school-17").school
+    plan = rebuild(school, scenario_from_toml(SAMPLES / "school-17" / "scenarios" / "05-sick-physics-teacher.toml"),
+                   NormLibrary.load(), time_limit=10, workers=1)
+    by_uid = {event_uid(o.key, o.part, school.id): o for o in plan.occurrences}
+    events = [e for e in events_from_plan(school, plan) if e.kind == "async"]
+    assert events
+    for e in events:
+        o = by_uid[e.uid]
+        assert e.end - e.start <= timedelta(minutes=15) and e.start >= o.async_work.window_start
+        live_same_pupils = [x for x in plan.occurrences if x.date == o.date and x.class_id == o.class_id
+                            and x.mode == Mode.LIVE and (not x.groups or not o.groups or set(x.groups) & set(o.groups))]
+        assert not any(x.start < e.end and e.start < x.end for x in live_same_pupils), e.summary
