@@ -22,6 +22,7 @@ from planner.school.calendar import is_working_day
 from planner.school.model import WEEKDAY_NAMES_RU, School
 
 from .max_api import MAX_TEXT_LENGTH
+from . import alternative
 
 TEACHERS_CHAT = "teachers"
 
@@ -185,10 +186,13 @@ def class_text(school: School, plan: Plan, class_id: str, feed_link: str | None 
     lines = _header(plan, title)
     if chat_link and any(o.link == chat_link for o in mine if o.mode == Mode.LIVE):
         lines.append(f"Онлайн-уроки — звонок в чате класса: {chat_link}")
+    lines += alternative.family_lines(mine)  # 004 §3.3, §3.7: in the head, so a changes-only message keeps it
     for day in sorted({o.date for o in changed}):
         today = [o for o in mine if o.date == day]
         online_today = any(o.mode in (Mode.LIVE, Mode.ASYNC) for o in today)
         lines += ["", _day(day)]
+        if (alt := alternative.day_line(today)) is not None:
+            lines.append(alt)
         sections = (
             ("Онлайн-уроки:", [f"{n.span(o.start, o.end)} {n.subject(o)} ({n.people(o.teachers)})"
                                 + (f" — {o.link}" if o.link and o.link != chat_link else "")
@@ -281,6 +285,10 @@ def teacher_text(school: School, plan: Plan, teacher_id: str, feed_link: str | N
                                 + (f" — {o.link}" if o.link else "") for o in today if o.mode == Mode.LIVE]),
             ("Задания (самостоятельная работа):", [_async_line(n, o, f"{n.cls(o.class_id)} ")
                                                    for o in today if o.mode == Mode.ASYNC]),
+            ("Для обучающихся без устройства или с отказом (п. 3.7):",
+             [f"{n.span(o.start, o.end)} {n.cls(o.class_id)} {n.subject(o)} — "
+              + alternative.teacher_task(o.alternative, n.cls(o.class_id))
+              for o in today if o.mode == Mode.LIVE and o.alternative is not None]),
             ("Замены (вы заменяете):", [f"{n.span(o.start, o.end)} {n.cls(o.class_id)} {n.subject(o)}"
                                         + (f" (вместо: {n.people(o.regular_teachers)})" if o.regular_teachers else "")
                                         for o in today if o.mode == Mode.REPLACED]),

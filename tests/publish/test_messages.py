@@ -122,7 +122,8 @@ def test_every_part_fits_and_parts_rebuild_the_whole_text(school, plan, messages
             assert len(part) <= MAX_TEXT_LENGTH
             if n > 1:
                 header, body = part.split("\n", 1)
-                assert f"(часть {i}/{n})" in header and header.startswith("Учителям — расписание с 14.12.2026")
+                # the teachers' message, and a class message grown by its families' section (004 §3.7)
+                assert f"(часть {i}/{n})" in header and " — расписание с 14.12.2026" in header
                 assert body.endswith("\n")  # cut at a line end, never inside a line
     later = teachers.text_parts[1].split("\n", 1)[0]
     assert ", продолжение: Пн 14.12.2026" in later or teachers.text_parts[1].split("\n")[1] == "Вт 15.12.2026"
