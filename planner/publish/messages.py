@@ -152,6 +152,17 @@ def _async_line(n: _Names, o: Occurrence, prefix: str = "") -> str:
             f", сдать до {w.deadline:%d.%m.%Y}")
 
 
+BREAK_RU = {"eyes": "гимнастика для глаз", "physical": "физкультминутка"}
+
+
+def _breaks(n: _Names, o: Occurrence) -> str:
+    """«, гимнастика для глаз 08:10, физкультминутка 08:15» — the call's breaks (004 §3.5), or ""."""
+    if o.start is None:
+        return ""
+    return "".join(f", {BREAK_RU.get(g.kind, g.kind)} {n.hm(o.start + timedelta(minutes=g.offset_minutes))}"
+                   for g in o.gymnastics)
+
+
 def _replaced_line(n: _Names, o: Occurrence, prefix: str = "") -> str:
     who = n.people(o.teachers) if o.teachers else "самостоятельная работа под присмотром дежурного"
     return f"{n.span(o.start, o.end)} {prefix}{n.subject(o)} — замена: {who}"
@@ -194,7 +205,7 @@ def class_text(school: School, plan: Plan, class_id: str, feed_link: str | None 
         if (alt := alternative.day_line(today)) is not None:
             lines.append(alt)
         sections = (
-            ("Онлайн-уроки:", [f"{n.span(o.start, o.end)} {n.subject(o)} ({n.people(o.teachers)})"
+            ("Онлайн-уроки:", [f"{n.span(o.start, o.end)} {n.subject(o)} ({n.people(o.teachers)})" + _breaks(n, o)
                                 + (f" — {o.link}" if o.link and o.link != chat_link else "")
                                 for o in today if o.mode == Mode.LIVE]),
             ("Самостоятельная работа:", [_async_line(n, o) for o in today if o.mode == Mode.ASYNC]),
@@ -281,7 +292,7 @@ def teacher_text(school: School, plan: Plan, teacher_id: str, feed_link: str | N
         today = [o for o in mine if o.date == day]
         lines += ["", _day(day)]
         sections = (
-            ("Онлайн-уроки:", [f"{n.span(o.start, o.end)} {n.cls(o.class_id)} {n.subject(o)}"
+            ("Онлайн-уроки:", [f"{n.span(o.start, o.end)} {n.cls(o.class_id)} {n.subject(o)}" + _breaks(n, o)
                                 + (f" — {o.link}" if o.link else "") for o in today if o.mode == Mode.LIVE]),
             ("Задания (самостоятельная работа):", [_async_line(n, o, f"{n.cls(o.class_id)} ")
                                                    for o in today if o.mode == Mode.ASYNC]),

@@ -27,11 +27,38 @@ FORCED_TEXT = {
 
 
 def gymnastics_offsets(length: int, interval: int, minutes: int) -> list[Gymnastics]:
-    """Eye gymnastics so that no stretch of screen time inside a call exceeds `interval` minutes."""
+    """Eye gymnastics so that no stretch of screen time inside a call exceeds `interval` minutes (СП 2.4.3648-20,
+    п. 2.10.2); a call no longer than the interval still gets one, in its middle (004 §3.5: gymnastics «в ходе
+    дистанционных учебных занятий», every call)."""
     out, at = [], interval
     while at < length:
         out.append(Gymnastics(offset_minutes=at, minutes=minutes))
         at += minutes + interval
+    if not out and length > minutes:
+        out.append(Gymnastics(offset_minutes=max(1, (length - minutes) // 2), minutes=minutes))
+    return out
+
+
+def physical_minutes(length: int, norms, eyes: list[Gymnastics]) -> list[Gymnastics]:
+    """Physical-activity minutes (физкультминутки; 004 §3.5, «упражнения для снятия напряжения с мышц тела»):
+    one every "physical_minute.interval_minutes" of a call, "physical_minute.duration_minutes" long (planner
+    defaults, confidence M). One that falls on an eye-gymnastics break follows it. None where the norms are
+    not in force on the date."""
+    interval_norm = norms.get("physical_minute.interval_minutes")
+    duration_norm = norms.get("physical_minute.duration_minutes")
+    if interval_norm is None or duration_norm is None or interval_norm.row() is None or duration_norm.row() is None:
+        return []
+    interval, minutes = int(interval_norm.row().value()), int(duration_norm.row().value())
+    out, at = [], interval
+    while at + minutes < length:
+        place = at
+        for g in eyes:
+            if g.offset_minutes <= place < g.offset_minutes + g.minutes or \
+                    place <= g.offset_minutes < place + minutes:
+                place = g.offset_minutes + g.minutes
+        if place + minutes <= length:
+            out.append(Gymnastics(offset_minutes=place, minutes=minutes, kind="physical"))
+        at = place + minutes + interval
     return out
 
 
@@ -91,10 +118,11 @@ def _online_occurrence(school: School, scenario: Scenario, day: DayContext, p, l
                   pupils=p.pupils, link=p.chat)
     if p.uid in live:
         length, start = call_len[(p.lesson_id, p.part)], live[p.uid]
+        eyes = gymnastics_offsets(length, pol.gymnastics_interval.value, pol.gymnastics_minutes.value)
         return Occurrence(**common, mode=Mode.LIVE, start=local_datetime(school, tz_day, start),
                           end=local_datetime(school, tz_day, start + length), teachers=list(p.teachers),
-                          gymnastics=gymnastics_offsets(length, pol.gymnastics_interval.value,
-                                                        pol.gymnastics_minutes.value),
+                          gymnastics=sorted(eyes + physical_minutes(length, day.norms, eyes),
+                                            key=lambda g: g.offset_minutes),
                           screen_minutes=length, alternative=alternative_for(school, scenario, day, p, start))
     sick = any(scenario.teacher_state(t, tz_day) == TeacherStateKind.SICK for t in p.teachers)
     kind = kinds[p.uid]
