@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from planner.audit.checks import DAILY_CHECKS, DATE_CHECKS, WEEKLY_CHECKS
+from planner.audit.checks.alternative import check_alternatives
 from planner.audit.findings import AuditReport, Finding, NormRange, merge, ru_plural
 from planner.audit.plan_views import plan_class_days
 from planner.audit.views import ClassDay, audited_norms, regular_class_day
@@ -189,6 +190,7 @@ def audit_plan(school: School, plan: Plan, library: NormLibrary, *, accept_parti
     before = {k for f in run_checks(regular_days) for k in f.match_keys()}
     findings = [replace(f, preexisting=bool(f.match_keys() & before))
                 for f in run_checks(plan_class_days(school, plan, library))]
+    findings.extend(check_alternatives(school, plan))  # 004 §3.7, over the plan's occurrences
     report = AuditReport(findings=merge(findings), start=start, end=end, norm_sets=sorted(used_sets),
                          policy=library.policy.name if library.policy else "", plan=True, norm_ranges=ranges)
     ru, en = budget_column_text(plan.scenario.policy.budget_column)

@@ -53,6 +53,21 @@ class AsyncWork(_Model):
     work_minutes: int
 
 
+class Alternative(_Model):
+    """The paired alternative of a live lesson for the pupils who cannot join the call (regulation on Sferum use,
+    004, §3.7; a phone is no permitted device, §3.3): counts only, never names."""
+
+    kind: str  # recording (the teacher records the call) | online_task (e-journal / «Моя школа») | paper
+    pupils: int = Field(ge=1)  # phone_only + no_device + refusals (at most the lesson's pupils)
+    phone_only: int = Field(0, ge=0)
+    no_device: int = Field(0, ge=0)
+    refusals: int = Field(0, ge=0)  # written refusals of distance lessons
+    window_start: datetime
+    window_end: datetime
+    deadline: date  # hand-in date (norm async.hand_in_days, planner.norms.hand_in)
+    set_by: list[str] = []  # the teachers who record the call or set the task, and check the work
+
+
 class Occurrence(_Model):
     key: str  # OccurrenceKey: DATE|CLASS-OR-GROUP|LESSON
     part: int = 1  # a college pair or a double lesson becomes several parts
@@ -72,6 +87,7 @@ class Occurrence(_Model):
     link: str | None = None
     gymnastics: list[Gymnastics] = []
     async_work: AsyncWork | None = None
+    alternative: Alternative | None = None  # live lessons of a class with pupils who cannot join (004 §3.7)
     screen_minutes: int = 0
     pupils: int = 0
     reasons: list[ReasonText] = []

@@ -18,6 +18,8 @@ from planner.plan.model import Mode, Occurrence, Plan
 from planner.scenario.model import ASYNC_KIND_RU
 from planner.school.model import School
 
+from .alternative import KIND_RU, pupils_gen
+
 MODE_RU = {Mode.LIVE: "онлайн-урок", Mode.ASYNC: "самостоятельная работа (асинхронно)", Mode.IN_SCHOOL: "очно",
            Mode.REPLACED: "замена", Mode.CANCELLED: "отменён"}
 STATE_RU = {"sick": "болезнь учителя", "remote_only": "учитель работает только дистанционно"}
@@ -69,6 +71,11 @@ def epos_tables(school: School, plan: Plan) -> EposTables:
             time_text = hm(work.window_start, work.window_end)
             task = f"{ASYNC_KIND_RU.get(work.kind, work.kind)}, {work.work_minutes} мин"
             due: date | None = work.deadline
+        elif o.mode == Mode.LIVE and o.alternative is not None:  # 004 §3.7: the paired alternative
+            a = o.alternative
+            time_text = hm(o.start, o.end)
+            task = f"для {pupils_gen(a.pupils)} без устройства или с отказом: {KIND_RU.get(a.kind, a.kind)}"
+            due = a.deadline
         else:
             time_text, task, due = hm(o.start, o.end), "", None
         teacher = who(o.teachers) if o.teachers else (SELF_STUDY if o.mode == Mode.REPLACED else "")

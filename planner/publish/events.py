@@ -21,6 +21,8 @@ from planner.school.links import link_problem
 from planner.school.model import School
 from planner.school.occurrence import OccurrenceKey
 
+from . import alternative
+
 CONFIRMED = "CONFIRMED"
 CANCELLED = "CANCELLED"
 CANCELLED_PREFIX = "ОТМЕНЁН: "
@@ -122,6 +124,9 @@ def _occurrence_text(o: Occurrence, names: _Names, tz: ZoneInfo) -> tuple[str, l
                   Mode.REPLACED: "в школе, замена" if o.teachers else "в школе, самоподготовка"}[o.mode] + part
         if o.mode == Mode.LIVE:
             lines.append(LINK_LINE + (_safe_link(o) or NO_LINK_TEXT))
+        if o.mode == Mode.LIVE and o.alternative is not None:  # 004 §3.7: what the teacher sets for them
+            lines.append("Без устройства или с отказом: "
+                         + alternative.teacher_task(o.alternative, names.classes.get(o.class_id, o.class_id)))
     if o.teachers:
         lines.append(f"Учитель: {names.teacher_list(o.teachers)}")
     if o.teacher_changed and o.regular_teachers and list(o.regular_teachers) != list(o.teachers):

@@ -23,6 +23,7 @@ from planner.school.model import WEEKDAY_NAMES_RU, School
 from planner.text import institution_words, timezone_ru
 
 from .max_api import MAX_TEXT_LENGTH
+from . import alternative
 
 TEACHERS_CHAT = "teachers"
 
@@ -156,6 +157,17 @@ def _async_line(n: _Names, o: Occurrence, prefix: str = "") -> str:
             f", сдать до {w.deadline:%d.%m.%Y}")
 
 
+BREAK_RU = {"eyes": "гимнастика для глаз", "physical": "физкультминутка"}
+
+
+def _breaks(n: _Names, o: Occurrence) -> str:
+    """«, гимнастика для глаз 08:10, физкультминутка 08:15» — the call's breaks (004 §3.5), or ""."""
+    if o.start is None:
+        return ""
+    return "".join(f", {BREAK_RU.get(g.kind, g.kind)} {n.hm(o.start + timedelta(minutes=g.offset_minutes))}"
+                   for g in o.gymnastics)
+
+
 def _replaced_line(n: _Names, o: Occurrence, prefix: str = "") -> str:
     who = n.people(o.teachers) if o.teachers else "самостоятельная работа под присмотром дежурного"
     return f"{n.span(o.start, o.end)} {prefix}{n.subject(o)} — замена: {who}"
@@ -195,12 +207,15 @@ def class_text(school: School, plan: Plan, class_id: str, feed_link: str | None 
            and o.end - o.start < o.regular_end - o.regular_start for o in mine):
         lines.append("Звонок короче урока: после звонка и до конца урока по расписанию — самостоятельная работа "
                      "по заданию, которое учитель даст на звонке.")
+    lines += alternative.family_lines(mine)  # 004 §3.3, §3.7: in the head, so a changes-only message keeps it
     for day in sorted({o.date for o in changed}):
         today = [o for o in mine if o.date == day]
         online_today = any(o.mode in (Mode.LIVE, Mode.ASYNC) for o in today)
         lines += ["", _day(day)]
+        if (alt := alternative.day_line(today)) is not None:
+            lines.append(alt)
         sections = (
-            (f"{w['online_lessons']}:", [f"{n.span(o.start, o.end)} {n.subject(o)} ({n.people(o.teachers)})"
+            (f"{w['online_lessons']}:", [f"{n.span(o.start, o.end)} {n.subject(o)} ({n.people(o.teachers)})" + _breaks(n, o)
                                 + (f" — {o.link}" if o.link and o.link != chat_link else "")
                                 for o in today if o.mode == Mode.LIVE]),
             ("Самостоятельная работа:", [_async_line(n, o) for o in today if o.mode == Mode.ASYNC]),
@@ -289,10 +304,14 @@ def teacher_text(school: School, plan: Plan, teacher_id: str, feed_link: str | N
         today = [o for o in mine if o.date == day]
         lines += ["", _day(day)]
         sections = (
-            (f"{w['online_lessons']}:", [f"{n.span(o.start, o.end)} {n.cls(o.class_id)} {n.subject(o)}"
+            (f"{w['online_lessons']}:", [f"{n.span(o.start, o.end)} {n.cls(o.class_id)} {n.subject(o)}" + _breaks(n, o)
                                 + (f" — {o.link}" if o.link else "") for o in today if o.mode == Mode.LIVE]),
             ("Задания (самостоятельная работа):", [_async_line(n, o, f"{n.cls(o.class_id)} ")
                                                    for o in today if o.mode == Mode.ASYNC]),
+            ("Для обучающихся без устройства или с отказом (п. 3.7):",
+             [f"{n.span(o.start, o.end)} {n.cls(o.class_id)} {n.subject(o)} — "
+              + alternative.teacher_task(o.alternative, n.cls(o.class_id))
+              for o in today if o.mode == Mode.LIVE and o.alternative is not None]),
             ("Замены (вы заменяете):", [f"{n.span(o.start, o.end)} {n.cls(o.class_id)} {n.subject(o)}"
                                         + (f" (вместо: {n.people(o.regular_teachers)})" if o.regular_teachers else "")
                                         for o in today if o.mode == Mode.REPLACED]),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from planner.norms.hand_in import hand_in_days, hand_in_deadline
-from planner.plan.model import AsyncWork, ClassSummary, Gymnastics, Mode, Occurrence, Plan, ReasonText
+from planner.plan.model import Alternative, AsyncWork, ClassSummary, Gymnastics, Mode, Occurrence, Plan, ReasonText
 from planner.rebuild.parts import DayContext, in_cell, pupils_of
 from planner.scenario.model import AsyncKind, Scenario, TeacherStateKind
 from planner.school.calendar import local_datetime
@@ -30,11 +30,38 @@ TEACHER_ABSENT_PAPER = ("учитель отсутствует — самост�
 
 
 def gymnastics_offsets(length: int, interval: int, minutes: int) -> list[Gymnastics]:
-    """Eye gymnastics so that no stretch of screen time inside a call exceeds `interval` minutes."""
+    """Eye gymnastics so that no stretch of screen time inside a call exceeds `interval` minutes (СП 2.4.3648-20,
+    п. 2.10.2); a call no longer than the interval still gets one, in its middle (004 §3.5: gymnastics «в ходе
+    дистанционных учебных занятий», every call)."""
     out, at = [], interval
     while at < length:
         out.append(Gymnastics(offset_minutes=at, minutes=minutes))
         at += minutes + interval
+    if not out and length > minutes:
+        out.append(Gymnastics(offset_minutes=max(1, (length - minutes) // 2), minutes=minutes))
+    return out
+
+
+def physical_minutes(length: int, norms, eyes: list[Gymnastics]) -> list[Gymnastics]:
+    """Physical-activity minutes (физкультминутки; 004 §3.5, «упражнения для снятия напряжения с мышц тела»):
+    one every "physical_minute.interval_minutes" of a call, "physical_minute.duration_minutes" long (planner
+    defaults, confidence M). One that falls on an eye-gymnastics break follows it. None where the norms are
+    not in force on the date."""
+    interval_norm = norms.get("physical_minute.interval_minutes")
+    duration_norm = norms.get("physical_minute.duration_minutes")
+    if interval_norm is None or duration_norm is None or interval_norm.row() is None or duration_norm.row() is None:
+        return []
+    interval, minutes = int(interval_norm.row().value()), int(duration_norm.row().value())
+    out, at = [], interval
+    while at + minutes < length:
+        place = at
+        for g in eyes:
+            if g.offset_minutes <= place < g.offset_minutes + g.minutes or \
+                    place <= g.offset_minutes < place + minutes:
+                place = g.offset_minutes + g.minutes
+        if place + minutes <= length:
+            out.append(Gymnastics(offset_minutes=place, minutes=minutes, kind="physical"))
+        at = place + minutes + interval
     return out
 
 
@@ -94,11 +121,12 @@ def _online_occurrence(school: School, scenario: Scenario, day: DayContext, p, l
                   pupils=p.pupils, link=p.chat)
     if p.uid in live:
         length, start = call_len[(p.lesson_id, p.part)], live[p.uid]
+        eyes = gymnastics_offsets(length, pol.gymnastics_interval.value, pol.gymnastics_minutes.value)
         return Occurrence(**common, mode=Mode.LIVE, start=local_datetime(school, tz_day, start),
                           end=local_datetime(school, tz_day, start + length), teachers=list(p.teachers),
-                          gymnastics=gymnastics_offsets(length, pol.gymnastics_interval.value,
-                                                        pol.gymnastics_minutes.value),
-                          screen_minutes=length)
+                          gymnastics=sorted(eyes + physical_minutes(length, day.norms, eyes),
+                                            key=lambda g: g.offset_minutes),
+                          screen_minutes=length, alternative=alternative_for(school, scenario, day, p, start))
     sick = any(scenario.teacher_state(t, tz_day) == TeacherStateKind.SICK for t in p.teachers)
     kind = kinds[p.uid]
     reasons = []
@@ -117,6 +145,40 @@ def _online_occurrence(school: School, scenario: Scenario, day: DayContext, p, l
                                            deadline=hand_in_deadline(school, p.class_id, tz_day, day.norms),
                                            work_minutes=pol.async_work_minutes.value),
                       screen_minutes=pol.async_screen[kind], reasons=reasons)
+
+
+def alternative_kind(scenario: Scenario, subject_id: str, norm_key: str | None, no_device: int) -> str:
+    """004 §3.7, in its order: a recording where the teacher records (the scenario's asynchronous kind of the
+    subject is a recording), else an online task in the e-journal / «Моя школа», else — when some of the pupils
+    have no device at all — paper."""
+    knobs = scenario.policy
+    k = knobs.async_kind_by_subject.get(subject_id) or knobs.async_kind_by_subject.get(norm_key or "") \
+        or knobs.async_kind
+    if k == AsyncKind.RECORDING:
+        return AsyncKind.RECORDING.value
+    return AsyncKind.PAPER.value if no_device > 0 else AsyncKind.ONLINE_TASK.value
+
+
+def alternative_for(school: School, scenario: Scenario, day: DayContext, p, start: int) -> Alternative | None:
+    """The paired alternative of a live part for the class's pupils with only a phone (no permitted device,
+    004 §3.3), with no device, or with a written refusal (004 §3.7): counts from the class's device data,
+    at most the part's pupils; window from the call's start to the class's last regular lesson of the day
+    (or the call's end, if later); hand-in by the school's rule (planner.norms.hand_in); set by the call's
+    teachers. None when the class has no such pupils."""
+    devices = day.policies[p.class_id].devices
+    phone, none, refusals = devices.phone, devices.none, devices.refusals
+    total = phone + none + refusals
+    if total <= 0:
+        return None
+    pupils = min(total, p.pupils) if p.pupils else total
+    if pupils <= 0:
+        return None
+    day_end = max(q.regular_end for q in day.online[p.class_id])
+    return Alternative(kind=alternative_kind(scenario, p.subject_id, p.norm_key, none), pupils=pupils,
+                       phone_only=phone, no_device=none, refusals=refusals,
+                       window_start=local_datetime(school, day.date, start),
+                       window_end=local_datetime(school, day.date, max(day_end, start)),
+                       deadline=hand_in_deadline(school, p.class_id, day.date, day.norms), set_by=list(p.teachers))
 
 
 def _in_school_occurrences(school: School, day: DayContext, covers: dict[int, str]) -> list[Occurrence]:

@@ -12,6 +12,7 @@ from planner.errors import InputError
 from planner.plan.model import Mode
 from planner.publish import feeds as feeds_mod
 from planner.publish import ics
+from planner.publish import alternative
 from planner.publish.events import CANCELLED_PREFIX, LINK_LINE, NO_LINK_TEXT, event_uid
 from planner.publish.feeds import (FeedRenderer, FeedSpec, MissingLinks, check_plan, feed_file_name, feed_items,
                                    load_state, publish_to_dir)
@@ -291,6 +292,9 @@ def test_feeds_hold_only_class_subject_teacher_and_link_data(tmp_path, school, p
         "Уроки Все все уроки администрация уроки учителя класса школы Календарь обновляется не чаще раза в час",
         "раз в часа срочные изменения приходят в чат класса в",
         feeds_mod.SHARED_LINK_TEXT,
+        # the alternative track's task line (004 §3.7): fixed words, counts and the class name only
+        "Без устройства или с отказом для обучающегося обучающихся сдать до п", alternative.ACT_RU,
+        *alternative.ACTION_RU.values(),
     ]))
     for f in (tmp_path / "feeds").glob("*.ics"):
         text = f.read_bytes().decode("utf-8").replace("\r\n ", "")

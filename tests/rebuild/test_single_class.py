@@ -33,7 +33,8 @@ def test_grade_7_pc_budget_90_gives_exactly_three_30_minute_calls():
     assert sum(o.mode == Mode.ASYNC for o in plan.occurrences) == 2
     for a, b in zip(live, live[1:]):
         assert (b.start - a.end).seconds >= 10 * 60  # СП minimum break
-    assert all([g.offset_minutes for g in o.gymnastics] == [15] for o in live)  # 15-minute continuous limit
+    assert all([g.offset_minutes for g in o.gymnastics if g.kind == "eyes"] == [15] for o in live)  # 15-min limit
+    assert all([g.offset_minutes for g in o.gymnastics if g.kind == "physical"] == [16] for o in live)  # 004 §3.5
     assert plan.solver.status == "OPTIMAL"
 
 
