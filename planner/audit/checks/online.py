@@ -17,7 +17,7 @@ from planner.audit.findings import Finding, make_finding
 from planner.audit.views import ClassDay, Slot, hhmm
 from planner.norms import Norm, Row, severity_of
 from planner.scenario.model import TeacherStateKind
-from planner.scenario.resolved import SCREEN_DEVICES, Valued
+from planner.scenario.resolved import SCREEN_DEVICES, Source, Valued
 
 SCENARIO_ACT = "Политика сценария"
 DEVICE_EN = {"pc": "PC", "laptop": "laptop", "tablet": "tablet"}
@@ -52,8 +52,8 @@ def scenario_finding(cd: ClassDay, name: str, knob_ru: str, valued: Valued, show
                      message_en: str, **place) -> Finding:
     """A breach of the scenario's own policy (not a sanitary norm): always a violation — the plan was made
     under this policy. The clause names the knob, its value and where the value came from."""
-    source = "задано сценарием" if valued.source == "scenario" else \
-        f"по умолчанию из нормы {valued.source.removeprefix('norm:')}"
+    source = "задано сценарием" if valued.source.kind == "scenario" else \
+        f"по умолчанию из нормы {valued.source.key}" + (f":{valued.source.column}" if valued.source.column else "")
     return Finding(norm_key=f"scenario.{name}", severity="violation", act=SCENARIO_ACT,
                    clause=f"сценарий «{cd.scenario.name}»: {knob_ru} {shown} ({source})", confidence="P",
                    message_ru=f"{message_ru} (политика сценария)", message_en=f"{message_en} (the scenario's policy)",
@@ -97,7 +97,7 @@ def check_call_length(cd: ClassDay) -> list[Finding]:
                                     f"{DEVICE_EN[device]} (grade {cd.klass.norm_grade})", **_slot_where(cd, s)))
         elif knob is not None and s.minutes > knob:
             out.append(scenario_finding(cd, "call_length", "онлайн-урок не более", Valued(value=knob,
-                                        source="scenario"), f"{knob} мин",
+                                        source=Source.scenario()), f"{knob} мин",
                                         f"онлайн-урок {_call(s)} длится {s.minutes} мин, больше {knob} мин",
                                         f"the live part {_call(s)} lasts {s.minutes} min, over {knob} min",
                                         **_slot_where(cd, s)))
@@ -195,7 +195,7 @@ def check_eye_gymnastics(cd: ClassDay) -> list[Finding]:
                                     f"в онлайн-уроке {_call(s)} {stretch} мин работы с экраном {without}, больше "
                                     f"{limit} мин", f"the live part {_call(s)} has {stretch} screen minutes "
                                     f"{without_en}, over {limit} min", **_slot_where(cd, s)))
-        elif interval.source == "scenario" and stretch > interval.value:
+        elif interval.source.kind == "scenario" and stretch > interval.value:
             out.append(scenario_finding(cd, "eye_gymnastics_interval", "гимнастика для глаз не реже чем раз в",
                                         interval, f"{interval.value} мин",
                                         f"в онлайн-уроке {_call(s)} {stretch} мин работы с экраном {without}, "
@@ -239,7 +239,7 @@ def check_online_latest_end(cd: ClassDay) -> list[Finding]:
     if sp and last.end > sp[1].minutes():
         return []
     latest = cd.policy.latest_end
-    if latest.source == "scenario" and last.end > latest.value:
+    if latest.source.kind == "scenario" and last.end > latest.value:
         return [scenario_finding(cd, "latest_end", "онлайн-занятия заканчиваются не позднее", latest,
                                  hhmm(latest.value),
                                  f"последний онлайн-урок ({_call(last)}) заканчивается позже {hhmm(latest.value)}",
