@@ -215,10 +215,25 @@ def test_truncated_empty_and_not_fet(tmp_path):
     (tmp_path / "empty.fet").write_bytes(b"")
     assert "empty" in _error(tmp_path / "empty.fet").message_en
     (tmp_path / "enc.fet").write_bytes(full.replace(b'encoding="UTF-8"', b'encoding="U-F-8"', 1))
-    assert "decode" in _error(tmp_path / "enc.fet").message_en
+    assert "unknown text encoding 'U-F-8'" in _error(tmp_path / "enc.fet").message_en
     (tmp_path / "other.fet").write_text("<timetable/>", encoding="utf-8")
     err = _error(tmp_path / "other.fet")
     assert "not a FET file" in err.message_en and err.location.element == "timetable"
+
+
+def test_fet_reads_through_the_hardened_xml_reader(tmp_path):
+    """The encoding comes from the declaration (a declared windows-1251 file reads), undeclared non-UTF-8 bytes are
+    refused naming the line, and a byte-order mark is honoured -- the same reader as aSc (importers.xmlsafe)."""
+    text = fet_small.small_fet_xml()
+    (tmp_path / "cp.fet").write_bytes(text.replace('encoding="UTF-8"', 'encoding="windows-1251"', 1).encode("cp1251"))
+    names = {c.name for c in load_fet(tmp_path / "cp.fet", **YEAR).school.classes}
+    assert "5-А" in names
+    (tmp_path / "raw.fet").write_bytes(text.replace('<?xml version="1.0" encoding="UTF-8"?>', '', 1).encode("cp1251"))
+    err = _error(tmp_path / "raw.fet")
+    assert "not valid utf-8" in err.message_en
+    assert err.location.row is not None
+    (tmp_path / "bom.fet").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert load_fet(tmp_path / "bom.fet", **YEAR).school.classes
 
 
 def test_xml_bomb_and_external_entities_are_refused(tmp_path):
