@@ -23,6 +23,7 @@ The plan's recorded policy (`Plan.policies`) may only be stricter than the legal
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from planner.errors import InputError
 from planner.norms import NormsInForce, time_to_minutes
@@ -54,7 +55,7 @@ def class_devices(scenario: Scenario, klass: StudentClass) -> DeviceCounts:
     return override.devices if override and override.devices is not None else klass.devices
 
 
-def _norm_value(norms: NormsInForce, key: str, **query) -> int:
+def _norm_value(norms: NormsInForce, key: str, **query: Any) -> int:
     norm = norms.get(key)
     row = norm.row(**query) if norm is not None else None
     if row is None:
@@ -71,7 +72,7 @@ def audit_policy(scenario: Scenario, klass: StudentClass, norms: NormsInForce) -
     if override and override.ready is not None:
         ready, ready_source = override.ready, Source.override(override.by)
 
-    def knob(value: int | None, key: str, **query) -> Valued:
+    def knob(value: int | None, key: str, **query: Any) -> Valued:
         return Valued(value=value, source=Source.scenario()) if value is not None else \
             Valued(value=_norm_value(norms, key, **query), source=Source.norm(key))
 
