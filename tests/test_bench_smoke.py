@@ -1,23 +1,17 @@
 """Smoke test of the benchmark's synthetic school: exact cloning, integrity, and a rebuild on it whose live calls
 never put one teacher in two calls at once."""
 
-import sys
 from collections import defaultdict
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from bench.synthetic import sample_school, synthetic_school
 
-from bench.synthetic import sample_school, synthetic_school  # noqa: E402
-
-from planner.norms import NormLibrary  # noqa: E402
-from planner.plan import Mode  # noqa: E402
-from planner.rebuild import rebuild  # noqa: E402
-from planner.scenario import scenario_from_dict  # noqa: E402
-from planner.school.calendar import lessons_on  # noqa: E402
-from planner.school.integrity import find_problems  # noqa: E402
+from planner.norms import NormLibrary
+from planner.plan import Mode
+from planner.rebuild import rebuild
+from planner.scenario import scenario_from_dict
+from planner.school.calendar import lessons_on
+from planner.school.integrity import find_problems
 
 MONDAY = date(2026, 12, 7)
 
@@ -67,7 +61,8 @@ def test_cloned_classes_keep_their_timetable_versions():
         assert want, cid
         assert [(_unsuffix(i), _unsuffix(v), m) for i, v, m in got] == want
     g1 = [le for le in school.lessons if "1A-c2" in le.classes]
-    assert g1 and all(le.version.endswith("-c2") for le in g1)
+    assert g1
+    assert all(le.version.endswith("-c2") for le in g1)
 
 
 def test_a_one_day_rebuild_never_puts_a_teacher_in_two_live_calls_at_once():
@@ -79,7 +74,9 @@ def test_a_one_day_rebuild_never_puts_a_teacher_in_two_live_calls_at_once():
     calls = defaultdict(dict)  # (teacher, date) -> {(lesson, part): (start, end)}: a combined call counts once
     for o in plan.occurrences:
         if o.mode == Mode.LIVE:
-            assert o.start is not None and o.end is not None and o.start < o.end
+            assert o.start is not None
+            assert o.end is not None
+            assert o.start < o.end
             for t in o.teachers:
                 calls[(t, o.date)][(o.lesson_id, o.part)] = (o.start, o.end)
     # not vacuous: cloned teachers teach live, and many teachers have several calls that day

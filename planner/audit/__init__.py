@@ -13,7 +13,8 @@ from datetime import date, timedelta
 
 from planner.audit.checks import DAILY_CHECKS, DATE_CHECKS, WEEKLY_CHECKS
 from planner.audit.checks.alternative import check_alternatives
-from planner.audit.findings import AuditReport, Finding, NormRange, merge, ru_plural
+from planner.audit.findings import AuditReport, Finding, NormRange, merge
+from planner.text import plural_form as ru_plural
 from planner.audit.plan_views import plan_class_days
 from planner.audit.views import ClassDay, audited_norms, regular_class_day
 from planner.errors import InputError, NormSetError
@@ -33,7 +34,7 @@ def run_checks(days: list[ClassDay]) -> list[Finding]:
     Weekly checks see one class's days of one ISO week; on a plan, each pupil cell's online days form their own
     week, together with the class's in-school days of that week (which belong to every cell)."""
     findings: list[Finding] = []
-    weeks: dict[tuple, list[ClassDay]] = defaultdict(list)
+    weeks: dict[tuple[str, int, int], list[ClassDay]] = defaultdict(list)
     by_date: dict[date, list[ClassDay]] = defaultdict(list)
     for cd in days:
         for check in DAILY_CHECKS:
@@ -46,11 +47,11 @@ def run_checks(days: list[ClassDay]) -> list[Finding]:
         cells = sorted({cd.cell for cd in week if cd.cell}) or [()]
         for cell in cells:
             cell_week = [cd for cd in week if cd.cell in (cell, ())]
-            for check in WEEKLY_CHECKS:
-                findings.extend(replace(f, groups=f.groups or cell) for f in check(cell_week))
+            for weekly in WEEKLY_CHECKS:
+                findings.extend(replace(f, groups=f.groups or cell) for f in weekly(cell_week))
     for day_list in by_date.values():
-        for check in DATE_CHECKS:
-            findings.extend(check(day_list))
+        for per_date in DATE_CHECKS:
+            findings.extend(per_date(day_list))
     return findings
 
 
@@ -59,7 +60,8 @@ def audit_class_days(days: list[ClassDay]) -> list[Finding]:
     return merge(run_checks(days))
 
 
-def _regular_days(school: School, library: NormLibrary, start: date, end: date):
+def _regular_days(school: School, library: NormLibrary, start: date,
+                  end: date) -> tuple[list[ClassDay], dict[str, list[date]], set[str], list[NormRange]]:
     """The regular timetable's class days from start to end, the dates each federal act misses, the sets used."""
     if end < start:
         raise NormSetError(f"the period ends ({end}) before it starts ({start})",
@@ -103,7 +105,7 @@ def norm_ranges(per_day: list[NormsInForce], library: NormLibrary) -> list[NormR
         prev_key = key
         ranges.append(NormRange(
             start=n.day, end=n.day, in_force=n.acts_in_force(),
-            carried_over=tuple((s.act, s.valid_until) for s in n.carried_over),
+            carried_over=tuple((s.act, s.lapse_day) for s in n.carried_over),
             carried_by_other=tuple((f"{x.title_ru} — {x.act}, {x.clause}", f"{x.title_en} — {x.act}, {x.clause}")
                                    for x in sorted(n.carried_by_other(), key=lambda x: x.key)),
             carried_values=tuple((f"{x.title_ru} ({x.act}, {x.clause})", f"{x.title_en} ({x.act}, {x.clause})")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from planner.norms import Norm, Row, severity_of
 from planner.text import plural_form as ru_plural
@@ -39,14 +39,14 @@ class Finding:
     def carried_over(self) -> bool:
         return self.norm_status == "carried_over"
 
-    def merge_key(self) -> tuple:
+    def merge_key(self) -> tuple[object, ...]:
         """What makes two findings one fact: all but the dates and the groups (pupil cells). A class with
         sub-groups is audited per pupil cell, so the same breach is seen once per cell combination; it is
         reported once, naming every group it was seen in."""
         return (self.norm_key, self.class_id, self.teacher_id, self.weekday, self.lesson_id,
                 self.period, self.message_en, self.policy_note, self.preexisting, self.norm_status, self.act)
 
-    def match_keys(self) -> set[tuple]:
+    def match_keys(self) -> set[tuple[object, ...]]:
         """What makes a plan finding 'the same breach' as one of the regular timetable: the norm, the class,
         the teacher, the timetable weekday, the lesson and the bell period, on a shared date. Groups and
         the message (which carries the measured numbers) are left out, so a breach the plan keeps at the same
@@ -54,7 +54,7 @@ class Finding:
         base = (self.norm_key, self.class_id, self.teacher_id, self.weekday, self.lesson_id, self.period)
         return {(*base, d) for d in self.dates}
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["dates"] = [x.isoformat() for x in self.dates]
         return d
@@ -89,7 +89,7 @@ class Finding:
 
 
 def make_finding(norm: Norm, row: Row | None, field_name: str, message_ru: str, message_en: str,
-                 severity: Severity | None = None, **where) -> Finding:
+                 severity: Severity | None = None, **where: Any) -> Finding:
     """A finding against one norm row: severity follows the norm's binding flag and the value's confidence."""
     conf = row.confidence_of(field_name) if row is not None else norm.confidence
     return Finding(
@@ -101,7 +101,7 @@ def make_finding(norm: Norm, row: Row | None, field_name: str, message_ru: str, 
 
 def merge(findings: list[Finding]) -> list[Finding]:
     """Findings that differ only by date or by pupil cell become one finding listing its dates and groups."""
-    merged: dict[tuple, Finding] = {}
+    merged: dict[tuple[object, ...], Finding] = {}
     for f in findings:
         k = f.merge_key()
         if k in merged:
@@ -130,7 +130,7 @@ class NormRange:
     unverified: tuple[tuple[str, str], ...]  # (ru, en) titles of unverified (M) values
     carried_binding: bool = False  # the school policy makes carried-over values binding
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"start": self.start.isoformat(), "end": self.end.isoformat(), "in_force": list(self.in_force),
                 "carried_over": [{"act": a, "ceased": d.isoformat()} for a, d in self.carried_over],
                 "carried_by_other": [ru for ru, _ in self.carried_by_other],
@@ -233,7 +233,7 @@ class AuditReport:
     def exit_code(self) -> int:
         return 1 if (self.new_violations if self.plan else self.violations) else 0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         def count(severity: str, preexisting: bool) -> int:
             return sum(1 for f in self.findings if f.severity == severity and f.preexisting == preexisting)
 

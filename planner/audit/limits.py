@@ -23,11 +23,12 @@ The plan's recorded policy (`Plan.policies`) may only be stricter than the legal
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from planner.errors import InputError
 from planner.norms import NormsInForce, time_to_minutes
 from planner.scenario.model import AsyncKind, Scenario
-from planner.scenario.resolved import Valued
+from planner.scenario.resolved import Source, Valued
 from planner.school.model import DeviceCounts, StudentClass
 
 
@@ -38,7 +39,7 @@ class AuditPolicy:
     class_id: str
     devices: DeviceCounts
     ready: bool
-    ready_source: str
+    ready_source: Source
     reserve: Valued
     min_break: Valued
     latest_end: Valued
@@ -54,7 +55,7 @@ def class_devices(scenario: Scenario, klass: StudentClass) -> DeviceCounts:
     return override.devices if override and override.devices is not None else klass.devices
 
 
-def _norm_value(norms: NormsInForce, key: str, **query) -> int:
+def _norm_value(norms: NormsInForce, key: str, **query: Any) -> int:
     norm = norms.get(key)
     row = norm.row(**query) if norm is not None else None
     if row is None:
@@ -67,24 +68,24 @@ def audit_policy(scenario: Scenario, klass: StudentClass, norms: NormsInForce) -
     """The scenario's knobs for one class on one date; a knob left unset takes its norm's default."""
     knobs = scenario.policy
     override = scenario.override_for(klass.id)
-    ready, ready_source = klass.readiness.ready, "school"
+    ready, ready_source = klass.readiness.ready, Source.school()
     if override and override.ready is not None:
-        ready, ready_source = override.ready, f"scenario override by {override.by}"
+        ready, ready_source = override.ready, Source.override(override.by)
 
-    def knob(value: int | None, key: str, **query) -> Valued:
-        return Valued(value=value, source="scenario") if value is not None else \
-            Valued(value=_norm_value(norms, key, **query), source=f"norm:{key}")
+    def knob(value: int | None, key: str, **query: Any) -> Valued:
+        return Valued(value=value, source=Source.scenario()) if value is not None else \
+            Valued(value=_norm_value(norms, key, **query), source=Source.norm(key))
 
     if knobs.min_break_minutes is not None:
-        min_break = Valued(value=knobs.min_break_minutes, source="scenario")
+        min_break = Valued(value=knobs.min_break_minutes, source=Source.scenario())
     else:
         sp, rec = _norm_value(norms, "breaks.min_minutes"), _norm_value(norms, "distance.break_min_minutes")
         min_break = Valued(value=max(sp, rec),
-                           source="norm:breaks.min_minutes" if sp >= rec else "norm:distance.break_min_minutes")
+                           source=Source.norm("breaks.min_minutes") if sp >= rec else Source.norm("distance.break_min_minutes"))
     latest_sp = _norm_value(norms, "day.latest_end")
-    latest = Valued(value=min(latest_sp, time_to_minutes(knobs.latest_end)), source="scenario") \
+    latest = Valued(value=min(latest_sp, time_to_minutes(knobs.latest_end)), source=Source.scenario()) \
         if knobs.latest_end is not None else \
-        Valued(value=min(latest_sp, _norm_value(norms, "distance.latest_end")), source="norm:distance.latest_end")
+        Valued(value=min(latest_sp, _norm_value(norms, "distance.latest_end")), source=Source.norm("distance.latest_end"))
     return AuditPolicy(
         class_id=klass.id, devices=class_devices(scenario, klass), ready=ready, ready_source=ready_source,
         reserve=knob(knobs.reserve_minutes, "screen.reserve_minutes"), min_break=min_break, latest_end=latest,

@@ -32,6 +32,7 @@ from planner.errors import InputError
 from planner.norms import NormLibrary, NormsInForce
 from planner.plan.model import Mode, Occurrence, Plan
 from planner.audit.limits import AuditPolicy, audit_policy
+from planner.scenario.resolved import ClassPolicy
 from planner.school.calendar import dates_between, timetable_weekday
 from planner.school.model import Lesson, School, StudentClass
 
@@ -120,9 +121,9 @@ def _school_slots(look: _Lookup, klass: StudentClass, day: date, occs: list[Occu
             continue
         start, end = look.minute(occ.start, occ, "start"), look.minute(occ.end, occ, "end")
         periods = look.periods(occ)
-        bell = [bells.period(p) for p in periods] if bells else []
+        bell = [b for p in periods if (b := bells.period(p)) is not None] if bells else []
         at_regular = (occ.regular_start, occ.regular_end) == (occ.start, occ.end)
-        if len(periods) > 1 and at_regular and bell and all(bell):
+        if len(periods) > 1 and at_regular and bell and len(bell) == len(periods):
             for p in bell:
                 spans[(p.start.hour * 60 + p.start.minute, p.end.hour * 60 + p.end.minute)].append(
                     (p.number, look.item(occ)))
@@ -133,7 +134,8 @@ def _school_slots(look: _Lookup, klass: StudentClass, day: date, occs: list[Occu
 
 
 def _online_day(look: _Lookup, klass: StudentClass, day: date, weekday: int, occs: list[Occurrence],
-                norms: NormsInForce, policy: AuditPolicy, cell: tuple[str, ...], declared=None) -> ClassDay:
+                norms: NormsInForce, policy: AuditPolicy, cell: tuple[str, ...],
+                declared: ClassPolicy | None = None) -> ClassDay:
     mine = [o for o in occs if _in_cell(o, klass, cell)]
     live: list[Slot] = []
     parts: list[AsyncPart] = []

@@ -5,10 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from planner.norms import REQUIRED_FAMILIES, NormLibrary, NormsInForce
 from planner.school.calendar import lessons_on
 from planner.school.model import Activity, School, StudentClass
+
+if TYPE_CHECKING:  # types only: limits builds on these views
+    from planner.audit.limits import AuditPolicy
+    from planner.scenario.model import Scenario
+    from planner.scenario.resolved import ClassPolicy
 
 
 @dataclass(frozen=True)
@@ -71,9 +77,9 @@ class ClassDay:
     day_type: str = "regular_day"  # regular_day | in_school_day | online_day (a norm's applies_to)
     async_parts: tuple[AsyncPart, ...] = ()
     load_units: tuple[Slot, ...] | None = None  # lessons counted by the load caps, when not the slots
-    policy: object | None = None  # plan days: the scenario's choices as the auditor resolves them (AuditPolicy)
-    declared: object | None = None  # plan days: the ClassPolicy the plan records, checked against the law
-    scenario: object | None = None  # the plan's Scenario on plan days
+    policy: AuditPolicy | None = None  # plan days: the scenario's choices as the auditor resolves them (AuditPolicy)
+    declared: ClassPolicy | None = None  # plan days: the ClassPolicy the plan records, checked against the law
+    scenario: Scenario | None = None  # the plan's Scenario on plan days
     cell: tuple[str, ...] = ()  # online days: the pupil cell (one group per division); () = the whole class
 
     @property
@@ -89,7 +95,21 @@ class ClassDay:
     def month(self) -> int:
         return self.date.month
 
-    def norm_query(self) -> dict:
+    @property
+    def online_policy(self) -> AuditPolicy:
+        """The scenario's policy on a plan's online day (asked only where the check found an online day)."""
+        if self.policy is None:
+            raise ValueError(f"{self.klass.id} on {self.date}: not a plan's online day (no policy)")
+        return self.policy
+
+    @property
+    def plan_scenario(self) -> Scenario:
+        """The plan's scenario (asked only of plan days)."""
+        if self.scenario is None:
+            raise ValueError(f"{self.klass.id} on {self.date}: not a plan day (no scenario)")
+        return self.scenario
+
+    def norm_query(self) -> dict[str, Any]:
         return {"grade": self.klass.norm_grade, "month": self.month, "ovz": self.klass.ovz,
                 "week_days": self.klass.week_days}
 
@@ -120,7 +140,9 @@ def regular_class_day(school: School, klass: StudentClass, day: date, norms: Nor
             by_period.setdefault(p, []).append(item)
     slots = []
     for ordinal, p in enumerate(sorted(by_period), start=1):
-        per = bells.period(p)
+        per = bells.period(p) if bells is not None else None
+        if per is None:  # the integrity check refuses lessons outside the bells before any audit
+            raise ValueError(f"{klass.id} on {day}: period {p} is not in the bell schedule")
         slots.append(Slot(ordinal, p, per.start.hour * 60 + per.start.minute, per.end.hour * 60 + per.end.minute,
                           tuple(by_period[p])))
     return ClassDay(school, klass, day, dated[0].weekday, tuple(slots), norms)

@@ -20,9 +20,10 @@ from xml.etree.ElementTree import Element
 from pydantic import ValidationError
 
 from planner.errors import InputError, Location
+from planner.importers.context import ImportContext, raise_first_problem
 from planner.importers.xmlsafe import DEFAULT_MAX_BYTES, load_xml
 from planner.school.calendar import default_school_year, first_school_monday
-from planner.school.integrity import ImportWarning, find_problems, find_warnings
+from planner.school.integrity import ImportWarning, Problem, find_warnings
 from planner.school.model import (
     BellSchedule, BellVariant, Lesson, Period, Room, School, SchoolCalendar, StudentClass, SubGroup, Subject, Teacher,
     TimetableVersion, WeekMask,
@@ -101,22 +102,16 @@ def _mask_bits(value: str) -> list[int]:
     return [i for i, ch in enumerate(value) if ch == "1"]
 
 
-class _Importer:
+class _Importer(ImportContext):
     def __init__(self, root: Element, file: str):
-        self.root, self.file = root, file
-        self.warnings: list[ImportWarning] = []
+        super().__init__(file)
+        self.root = root
         self.grades: dict[str, Level] = {}
         self.pupils: dict[str, int] = {}
         self.subject_keys: dict[str, str] = {}
         self.guessed: list[tuple[str, Level, str, str]] = []
 
-    # -------------------------------------------------------------- errors, warnings, attributes
-
-    def error(self, en: str, ru: str, element: str = "", fld: str = "") -> InputError:
-        return InputError(en, ru, Location(file=self.file, element=element, field=fld))
-
-    def warn(self, collection: str, index: int | None, fld: str, en: str, ru: str) -> None:
-        self.warnings.append(ImportWarning(collection, index, fld, en, ru))
+    # -------------------------------------------------------------- attributes (errors, warnings: ImportContext)
 
     def attr(self, row: _Row, name: str, required: bool = False) -> str:
         value = row.elem.get(name)
@@ -623,16 +618,13 @@ class _Importer:
 
     def check(self, school: School, origins: list[str]) -> None:
         """The school's integrity problems (clashes, days outside the week) as one error naming the card."""
-        problems = find_problems(school)
-        if not problems:
-            return
-        p = problems[0]
-        element = origins[p.index] if p.collection == "lessons" and p.index < len(origins) else \
-            f"{p.collection}[{p.index + 1}]"
-        more_en = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        more_ru = f" (и ещё проблем: {len(problems) - 1})" if len(problems) > 1 else ""
-        fld = _ASC_FIELD.get(p.field, p.field) if p.collection == "lessons" else p.field
-        raise self.error(p.message_en + more_en, p.message_ru + more_ru, element, fld)
+        def locate(p: Problem) -> Location:
+            element = origins[p.index] if p.collection == "lessons" and p.index < len(origins) else \
+                f"{p.collection}[{p.index + 1}]"
+            fld = _ASC_FIELD.get(p.field, p.field) if p.collection == "lessons" else p.field
+            return Location(file=self.file, element=element, field=fld)
+
+        raise_first_problem(school, locate)
 
 
 def _readable_ids(school: School) -> School:

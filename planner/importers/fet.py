@@ -16,15 +16,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element
 
-import defusedxml.ElementTree as safe_et
-from defusedxml import DefusedXmlException
 from pydantic import ValidationError
 
 from planner.errors import InputError, Location, input_error_from_validation
 from planner.school.calendar import default_school_year, first_school_monday
-from planner.school.integrity import ImportWarning, find_problems, find_warnings
+from planner.importers.context import ImportContext, raise_first_problem
+from planner.importers.xmlsafe import load_xml
+from planner.school.integrity import ImportWarning, Problem, find_warnings
 from planner.school.model import (
     BellSchedule, BellVariant, IncompleteTimetable, Lesson, Period, Room, School, SchoolCalendar, StudentClass, SubGroup, Subject,
     Teacher, TimetableVersion, Unavailability, WeekMask,
@@ -64,52 +64,10 @@ class FetImport:
 # ------------------------------------------------------------------ small helpers
 
 
-class _Ctx:
-    """The file being read: builds errors and warnings that name it."""
-
-    def __init__(self, path: Path):
-        self.file = str(path)
-        self.warnings: list[ImportWarning] = []
-
-    def error(self, en: str, ru: str, element: str = "", field: str = "") -> InputError:
-        return InputError(en, ru, Location(file=self.file, element=element, field=field))
-
-    def warn(self, collection: str, index: int | None, field: str, en: str, ru: str) -> None:
-        self.warnings.append(ImportWarning(collection, index, field, en, ru))
-
-
 def _read_xml(path: Path, max_bytes: int, root_tag: str, what_en: str, what_ru: str) -> Element:
-    where = Location(file=str(path))
-    try:
-        info = path.stat()
-    except OSError as exc:
-        raise InputError(f"cannot open the file: {exc.strerror or exc}",
-                         f"не удаётся открыть файл: {exc.strerror or exc}", where) from None
-    if not path.is_file():
-        raise InputError("not a file", "это не файл", where)
-    if info.st_size > max_bytes:
-        raise InputError(f"the file has {info.st_size} bytes, more than the limit of {max_bytes} bytes",
-                         f"в файле {info.st_size} байт — больше допустимых {max_bytes} байт", where)
-    if info.st_size == 0:
-        raise InputError("the file is empty", "файл пуст", where)
-    with open(path, "rb") as fh:
-        data = fh.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise InputError(f"the file is larger than the limit of {max_bytes} bytes",
-                         f"файл больше допустимых {max_bytes} байт", where)
-    try:
-        root = safe_et.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException as exc:
-        raise InputError(f"the XML declares a DTD or entities ({type(exc).__name__}); such files are refused "
-                         "(possible XML bomb or external entity)", "в XML есть объявление DTD или сущностей "
-                         f"({type(exc).__name__}); такие файлы не принимаются (возможна XML-бомба или внешняя "
-                         "сущность)", where) from None
-    except ParseError as exc:
-        line = exc.position[0] if getattr(exc, "position", None) else None
-        raise InputError(f"not well-formed XML (truncated or damaged file?): {exc}",
-                         f"XML повреждён или обрезан: {exc}", Location(file=str(path), row=line)) from None
-    except (ValueError, LookupError, UnicodeError) as exc:  # e.g. an unknown encoding in the declaration
-        raise InputError(f"cannot decode the XML: {exc}", f"не удаётся декодировать XML: {exc}", where) from None
+    """The root element, read through the hardened XML reader the aSc importer uses (size checked before
+    reading, strict decoding, no DTD, entities or external references), checked to be `root_tag`."""
+    root = load_xml(path, max_bytes, forbid_dtd=True)
     if root.tag != root_tag:
         raise InputError(f"this is not {what_en}: the root element is <{root.tag}>, expected <{root_tag}>",
                          f"это не {what_ru}: корневой элемент <{root.tag}>, ожидается <{root_tag}>",
@@ -124,14 +82,14 @@ def _text(el: Element, tag: str) -> str | None:
     return (child.text or "").strip()
 
 
-def _name(ctx: _Ctx, el: Element, element: str) -> str:
+def _name(ctx: ImportContext, el: Element, element: str) -> str:
     name = _text(el, "Name")
     if not name:
         raise ctx.error("the name is missing or empty", "имя не указано", element, "Name")
     return name
 
 
-def _int(ctx: _Ctx, el: Element, tag: str, element: str, *, default: int | None = None, minimum: int = 0) -> int:
+def _int(ctx: ImportContext, el: Element, tag: str, element: str, *, default: int | None = None, minimum: int = 0) -> int:
     raw = _text(el, tag)
     if raw is None or raw == "":
         if default is not None:
@@ -183,7 +141,7 @@ _MODE_NAMES = {"mornings_afternoons": ("Mornings-Afternoons", "«Утро-веч
 _FORK_SUFFIX = re.compile(r"-(bp|ma\d*|morocco\d*|algeria\d*|mathmake)\b", re.IGNORECASE)
 
 
-def _check_mode(ctx: _Ctx, root: Element) -> None:
+def _check_mode(ctx: ImportContext, root: Element) -> None:
     mode = _text(root, "Mode")
     kind: str | None = None
     if mode is not None and mode != "Official":
@@ -260,7 +218,7 @@ class _Days:
     ab: bool
 
 
-def _read_names(ctx: _Ctx, root: Element, item: str, words: tuple[str, str, str, str, str]) -> list[str]:
+def _read_names(ctx: ImportContext, root: Element, item: str, words: tuple[str, str, str, str, str]) -> list[str]:
     """The names of `<{item}s_List>/<{item}>` (Days or Hours): present, counted as declared, none twice.
     words: English singular and plural, Russian plural genitive, «ни одного …», singular."""
     en, en_pl, ru_pl, ru_none, ru_one = words
@@ -281,7 +239,7 @@ def _read_names(ctx: _Ctx, root: Element, item: str, words: tuple[str, str, str,
     return names
 
 
-def _read_days(ctx: _Ctx, root: Element) -> _Days:
+def _read_days(ctx: ImportContext, root: Element) -> _Days:
     names = _read_names(ctx, root, "Day", ("day", "days", "дней", "дня", "день"))
     ab = _ab_cycle(names)
     base, weeks = (ab[0], [WeekMask.A] * (len(names) // 2) + [WeekMask.B] * (len(names) // 2)) if ab else \
@@ -314,7 +272,7 @@ def _clock(minutes: int) -> time:
     return time(minutes // 60, minutes % 60)
 
 
-def _read_hours(ctx: _Ctx, root: Element, bell_minutes: int | None,
+def _read_hours(ctx: ImportContext, root: Element, bell_minutes: int | None,
                 bells: tuple[tuple[time, time], ...] | None) -> tuple[list[str], list[Period]]:
     names = _read_names(ctx, root, "Hour", ("hour", "hours", "часов", "урока (часа)", "час"))
     if len(names) > MAX_PERIODS:
@@ -424,7 +382,7 @@ class _Year:
     refs: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _read_students(ctx: _Ctx, root: Element) -> list[_Year]:
+def _read_students(ctx: ImportContext, root: Element) -> list[_Year]:
     lst = root.find("Students_List")
     if lst is None:
         raise ctx.error("the list of students is missing", "нет списка учащихся", "Students_List")
@@ -517,7 +475,7 @@ class _Act:
     duration: int
 
 
-def _split_years(ctx: _Ctx, root: Element, years: list[_Year], option: bool | None) -> tuple[list[_Year],
+def _split_years(ctx: ImportContext, root: Element, years: list[_Year], option: bool | None) -> tuple[list[_Year],
                                                                                                 dict[str, list[str]]]:
     """FET years whose groups are the real classes (a year '2010-2011' or '5' holding groups 'Α', '5a', …) become
     one class per group. Auto-detected (option None) when the year has two or more pairwise disjoint groups covering
@@ -568,26 +526,17 @@ def _split_years(ctx: _Ctx, root: Element, years: list[_Year], option: bool | No
     return out, aliases
 
 
-def load_fet(path: Path, *, activities_xml: Path | None = None, bell_minutes: int | None = None,
-             bells: tuple[tuple[time, time], ...] | None = None, grades: dict[str, Level] | None = None,
-             pupils: dict[str, int] | None = None, subject_keys: dict[str, str] | None = None,
-             years_as_classes: bool | None = None, timezone: str = "Europe/Moscow",
-             year_start: date | None = None, year_end: date | None = None, a_week_monday: date | None = None,
-             max_bytes: int = 50 * MiB) -> FetImport:
-    """Import a FET `.fet` file (Official mode) with its solved timetable; see docs/import-fet.md.
+@dataclass
+class _Catalog:
+    """Subjects, teachers (name → id, name → qualified subject ids) and rooms by their FET names."""
 
-    bells: the periods' (start, end) when the hour names carry no times (never invented); grades, pupils: per class
-    name (pupils '*' = every class without a count); subject_keys: the school's subject name → norm key map;
-    years_as_classes: split years whose groups are the classes (None = detect)."""
-    path = Path(path)
-    ctx = _Ctx(path)
-    root = _read_xml(path, max_bytes, "fet", "a FET file", "файл FET")
-    _check_mode(ctx, root)
-    days = _read_days(ctx, root)
-    hour_names, periods = _read_hours(ctx, root, bell_minutes, bells)
-    hour_index = {h: i for i, h in enumerate(hour_names)}
+    subjects: dict[str, Subject]
+    teacher_names: dict[str, str]
+    teacher_subjects: dict[str, list[str]]
+    rooms: dict[str, Room]
 
-    # subjects and teachers
+
+def _read_catalog(ctx: ImportContext, root: Element, subject_keys: dict[str, str] | None) -> _Catalog:
     subject_ids, teacher_ids, room_ids = _Ids(), _Ids(), _Ids()
     subjects: dict[str, Subject] = {}
     for i, s in enumerate(root.findall("Subjects_List/Subject")):
@@ -616,6 +565,20 @@ def load_fet(path: Path, *, activities_xml: Path | None = None, bell_minutes: in
         name = _name(ctx, r, f"Rooms_List/Room[{i + 1}]")
         rooms.setdefault(name, Room(id=room_ids.make(name), name=name))
 
+    return _Catalog(subjects, teacher_names, teacher_subjects, rooms)
+
+
+@dataclass
+class _Sets:
+    """The students sets: years (the classes) by name and, for each group or subgroup name, the years holding it."""
+
+    years: list[_Year]
+    aliases: dict[str, list[str]]
+    year_by_name: dict[str, _Year]
+    set_years: dict[str, list[_Year]]
+
+
+def _read_sets(ctx: ImportContext, root: Element, years_as_classes: bool | None) -> _Sets:
     years, year_aliases = _split_years(ctx, root, _read_students(ctx, root), years_as_classes)
     year_by_name = {y.name: y for y in years}
     set_years: dict[str, list[_Year]] = {}  # group/subgroup name -> years holding it
@@ -624,7 +587,19 @@ def load_fet(path: Path, *, activities_xml: Path | None = None, bell_minutes: in
             if y not in set_years.setdefault(n, []):
                 set_years[n].append(y)
 
-    # activities
+    return _Sets(years, year_aliases, year_by_name, set_years)
+
+
+@dataclass
+class _Activities:
+    active: list[_Act]
+    by_id: dict[int, _Act]  # every activity, inactive ones too (placements may name them)
+    total: int
+
+
+def _read_activities(ctx: ImportContext, root: Element, cat: _Catalog, sets: _Sets, hours: int) -> _Activities:
+    subjects, teacher_names = cat.subjects, cat.teacher_names
+    year_aliases, year_by_name, set_years = sets.aliases, sets.year_by_name, sets.set_years
     acts: list[_Act] = []
     act_by_id: dict[int, _Act] = {}
     total_activities = inactive = 0
@@ -650,9 +625,9 @@ def load_fet(path: Path, *, activities_xml: Path | None = None, bell_minutes: in
             if s not in year_by_name and s not in set_years:
                 raise ctx.error(f"unknown students set '{s}'", f"неизвестная группа учащихся «{s}»", el, "Students")
         duration = _int(ctx, a, "Duration", el, minimum=1)
-        if duration > len(hour_names):
-            raise ctx.error(f"duration {duration} is longer than the day ({len(hour_names)} hours)",
-                            f"длительность {duration} больше дня ({len(hour_names)} уроков)", el, "Duration")
+        if duration > hours:
+            raise ctx.error(f"duration {duration} is longer than the day ({hours} hours)",
+                            f"длительность {duration} больше дня ({hours} уроков)", el, "Duration")
         act = _Act(aid, el, teachers, subject, students, duration)
         act_by_id[aid] = act
         if not _active(a):
@@ -663,7 +638,14 @@ def load_fet(path: Path, *, activities_xml: Path | None = None, bell_minutes: in
         ctx.warn("activities", None, "Active", f"{inactive} inactive activities were not imported (FET ignores them "
                  "too)", f"неактивные занятия ({inactive}) не импортированы (FET их тоже не учитывает)")
 
-    # divisions per year, decided from what the activities name
+    return _Activities(acts, act_by_id, total_activities)
+
+
+def _build_classes(ctx: ImportContext, sets: _Sets, acts: list[_Act], days: _Days, grades: dict[str, Level] | None,
+                   pupils: dict[str, int] | None) -> list[StudentClass]:
+    """One class per year, its groups decided from what the activities name; warnings for guessed grades and
+    missing pupil counts."""
+    years, set_years = sets.years, sets.set_years
     referenced: dict[str, set[str]] = {y.name: set() for y in years}
     for act in acts:
         for s in act.students:
@@ -743,67 +725,91 @@ def load_fet(path: Path, *, activities_xml: Path | None = None, bell_minutes: in
                  f"--pupils \"{example}\" («*=25» — для всех), файл CSV «класс,учеников» (--pupils-file) или на "
                  "странице школы")
 
-    # placements: FET's activities XML, else the locked starting times in the .fet
+    return classes
+
+
+@dataclass
+class _Placements:
+    at: dict[int, tuple[str, str]]  # activity id -> (day name, hour name)
+    rooms: dict[int, list[str]]  # activity id -> room ids
+    origin_file: str  # where the placements were read (errors about a placement name it)
+    origin: str
+
+
+def _placements_from_timetable(activities_xml: Path, max_bytes: int, fet_name: str, act_by_id: dict[int, _Act],
+                               days: _Days, hour_index: dict[str, int], rooms: dict[str, Room]) -> _Placements:
+    """FET's solved timetable (<name>_activities.xml)."""
     placements: dict[int, tuple[str, str]] = {}
     placed_rooms: dict[int, list[str]] = {}
-    if activities_xml is not None:
-        actx = _Ctx(Path(activities_xml))
-        tt = _read_xml(Path(activities_xml), max_bytes, "Activities_Timetable", "FET's activities timetable "
-                       "(<name>_activities.xml)", "расписание занятий FET (<имя>_activities.xml)")
-        for i, a in enumerate(tt.findall("Activity")):
-            el = f"Activities_Timetable/Activity[{i + 1}]"
-            aid = _int(actx, a, "Id", el)
-            if aid not in act_by_id:
-                raise actx.error(f"activity Id {aid} is not in {path.name}", f"занятия с Id {aid} нет в {path.name}",
-                                 el, "Id")
-            if aid in placements:
-                raise actx.error(f"activity Id {aid} is placed twice", f"занятие с Id {aid} размещено дважды", el, "Id")
-            day, hour = _text(a, "Day") or "", _text(a, "Hour") or ""
-            if not day and not hour:
-                continue
-            if day not in days.slot:
-                raise actx.error(f"unknown day '{day}'", f"неизвестный день «{day}»", el, "Day")
-            if hour not in hour_index:
-                raise actx.error(f"unknown hour '{hour}'", f"неизвестный час «{hour}»", el, "Hour")
-            placements[aid] = (day, hour)
-            room_names = [r for r in [_text(a, "Room") or ""] + [(x.text or "").strip() for x in a.findall("Real_Room")]
-                          if r]
-            for r in room_names:
-                if r not in rooms:
-                    raise actx.error(f"unknown room '{r}'", f"неизвестный кабинет «{r}»", el, "Room")
-            placed_rooms[aid] = [rooms[r].id for r in dict.fromkeys(room_names)]
-        origin_file, origin = actx.file, "Activities_Timetable/Activity"
-    else:
-        origin_file, origin = ctx.file, "ConstraintActivityPreferredStartingTime"
-        for i, c in enumerate(root.findall("Time_Constraints_List/ConstraintActivityPreferredStartingTime")):
-            el = f"Time_Constraints_List/ConstraintActivityPreferredStartingTime[{i + 1}]"
-            if not _active(c) or not _hard(c):
-                continue
-            aid = _int(ctx, c, "Activity_Id", el)
-            if aid not in act_by_id:
-                raise ctx.error(f"unknown activity Id {aid}", f"неизвестный Id занятия {aid}", el, "Activity_Id")
-            day, hour = _text(c, "Preferred_Day"), _text(c, "Preferred_Hour")
-            if not day or not hour:
-                continue  # a preferred day or hour alone does not place the activity
-            if day not in days.slot:
-                raise ctx.error(f"unknown day '{day}'", f"неизвестный день «{day}»", el, "Preferred_Day")
-            if hour not in hour_index:
-                raise ctx.error(f"unknown hour '{hour}'", f"неизвестный час «{hour}»", el, "Preferred_Hour")
-            if aid in placements and placements[aid] != (day, hour):
-                raise ctx.error(f"activity {aid} is locked at two different times", f"занятие {aid} закреплено на "
-                                "два разных времени", el, "Activity_Id")
-            placements[aid] = (day, hour)
-        for i, c in enumerate(root.findall("Space_Constraints_List/ConstraintActivityPreferredRoom")):
-            if not _active(c) or not _hard(c):
-                continue
-            el = f"Space_Constraints_List/ConstraintActivityPreferredRoom[{i + 1}]"
-            aid = _int(ctx, c, "Activity_Id", el)
-            room = _text(c, "Room") or ""
-            if room not in rooms:
-                raise ctx.error(f"unknown room '{room}'", f"неизвестный кабинет «{room}»", el, "Room")
-            placed_rooms.setdefault(aid, []).append(rooms[room].id)
+    actx = ImportContext(Path(activities_xml))
+    tt = _read_xml(Path(activities_xml), max_bytes, "Activities_Timetable", "FET's activities timetable "
+                   "(<name>_activities.xml)", "расписание занятий FET (<имя>_activities.xml)")
+    for i, a in enumerate(tt.findall("Activity")):
+        el = f"Activities_Timetable/Activity[{i + 1}]"
+        aid = _int(actx, a, "Id", el)
+        if aid not in act_by_id:
+            raise actx.error(f"activity Id {aid} is not in {fet_name}", f"занятия с Id {aid} нет в {fet_name}",
+                             el, "Id")
+        if aid in placements:
+            raise actx.error(f"activity Id {aid} is placed twice", f"занятие с Id {aid} размещено дважды", el, "Id")
+        day, hour = _text(a, "Day") or "", _text(a, "Hour") or ""
+        if not day and not hour:
+            continue
+        if day not in days.slot:
+            raise actx.error(f"unknown day '{day}'", f"неизвестный день «{day}»", el, "Day")
+        if hour not in hour_index:
+            raise actx.error(f"unknown hour '{hour}'", f"неизвестный час «{hour}»", el, "Hour")
+        placements[aid] = (day, hour)
+        room_names = [r for r in [_text(a, "Room") or ""] + [(x.text or "").strip() for x in a.findall("Real_Room")]
+                      if r]
+        for r in room_names:
+            if r not in rooms:
+                raise actx.error(f"unknown room '{r}'", f"неизвестный кабинет «{r}»", el, "Room")
+        placed_rooms[aid] = [rooms[r].id for r in dict.fromkeys(room_names)]
+    return _Placements(placements, placed_rooms, actx.file, "Activities_Timetable/Activity")
 
-    # teachers (qualified subjects + what they teach) and their not-available times
+
+def _placements_from_constraints(ctx: ImportContext, root: Element, act_by_id: dict[int, _Act], days: _Days,
+                                 hour_index: dict[str, int], rooms: dict[str, Room]) -> _Placements:
+    """The locked (hard, active) starting times and rooms in the .fet itself."""
+    placements: dict[int, tuple[str, str]] = {}
+    placed_rooms: dict[int, list[str]] = {}
+    for i, c in enumerate(root.findall("Time_Constraints_List/ConstraintActivityPreferredStartingTime")):
+        el = f"Time_Constraints_List/ConstraintActivityPreferredStartingTime[{i + 1}]"
+        if not _active(c) or not _hard(c):
+            continue
+        aid = _int(ctx, c, "Activity_Id", el)
+        if aid not in act_by_id:
+            raise ctx.error(f"unknown activity Id {aid}", f"неизвестный Id занятия {aid}", el, "Activity_Id")
+        day, hour = _text(c, "Preferred_Day"), _text(c, "Preferred_Hour")
+        if not day or not hour:
+            continue  # a preferred day or hour alone does not place the activity
+        if day not in days.slot:
+            raise ctx.error(f"unknown day '{day}'", f"неизвестный день «{day}»", el, "Preferred_Day")
+        if hour not in hour_index:
+            raise ctx.error(f"unknown hour '{hour}'", f"неизвестный час «{hour}»", el, "Preferred_Hour")
+        if aid in placements and placements[aid] != (day, hour):
+            raise ctx.error(f"activity {aid} is locked at two different times", f"занятие {aid} закреплено на "
+                            "два разных времени", el, "Activity_Id")
+        placements[aid] = (day, hour)
+    for i, c in enumerate(root.findall("Space_Constraints_List/ConstraintActivityPreferredRoom")):
+        if not _active(c) or not _hard(c):
+            continue
+        el = f"Space_Constraints_List/ConstraintActivityPreferredRoom[{i + 1}]"
+        aid = _int(ctx, c, "Activity_Id", el)
+        room = _text(c, "Room") or ""
+        if room not in rooms:
+            raise ctx.error(f"unknown room '{room}'", f"неизвестный кабинет «{room}»", el, "Room")
+        placed_rooms.setdefault(aid, []).append(rooms[room].id)
+
+    return _Placements(placements, placed_rooms, ctx.file, "ConstraintActivityPreferredStartingTime")
+
+
+def _build_teachers(ctx: ImportContext, root: Element, cat: _Catalog, acts: list[_Act], days: _Days,
+                    hour_index: dict[str, int]) -> list[Teacher]:
+    """Teachers with their qualified subjects plus what they teach, and their not-available times."""
+    subjects, teacher_names, teacher_subjects = cat.subjects, cat.teacher_names, cat.teacher_subjects
+    hour_names = list(hour_index)
     taught: dict[str, list[str]] = {t: list(q) for t, q in teacher_subjects.items()}
     for act in acts:
         for t in act.teachers:
@@ -844,7 +850,17 @@ def load_fet(path: Path, *, activities_xml: Path | None = None, bell_minutes: in
                      "неделю, поэтому взяты времена обеих недель")
         teachers.append(Teacher(id=tid, name=name, subjects=taught[name], unavailable=items))
 
-    # lessons
+    return teachers
+
+
+def _build_lessons(ctx: ImportContext, acts: list[_Act], placed: _Placements, days: _Days, hour_index: dict[str, int],
+                   sets: _Sets, cat: _Catalog) -> tuple[list[Lesson], list[str], IncompleteTimetable | None]:
+    """One lesson per placed activity with students (its origin element kept for integrity errors); the unplaced
+    ones make the timetable incomplete."""
+    placements, placed_rooms, origin_file, origin = placed.at, placed.rooms, placed.origin_file, placed.origin
+    year_by_name, set_years = sets.year_by_name, sets.set_years
+    subjects, teacher_names = cat.subjects, cat.teacher_names
+    hour_names = list(hour_index)
     lessons: list[Lesson] = []
     lesson_origin: list[str] = []
     unplaced: list[str] = []
@@ -897,7 +913,12 @@ def load_fet(path: Path, *, activities_xml: Path | None = None, bell_minutes: in
                  "составьте расписание в FET (или импортируйте его _activities.xml); проверка и перестроение не "
                  "работают с частичным расписанием, пока оно не принято явно (--accept-partial)")
 
-    # calendar
+    return lessons, lesson_origin, incomplete
+
+
+def _calendar(ctx: ImportContext, days: _Days, year_start: date | None, year_end: date | None,
+              a_week_monday: date | None) -> SchoolCalendar:
+    """The school year as given, else assumed with a warning (FET files carry no dates)."""
     if year_start is None:
         year_start = default_school_year(date.today())[0]
         ctx.warn("calendar", None, "year_start", f"year_start not given; {year_start} assumed",
@@ -911,33 +932,63 @@ def load_fet(path: Path, *, activities_xml: Path | None = None, bell_minutes: in
         ctx.warn("calendar", None, "a_week_monday", f"the file is an A/B two-week cycle and a_week_monday was not "
                  f"given; week A is taken to start on {a_week_monday}", f"файл — двухнедельный цикл А/Б, а "
                  f"a_week_monday не указан; неделя А считается начинающейся {a_week_monday}")
+    return SchoolCalendar(year_start=year_start, year_end=year_end, a_week_monday=a_week_monday)
+
+
+def load_fet(path: Path, *, activities_xml: Path | None = None, bell_minutes: int | None = None,
+             bells: tuple[tuple[time, time], ...] | None = None, grades: dict[str, Level] | None = None,
+             pupils: dict[str, int] | None = None, subject_keys: dict[str, str] | None = None,
+             years_as_classes: bool | None = None, timezone: str = "Europe/Moscow",
+             year_start: date | None = None, year_end: date | None = None, a_week_monday: date | None = None,
+             max_bytes: int = 50 * MiB) -> FetImport:
+    """Import a FET `.fet` file (Official mode) with its solved timetable; see docs/import-fet.md.
+
+    bells: the periods' (start, end) when the hour names carry no times (never invented); grades, pupils: per class
+    name (pupils '*' = every class without a count); subject_keys: the school's subject name → norm key map;
+    years_as_classes: split years whose groups are the classes (None = detect)."""
+    path = Path(path)
+    ctx = ImportContext(path)
+    root = _read_xml(path, max_bytes, "fet", "a FET file", "файл FET")
+    _check_mode(ctx, root)
+    days = _read_days(ctx, root)
+    hour_names, periods = _read_hours(ctx, root, bell_minutes, bells)
+    hour_index = {h: i for i, h in enumerate(hour_names)}
+    cat = _read_catalog(ctx, root, subject_keys)
+    sets = _read_sets(ctx, root, years_as_classes)
+    activities = _read_activities(ctx, root, cat, sets, len(hour_names))
+    classes = _build_classes(ctx, sets, activities.active, days, grades, pupils)
+    if activities_xml is not None:
+        placed = _placements_from_timetable(Path(activities_xml), max_bytes, path.name, activities.by_id, days,
+                                            hour_index, cat.rooms)
+    else:
+        placed = _placements_from_constraints(ctx, root, activities.by_id, days, hour_index, cat.rooms)
+    teachers = _build_teachers(ctx, root, cat, activities.active, days, hour_index)
+    lessons, lesson_origin, incomplete = _build_lessons(ctx, activities.active, placed, days, hour_index, sets, cat)
+    calendar = _calendar(ctx, days, year_start, year_end, a_week_monday)
     institution = _text(root, "Institution_Name") or path.stem
     try:
         school = School(
-            id=_ID_BAD.sub("_", f"fet-{path.stem}"), name=institution, timezone=timezone,
-            calendar=SchoolCalendar(year_start=year_start, year_end=year_end, a_week_monday=a_week_monday),
+            id=_ID_BAD.sub("_", f"fet-{path.stem}"), name=institution, timezone=timezone, calendar=calendar,
             bell_schedules=[BellSchedule(id=BELLS_ID, name=f"FET: {institution}",
                                          variants=[BellVariant(periods=periods)])],
-            classes=classes, teachers=teachers, subjects=list(subjects.values()), rooms=list(rooms.values()),
-            versions=[TimetableVersion(id=VERSION_ID, name=f"FET: {institution}", valid_from=year_start,
-                                       valid_to=year_end)],
+            classes=classes, teachers=teachers, subjects=list(cat.subjects.values()), rooms=list(cat.rooms.values()),
+            versions=[TimetableVersion(id=VERSION_ID, name=f"FET: {institution}", valid_from=calendar.year_start,
+                                       valid_to=calendar.year_end)],
             lessons=lessons, incomplete=incomplete,
         )
     except ValidationError as err:
         raise input_error_from_validation(err, ctx.file) from None
 
-    problems = find_problems(school)
-    if problems:
-        p = problems[0]
+    def locate(p: Problem) -> Location:
         element = lesson_origin[p.index] if p.collection == "lessons" and p.index < len(lesson_origin) else \
             f"{p.collection}[{p.index}]"
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        more_ru = f" (и ещё проблем: {len(problems) - 1})" if len(problems) > 1 else ""
-        raise InputError(p.message_en + more, p.message_ru + more_ru, Location(file=ctx.file, element=element,
-                                                                              field=p.field))
-    stats = FetStats(days=len(days.names), hours=len(hour_names), subjects=len(subjects), teachers=len(teachers),
+        return Location(file=ctx.file, element=element, field=p.field)
+
+    raise_first_problem(school, locate)
+    years = sets.years
+    stats = FetStats(days=len(days.names), hours=len(hour_names), subjects=len(cat.subjects), teachers=len(teachers),
                      years=len(years), groups=len({g for y in years for g in y.groups}),
-                     subgroups=len({s for y in years for s in y.subgroups}), activities=total_activities,
+                     subgroups=len({s for y in years for s in y.subgroups}), activities=activities.total,
                      placed=len(lessons))
     return FetImport(school, one_subject_warning(ctx.warnings + find_warnings(school)), stats, ctx.file)
 

@@ -24,7 +24,8 @@ from planner.importers.tables import (
     canonical_column,
     canonical_sheet,
 )
-from planner.school.integrity import ImportWarning, check_school, find_problems
+from planner.importers.context import raise_first_problem
+from planner.school.integrity import ImportWarning, Problem, check_school
 from planner.school.model import (
     AllowedDomain,
     BellSchedule,
@@ -334,19 +335,17 @@ def school_from_frames(frames: Frames, where: Callable[[str], str], source: str)
                      teachers=teachers, subjects=subjects, rooms=rooms, chats=chats, versions=versions, lessons=lessons,
                      responsible=responsible, channel_policy=ChannelPolicy(allowed_domains=allowed))
 
-    problems = find_problems(school)
-    if problems:
-        p = problems[0]
-        row_files = {"classes": "classes", "teachers": "teachers", "subjects": "subjects", "rooms": "rooms",
-                     "versions": "versions", "lessons": "lessons", "chats": "chats", "responsible": "responsible"}
-        table = row_files.get(p.collection)
-        if table is not None:
+    row_tables = {"classes", "teachers", "subjects", "rooms", "versions", "lessons", "chats", "responsible"}
+
+    def locate(p: Problem) -> Location:
+        if p.collection in row_tables:
             # element index → CSV row: skip blank lines the same way the reader did
-            data_rows = [n for n, _ in rows[table]]
+            data_rows = [n for n, _ in rows[p.collection]]
             row_no = data_rows[p.index] if p.index < len(data_rows) else None
-            raise InputError(p.message_en, p.message_ru, Location(file=rows[table].file, row=row_no, field=p.field))
-        raise InputError(p.message_en, p.message_ru, Location(file=source, element=f"{p.collection}[{p.index}]",
-                                                              field=p.field))
+            return Location(file=rows[p.collection].file, row=row_no, field=p.field)
+        return Location(file=source, element=f"{p.collection}[{p.index}]", field=p.field)
+
+    raise_first_problem(school, locate)
     return school, check_school(school, source)
 
 

@@ -62,8 +62,9 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
 
 def decode_xml(data: bytes, file: str = "") -> str:
     """XML bytes as text: BOM first, then the declared encoding, else UTF-8 — strictly, never guessing."""
-    for bom, encoding in _BOMS:  # noqa: B007 - the encoding of the matched BOM is used after the loop
+    for bom, bom_encoding in _BOMS:
         if data.startswith(bom):
+            encoding = bom_encoding
             body, source_en, source_ru = data[len(bom):], "byte-order mark", "метка порядка байтов"
             break
     else:

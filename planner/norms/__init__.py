@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any, Literal
 from pathlib import Path
 
 from planner.errors import Location, NormSetError
@@ -32,7 +33,7 @@ def ru_date(d: date) -> str:
 
 def lapse_status(s: NormSet) -> tuple[str, str]:
     """The status line of a carried-over act, in Russian and English (names the act, never the set id)."""
-    until = s.valid_until
+    until = s.lapse_day
     return (f"{s.act} утратил силу {ru_date(until)}; значение применяется как норматив школы до утверждения "
             f"нового акта",
             f"{s.act} ceased to apply on {until.isoformat()}; the value applies as the school's own norm until a new "
@@ -79,7 +80,7 @@ class NormLibrary:
     sets: list[NormSet]
     policy: Policy | None = None
     strict: bool = False  # --strict-norms: refuse dates on which a binding act lapsed without a successor
-    _cache: dict[tuple, dict[str, Norm]] = field(default_factory=dict, repr=False)
+    _cache: dict[tuple[Any, ...], dict[str, Norm]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, constraints_dir: Path | None = None, policy_path: Path | None = None, *,
@@ -116,7 +117,7 @@ class NormLibrary:
         for s in self.sets:
             if not s.binding or not s.lapsed_on(day) or s.family in valid_families or s.id in superseded:
                 continue
-            if s.family not in latest or s.valid_until > latest[s.family].valid_until:
+            if s.family not in latest or s.lapse_day > latest[s.family].lapse_day:
                 latest[s.family] = s
         return sorted(latest.values(), key=lambda s: s.id)
 
@@ -134,8 +135,8 @@ class NormLibrary:
         chosen = tuple(sorted(valid, key=lambda s: s.id))
         carried = tuple(self.lapsed_sets(day, valid))
         if carried and self.strict_norms:
-            acts = "; ".join(f"{s.act} (срок истёк {ru_date(s.valid_until)})" for s in carried)
-            acts_en = "; ".join(f"{s.act} (expired {s.valid_until.isoformat()})" for s in carried)
+            acts = "; ".join(f"{s.act} (срок истёк {ru_date(s.lapse_day)})" for s in carried)
+            acts_en = "; ".join(f"{s.act} (expired {s.lapse_day.isoformat()})" for s in carried)
             raise NormsLapsedError(
                 f"strict norms: on {day.isoformat()} no act is in force in place of {acts_en}; add the successor "
                 f"act or an amendment to the norm data, or plan without --strict-norms",
@@ -166,9 +167,9 @@ class NormLibrary:
                         other = valid_by_id[carrier.set_id]
                         merged[nkey] = replace(
                             norm, act=other.act, clause=carrier.clause, sources=carrier.sources, status=CARRIED_BY_OTHER,
-                            status_ru=f"{s.act} утратил силу {ru_date(s.valid_until)}; значение действует по "
+                            status_ru=f"{s.act} утратил силу {ru_date(s.lapse_day)}; значение действует по "
                                       f"{other.act}, {carrier.clause}",
-                            status_en=f"{s.act} ceased to apply on {s.valid_until.isoformat()}; the value is in force "
+                            status_en=f"{s.act} ceased to apply on {s.lapse_day.isoformat()}; the value is in force "
                                       f"through {other.act}, {carrier.clause}")
                     else:
                         merged[nkey] = replace(norm, binding=norm.binding and binding_carried, status=CARRIED_OVER,
@@ -183,7 +184,7 @@ class NormLibrary:
                             carried, self.policy)
 
 
-def severity_of(norm: Norm, row: Row | None, field_name: str = "value") -> str:
+def severity_of(norm: Norm, row: Row | None, field_name: str = "value") -> Literal["violation", "warning"]:
     """'violation' for a binding norm whose value is verified (P, S2, S1); 'warning' otherwise (a recommendation,
     an unverified value, or a value carried over from a lapsed act unless the school policy makes it binding)."""
     conf = row.confidence_of(field_name) if row is not None else norm.confidence

@@ -132,12 +132,13 @@ class Norm:
     status_en: str = ""
     own_act: str = ""  # the act of the file the norm comes from, when another act carries it on the date
     # row() answers by query; not an init field, so dataclasses.replace() (new rows) starts an empty cache
-    _row_cache: dict = field(init=False, default_factory=dict, compare=False, repr=False)
+    _row_cache: dict[tuple[tuple[str, Any], ...], Row | None] = field(init=False, default_factory=dict,
+                                                                     compare=False, repr=False)
 
     def row(self, **query: Any) -> Row | None:
         """The most specific row matching the query (grade=, month=, device=, ovz=, subject=, week_days=)."""
         try:
-            key: tuple | None = tuple(sorted(query.items()))
+            key: tuple[tuple[str, Any], ...] | None = tuple(sorted(query.items()))
             hash(key)
         except TypeError:
             key = None
@@ -184,6 +185,13 @@ class NormSet:
     def lapsed_on(self, day: date) -> bool:
         return self.valid_until is not None and day >= self.valid_until
 
+    @property
+    def lapse_day(self) -> date:
+        """The day a set with an end date ceased to apply (asked only of lapsed sets)."""
+        if self.valid_until is None:
+            raise ValueError(f"norm set '{self.id}' has no end date")
+        return self.valid_until
+
 
 def _fail(path: Path, element: str, field_name: str, en: str, ru: str) -> NormSetError:
     return NormSetError(en, ru, Location(file=str(path), element=element, field=field_name))
@@ -193,7 +201,7 @@ def _confidence(value: Any, path: Path, element: str, field_name: str = "confide
     if value not in CONFIDENCES:
         raise _fail(path, element, field_name, f"confidence must be one of {', '.join(CONFIDENCES)}, got {value!r}",
                     f"достоверность должна быть одной из {', '.join(CONFIDENCES)}, указано {value!r}")
-    return value
+    return str(value)
 
 
 def _sources(value: Any, path: Path, element: str) -> tuple[str, ...]:
@@ -295,7 +303,7 @@ def validation_error(exc: ValidationError, path: Path | str, element: str) -> No
     return NormSetError(en, ru, Location(file=str(path), element=element, field=field_name))
 
 
-def _read_toml(path: Path) -> dict:
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -305,7 +313,7 @@ def _read_toml(path: Path) -> dict:
                     f"не удаётся прочитать файл: {exc.strerror or exc}") from None
 
 
-def load_norm_set(path: Path, raw: dict | None = None) -> NormSet:
+def load_norm_set(path: Path, raw: dict[str, Any] | None = None) -> NormSet:
     raw = _read_toml(path) if raw is None else raw
     if not isinstance(raw.get("norm_set"), dict):
         raise _fail(path, "norm_set", "", "missing [norm_set] table", "нет таблицы [norm_set]")
@@ -370,7 +378,7 @@ def load_norm_set(path: Path, raw: dict | None = None) -> NormSet:
                    supersedes=tuple(meta.supersedes), valid_until_source=meta.valid_until_source)
 
 
-def load_amendment(path: Path, raw: dict) -> AmendmentModel:
+def load_amendment(path: Path, raw: dict[str, Any]) -> AmendmentModel:
     unknown_top = set(raw) - {"amendment"}
     if unknown_top or not isinstance(raw.get("amendment"), dict):
         raise _fail(path, "amendment", "", "an amendment file holds one [amendment] table",

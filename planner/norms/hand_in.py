@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from planner.errors import InputError
 from planner.norms import NormsInForce
 from planner.school.calendar import timetable_weekday
-from planner.school.model import School
+from planner.school.model import School, StudentClass
 
 NORM_KEY = "async.hand_in_days"
 HORIZON_DAYS = 60  # a deadline further than this (a class with no school day ahead) stops at the horizon
@@ -28,19 +28,20 @@ HORIZON_DAYS = 60  # a deadline further than this (a class with no school day ah
 
 def hand_in_days(norms: NormsInForce) -> int:
     norm = norms.get(NORM_KEY)
-    if norm is None or norm.row() is None:
+    row = norm.row() if norm is not None else None
+    if row is None:
         raise InputError(f"norm '{NORM_KEY}' (hand-in deadline) is not in force on {norms.day}: add it to the "
                          f"school's policy or the norm data",
                          f"норма «{NORM_KEY}» (срок сдачи заданий) не действует на {norms.day:%d.%m.%Y}: задайте её "
                          f"в политике школы или в данных норм")
-    return int(norm.row().value())
+    return int(row.value())
 
 
 def hand_in_count(norms: NormsInForce) -> str:
     return norms.policy.hand_in_count if norms.policy is not None else "calendar_days"
 
 
-def _school_day(school: School, klass, d: date) -> bool:
+def _school_day(school: School, klass: StudentClass, d: date) -> bool:
     return timetable_weekday(school, klass, d) is not None
 
 
@@ -74,6 +75,7 @@ def hand_in_rule_text(norms: NormsInForce) -> tuple[str, str]:
     """The rule in words (ru, en), for the plan and the report."""
     n = hand_in_days(norms)
     norm = norms.get(NORM_KEY)
+    assert norm is not None  # hand_in_days refused a missing norm
     if hand_in_count(norms) == "school_days":
         return (f"сдать в течение {n} учебн. дн. после занятия ({norm.cite()})",
                 f"hand in within {n} school days after the lesson ({norm.cite()})")

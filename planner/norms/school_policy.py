@@ -9,6 +9,7 @@ The text is validated against the norm data before anything is saved, so a bad u
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any  # the store is planner.storage.Store, which sits above the norms: not imported here
 
 from planner.errors import InputError, Location
 from planner.norms import NormLibrary
@@ -29,30 +30,30 @@ class PolicyVersion:
     text: str
 
 
-def _version(record) -> PolicyVersion:
+def _version(record: Any) -> PolicyVersion:  # a planner.storage record
     p = record.payload
     return PolicyVersion(id=record.id, school_id=record.columns.get("school_id", ""), number=int(p["number"]),
                          name=p.get("name", ""), created_by=record.columns.get("created_by", ""),
                          reason=record.columns.get("reason") or "", created_at=record.created_at, text=p["text"])
 
 
-def policy_history(store, school_id: str) -> list[PolicyVersion]:
+def policy_history(store: Any, school_id: str) -> list[PolicyVersion]:
     """Every stored version of the school's policy, oldest first."""
     return sorted((_version(r) for r in store.list(KIND, school_id=school_id)), key=lambda v: v.number)
 
 
-def current_policy_version(store, school_id: str) -> PolicyVersion | None:
+def current_policy_version(store: Any, school_id: str) -> PolicyVersion | None:
     history = policy_history(store, school_id)
     return history[-1] if history else None
 
 
-def current_school_policy(store, school_id: str) -> Policy | None:
+def current_school_policy(store: Any, school_id: str) -> Policy | None:
     v = current_policy_version(store, school_id)
     return None if v is None else parse_policy(v.text, f"политика школы {school_id}, версия {v.number}",
                                                default_name=v.name)
 
 
-def save_school_policy(store, school_id: str, text: str, *, created_by: str, reason: str,
+def save_school_policy(store: Any, school_id: str, text: str, *, created_by: str, reason: str,
                        library: NormLibrary | None = None, source: str = "") -> PolicyVersion:
     """Validate the policy text against the norm data, then store it as the school's newest version."""
     source = source or "policy"
@@ -71,10 +72,10 @@ def save_school_policy(store, school_id: str, text: str, *, created_by: str, rea
     return _version(record)
 
 
-_CACHE: dict[tuple, NormLibrary] = {}
+_CACHE: dict[tuple[Any, ...], NormLibrary] = {}
 
 
-def library_for_school(store, school_id: str | None, base: NormLibrary, override: Policy | None = None) -> NormLibrary:
+def library_for_school(store: Any, school_id: str | None, base: NormLibrary, override: Policy | None = None) -> NormLibrary:
     """The norm library with the school's policy: `override` (a --policy file) wins; else the stored policy; else
     the base library's own policy."""
     if override is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from planner.scenario.model import REASON_RU, AsyncKind, Reason, TeacherStateKind
+from planner.scenario.resolved import Source
 
 MODE_RU = {"live": "онлайн", "async": "задание", "in_school": "в школе", "replaced": "замена", "cancelled": "отменён"}
 MODE_ICON = {"live": "●", "async": "◇", "in_school": "■", "replaced": "⇄", "cancelled": "×"}
@@ -28,17 +29,15 @@ def confidence_label(conf: str) -> str:
     return CONFIDENCE_RU.get(conf, conf)
 
 
-def source_label(source: str) -> str:
-    """'norm:<key>[:column]' / 'scenario' / 'school' / 'scenario override by …' in Russian."""
-    if source.startswith("norm:"):
-        return "норма " + source.removeprefix("norm:")
-    if source == "scenario":
+def source_label(source: Source) -> str:
+    """Where a policy value came from, in Russian."""
+    if source.kind == "norm":
+        return "норма " + source.key + (f":{source.column}" if source.column else "")
+    if source.kind == "scenario":
         return "задано в сценарии"
-    if source == "school":
+    if source.kind == "school":
         return "данные школы"
-    if source.startswith("scenario override by "):
-        return "поправка сценария: " + source.removeprefix("scenario override by ")
-    return source
+    return "поправка сценария: " + source.by
 
 
 def hhmm(minutes: int) -> str:

@@ -227,11 +227,11 @@ def policy_overrides_frame(school: School, plan: Plan) -> pd.DataFrame:
             for fld in ("call_minutes", "reserve", "min_break", "latest_end", "gymnastics_interval",
                         "gymnastics_minutes", "async_work_minutes", "transition_buffer"):
                 v = getattr(pol, fld)
-                if v.source == "scenario":
+                if v.source.kind == "scenario":
                     seen.setdefault((cid, fld), {"Класс": names.get(cid, cid), "Параметр": fld, "Значение": v.value,
                                                  "Источник": source_label(v.source)})
             for fld, src in (("devices", pol.devices_source), ("ready", pol.ready_source)):
-                if src != "school":
+                if src.kind != "school":
                     seen.setdefault((cid, fld), {"Класс": names.get(cid, cid), "Параметр": fld,
                                                  "Значение": str(getattr(pol, fld)), "Источник": source_label(src)})
     return pd.DataFrame(list(seen.values()), columns=["Класс", "Параметр", "Значение", "Источник"])

@@ -14,6 +14,7 @@ from planner.errors import InputError, Location, input_error_from_validation
 from planner.norms import NormLibrary
 from planner.scenario.model import Scenario, check_scenario_references
 from planner.scenario.policy import ClassPolicy, class_policy
+from planner.scenario.resolved import Source
 from planner.school.model import School
 from planner.ui.labels import STATE_RU, confidence_label, hhmm, source_label
 
@@ -36,7 +37,7 @@ class KnobDefault:
     label: str
     value: str  # as shown (minutes, or HH:MM)
     number: int
-    source: str  # raw: norm:<key>[:column] / scenario / school
+    source: str  # the stored text form: norm:<key>[:column] / scenario / school
     source_ru: str
     act: str
     clause: str
@@ -53,10 +54,10 @@ def representative_class(school: School, scenario: Scenario) -> str:
     return ids[0] if ids else school.classes[0].id
 
 
-def _norm_info(library: NormLibrary, day: date, source: str, pol: ClassPolicy, klass) -> tuple[str, str, str]:
-    if not source.startswith("norm:"):
+def _norm_info(library: NormLibrary, day: date, source: Source, pol: ClassPolicy, klass) -> tuple[str, str, str]:
+    if source.kind != "norm":
         return "", "", ""
-    key, _, column = source.removeprefix("norm:").partition(":")
+    key, column = source.key, source.column
     norm = library.in_force(day).get(key)
     if norm is None:
         return "", "", ""
@@ -86,7 +87,7 @@ def knob_defaults(school: School, scenario: Scenario, library: NormLibrary, clas
         valued = getattr(pol, fld)
         act, clause, conf = _norm_info(library, day, valued.source, pol, klass)
         shown = hhmm(valued.value) if fld in ("latest_end", "earliest_start") else str(valued.value)
-        out.append(KnobDefault(knob, label, shown, valued.value, valued.source, source_label(valued.source), act,
+        out.append(KnobDefault(knob, label, shown, valued.value, str(valued.source), source_label(valued.source), act,
                                clause, conf))
     return out
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.audit import audit_school
+from planner.audit import audit_plan, audit_school
 from planner.errors import InputError
 from planner.importers import xmlsafe
 from planner.importers.asc import default_school_year, first_school_monday, load_asc
@@ -89,11 +89,15 @@ def test_real_export_counts(real):
     assert real.stats == {"teachers": 41, "classes": 29, "subjects": 42, "classrooms": 28, "groups": 145,
                           "lessons": 404, "cards": 748, "days": 5, "periods": 8, "double_cards": 6}
     school = real.school
-    assert len(school.teachers) == 41 and len(school.classes) == 29 and len(school.subjects) == 42
-    assert len(school.rooms) == 28 and len(school.lessons) == 748
+    assert len(school.teachers) == 41
+    assert len(school.classes) == 29
+    assert len(school.subjects) == 42
+    assert len(school.rooms) == 28
+    assert len(school.lessons) == 748
     assert sum(len(c.groups) for c in school.classes) == 145 - 29  # the 29 «Весь клас» groups are the classes
     doubles = [le for le in school.lessons if le.duration == 2]
-    assert len(doubles) == 6 and all(le.duration in (1, 2) for le in school.lessons)
+    assert len(doubles) == 6
+    assert all(le.duration in (1, 2) for le in school.lessons)
     assert {c.week_days for c in school.classes} == {5}
 
 
@@ -103,24 +107,30 @@ def test_real_export_names_bells_and_grades(real):
     assert [(p.number, p.start.strftime("%H:%M"), p.end.strftime("%H:%M")) for p in bells][:2] == \
         [(1, "08:30", "09:15"), (2, "09:25", "10:10")] and len(bells) == 8 and bells[-1].end.hour == 16
     names = {c.name: c for c in school.classes}
-    assert names["1-А"].grade == 1 and names["9-А"].grade == 9 and names["10"].grade == 10
-    assert names["11-Б"].grade == 11 and (names["7-Б"].age_min, names["7-Б"].age_max) == (13, 14)
+    assert names["1-А"].grade == 1
+    assert names["9-А"].grade == 9
+    assert names["10"].grade == 10
+    assert names["11-Б"].grade == 11
+    assert (names["7-Б"].age_min, names["7-Б"].age_max) == (13, 14)
     assert all(c.students == 25 for c in school.classes)
     assert "Німецька мова" in {s.name for s in school.subjects}  # stray spaces collapsed
     assert "Труш Ольга Миколаївна" in {t.name for t in school.teachers}
     assert {s.name: s.norm_key for s in school.subjects}["Математика"] == "math"
     # individual-study classes have no grade: kept (with their lessons) at the strictest grade, with a warning each
     individual = [c for c in school.classes if c.name in ("З інд", "Ш інд", "К інд", "С і", "Б і")]
-    assert len(individual) == 5 and all(c.grade == 1 for c in individual)
+    assert len(individual) == 5
+    assert all(c.grade == 1 for c in individual)
     assert all(any(le.classes == [c.id] for le in school.lessons) for c in individual)
     grade_warnings = [w for w in real.warnings if w.field == "grade"]
-    assert len(grade_warnings) == 1 and "5 class names carry no grade" in grade_warnings[0].message_en
+    assert len(grade_warnings) == 1
+    assert "5 class names carry no grade" in grade_warnings[0].message_en
     assert all(f"{c.name} → 1" in grade_warnings[0].message_en for c in individual)
     # devices: one warning for the school, not one per class; every class starts not ready
     assert sum(w.field == "devices" for w in real.warnings) == 1
     assert all(c.devices.total == 0 and not c.readiness.ready for c in school.classes)
     groups_1a = names["1-А"].groups
-    assert {g.division for g in groups_1a} == {"1", "2"} and sum(g.students for g in groups_1a) == 50
+    assert {g.division for g in groups_1a} == {"1", "2"}
+    assert sum(g.students for g in groups_1a) == 50
 
 
 def test_real_export_ab_weeks_and_audit(real):
@@ -130,23 +140,31 @@ def test_real_export_ab_weeks_and_audit(real):
     def occupied(day: date) -> int:
         return len({p for d in lessons_on(school, klass, day) for p in d.lesson.periods})
 
-    assert occupied(TUESDAY_A) == 8 and occupied(TUESDAY_B) == 7
+    assert occupied(TUESDAY_A) == 8
+    assert occupied(TUESDAY_B) == 7
     blind = [le for le in school.lessons if klass.id in le.classes and le.day == 2]
-    assert len(blind) == 9 and {le.weeks for le in blind} == {WeekMask.EVERY, WeekMask.A, WeekMask.B}
+    assert len(blind) == 9
+    assert {le.weeks for le in blind} == {WeekMask.EVERY, WeekMask.A, WeekMask.B}
     assert any(w.field == "a_week_monday" for w in real.warnings)
     assert school.calendar.a_week_monday == date(2026, 8, 31)
 
     report = audit_school(school, NormLibrary.load(), *WEEK_A)
     caps = [f for f in report.findings if f.norm_key == "lessons_per_day.max" and f.class_id == klass.id]
-    assert len(caps) == 1 and caps[0].weekday == 2 and caps[0].message_en.startswith("8 lessons a day, at most 7")
+    assert len(caps) == 1
+    assert caps[0].weekday == 2
+    assert caps[0].message_en.startswith("8 lessons a day, at most 7")
 
 
-def test_real_export_rebuilds(real):
+def test_real_export_rebuilds(real, norm_library):
     start, end = WEEK_A
     scenario = scenario_from_dict({"name": "t", "reason": "other", "start": start.isoformat(),
                                    "end": end.isoformat(), "online": {"all": True}})
-    plan = rebuild(real.school, scenario, NormLibrary.load())
-    assert plan.occurrences and plan.school_fingerprint == real.school.fingerprint()
+    plan = rebuild(real.school, scenario, norm_library)
+    assert plan.occurrences
+    assert plan.school_fingerprint == real.school.fingerprint()
+    report = audit_plan(real.school, plan, norm_library)  # the independent auditor, not the solver's word
+    assert report.new_violations == [], report.new_violations[:3]
+    assert report.exit_code == 0
 
 
 def test_calendar_defaults_are_warnings(tmp_path):
@@ -177,10 +195,14 @@ def test_grades_groups_and_college_codes(tmp_path):
     got = load_asc(_write(tmp_path, _mini(L1, C1, classes='<class id="c3" name="ИСП-21"/><class id="c4" name="10"/>')),
                    **YEAR)
     by_id = {c.id: c for c in got.school.classes}  # ids are made from names: aSc's internal ids never show
-    assert by_id["5-А"].grade == 5 and by_id["5-А"].students == 24 and by_id["7-Б"].name == "7-Б"
-    assert [g.students for g in by_id["5-А"].groups] == [12, 12] and by_id["10"].grade == 10
+    assert by_id["5-А"].grade == 5
+    assert by_id["5-А"].students == 24
+    assert by_id["7-Б"].name == "7-Б"
+    assert [g.students for g in by_id["5-А"].groups] == [12, 12]
+    assert by_id["10"].grade == 10
     # a college code is a listed guess (course = first digit), never a silent one
-    assert by_id["ИСП-21"].course == 2 and by_id["ИСП-21"].grade is None
+    assert by_id["ИСП-21"].course == 2
+    assert by_id["ИСП-21"].grade is None
     assert any("ИСП-21 → 2к" in w.message_en and w.field == "grade" for w in got.warnings)
     assert got.school.lessons[0].groups == []  # the entire-class group is the class itself
 
@@ -192,9 +214,11 @@ def test_double_period_one_card_or_two_consecutive(tmp_path):
     for cards in (one, two):
         got = load_asc(_write(tmp_path, _mini(double, cards)), **YEAR)
         assert [(le.day, le.period, le.duration) for le in got.school.lessons] == [(2, 1, 2)]
-        assert got.stats["double_cards"] == 1 and not any(w.field == "periodsperweek" for w in got.warnings)
+        assert got.stats["double_cards"] == 1
+        assert not any(w.field == "periodsperweek" for w in got.warnings)
     err = _error(_write(tmp_path, _mini(double, '<card lessonid="l2" day="1" period="3"/>')))
-    assert "past the bell schedule" in err.message_en and "card[1]" in err.location.element
+    assert "past the bell schedule" in err.message_en
+    assert "card[1]" in err.location.element
 
 
 def test_fortnightly_mask_wins_over_periodsperweek(tmp_path):
@@ -204,7 +228,8 @@ def test_fortnightly_mask_wins_over_periodsperweek(tmp_path):
     got = load_asc(_write(tmp_path, _mini(ab, cards)), **YEAR)
     assert [le.weeks for le in got.school.lessons] == [WeekMask.A, WeekMask.EVERY]
     flagged = [w for w in got.warnings if w.field == "periodsperweek"]
-    assert len(flagged) == 1 and "id=b" in flagged[0].message_en
+    assert len(flagged) == 1
+    assert "id=b" in flagged[0].message_en
 
 
 def test_newer_export_with_day_and_week_masks(tmp_path):
@@ -217,7 +242,8 @@ def test_newer_export_with_day_and_week_masks(tmp_path):
              '<card lessonid="l2" days="00001" weeks="10" terms="10" period="3"/>')
     got = load_asc(_write(tmp_path, _mini(lessons, cards, days=days)), **YEAR)
     assert [(le.day, le.period, le.weeks) for le in got.school.lessons] == [(3, 2, WeekMask.B), (5, 3, WeekMask.A)]
-    assert got.stats["days"] == 5 and any(w.field == "terms" for w in got.warnings)
+    assert got.stats["days"] == 5
+    assert any(w.field == "terms" for w in got.warnings)
 
 
 def test_parallel_groups_and_ab_cards_share_a_slot(tmp_path):
@@ -250,13 +276,17 @@ def test_nothing_is_dropped_silently(tmp_path):
 def test_truncated_xml(tmp_path):
     data = _real_bytes()
     err = _error(_write(tmp_path, data[: len(data) // 2]))
-    assert "truncated" in err.message_en and err.location.row and "обрезан" in err.text("ru")
+    assert "truncated" in err.message_en
+    assert err.location.row
+    assert "обрезан" in err.text("ru")
 
 
 def test_undeclared_non_utf8_is_refused(tmp_path):
     text = _real_bytes().decode("utf-8-sig")
     err = _error(_write(tmp_path, text.encode("cp1251")))
-    assert "not valid utf-8" in err.message_en and "must be UTF-8" in err.message_en and err.location.row
+    assert "not valid utf-8" in err.message_en
+    assert "must be UTF-8" in err.message_en
+    assert err.location.row
 
 
 def test_wrongly_declared_encoding_and_unknown_encoding(tmp_path):
@@ -273,7 +303,9 @@ def test_empty_file_and_not_a_timetable(tmp_path):
 def test_missing_periods(tmp_path):
     text = re.sub(r"<periods>.*?</periods>", "", _mini(L1, C1), flags=re.S)
     err = _error(_write(tmp_path, text))
-    assert "<periods>" in err.message_en and err.location.field == "periods" and "нет обязательного" in err.message_ru
+    assert "<periods>" in err.message_en
+    assert err.location.field == "periods"
+    assert "нет обязательного" in err.message_ru
 
 
 @pytest.mark.parametrize("lesson, cards, element, field, what", [
@@ -290,7 +322,9 @@ def test_missing_periods(tmp_path):
 ])
 def test_bad_references_and_values(tmp_path, lesson, cards, element, field, what):
     err = _error(_write(tmp_path, _mini(lesson, cards)))
-    assert err.location.element == element and err.location.field == field and what in err.message_en
+    assert err.location.element == element
+    assert err.location.field == field
+    assert what in err.message_en
     assert err.message_ru != err.message_en
 
 
@@ -299,13 +333,15 @@ def test_same_group_twice_in_a_slot_with_overlapping_weeks(tmp_path):
                '<lesson id="b" classids="c1" subjectid="s2" teacherids="t2" groupids="g1,g2" weeks="1"/>')
     cards = '<card lessonid="a" day="2" period="2"/><card lessonid="b" day="2" period="2"/>'
     err = _error(_write(tmp_path, _mini(lessons, cards)))
-    assert err.location.element == "card[2] (lesson id=b)" and err.location.field == "period"
+    assert err.location.element == "card[2] (lesson id=b)"
+    assert err.location.field == "period"
     assert "class 'c1' has lessons 'a:1' and 'b:1' at day 3, period 2" in err.message_en
 
 
 def test_duplicate_ids_and_duplicate_tables(tmp_path):
     err = _error(_write(tmp_path, _mini(L1 + L1, C1)))
-    assert err.location.element == "lesson[2] id=l1" and "duplicate id" in err.message_en
+    assert err.location.element == "lesson[2] id=l1"
+    assert "duplicate id" in err.message_en
     err = _error(_write(tmp_path, _mini(L1, C1, extra="<cards/>")))
     assert "<cards> appears 2 times" in err.message_en
 
@@ -317,13 +353,15 @@ def test_xml_bomb_and_external_entities_are_refused(tmp_path):
            '<timetable><periods>&x;</periods></timetable>')
     for text in (bomb, xxe, "<!DOCTYPE timetable><timetable/>"):
         err = _error(_write(tmp_path, text))  # aSc exports never carry a DOCTYPE: refused before any entity
-        assert "<!DOCTYPE>" in err.message_en and "XML-бомб" in err.message_ru
+        assert "<!DOCTYPE>" in err.message_en
+        assert "XML-бомб" in err.message_ru
     # the shared helper may allow a bare DOCTYPE (FET files have one) but never an entity declaration
     assert xmlsafe.parse_xml("<!DOCTYPE fet><fet/>").tag == "fet"
     for text in (bomb, xxe):
         with pytest.raises(InputError) as refused:
             xmlsafe.parse_xml(text, "f.xml")
-        assert "declares an entity" in refused.value.message_en and refused.value.location.file == "f.xml"
+        assert "declares an entity" in refused.value.message_en
+        assert refused.value.location.file == "f.xml"
 
 
 def test_file_over_the_limit_is_refused_before_reading(tmp_path, monkeypatch):
@@ -334,7 +372,8 @@ def test_file_over_the_limit_is_refused_before_reading(tmp_path, monkeypatch):
 
     monkeypatch.setattr(xmlsafe, "open", no_open, raising=False)
     err = _error(path, max_bytes=100)
-    assert "more than the limit" in err.message_en and "МиБ" in err.message_ru
+    assert "more than the limit" in err.message_en
+    assert "МиБ" in err.message_ru
 
 
 def test_missing_file_and_folder(tmp_path):
@@ -347,7 +386,8 @@ def test_bad_calendar_arguments(tmp_path):
     err = _error(path, year_start=date(2027, 1, 1), year_end=date(2026, 9, 1))
     assert err.location.field == "year_end"
     err = _error(path, a_week_monday=date(2026, 9, 2))
-    assert err.location.field == "a_week_monday" and "not a Monday" in err.message_en
+    assert err.location.field == "a_week_monday"
+    assert "not a Monday" in err.message_en
     assert _error(path, timezone="Mars/Olympus").location.field == "timezone"
 
 
@@ -397,7 +437,8 @@ def test_fuzz_only_input_error_escapes(tmp_path_factory, data):
         assert "internal error" not in err.message_en, err.message_en
         assert err.location.file == str(path)
         return
-    assert set(got.stats) == STAT_KEYS and got.school.classes
+    assert set(got.stats) == STAT_KEYS
+    assert got.school.classes
 
 
 def test_warning_collections_are_strings(real):

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from planner.importers import load_school
 from planner.norms import NormLibrary
 from planner.norms.hand_in import hand_in_deadline
 from planner.norms.policy import parse_policy
@@ -26,8 +25,8 @@ SCENARIO = scenario_from_dict({"name": "Морозы", "reason": "weather", "sta
 
 
 @pytest.fixture(scope="module")
-def school():
-    return load_school(ROOT / "sample_data" / "school-17").school
+def school(sample_school):
+    return sample_school
 
 
 def _lib(count: str | None) -> NormLibrary:
@@ -60,11 +59,13 @@ def test_plan_feeds_messages_and_epos_show_the_schools_deadline(school, count, f
             assert o.async_work.deadline == hand_in_deadline(school, o.class_id, o.date, lib.in_force(o.date))
     text = f"сдать до {friday_due:%d.%m.%Y}"
     events = [e for e in events_from_plan(school, plan) if e.date == FRIDAY and e.kind == "async"]
-    assert events and all(text in e.description for e in events)
+    assert events
+    assert all(text in e.description for e in events)
     messages = compose_messages(school, plan)
     assert any(text in part for m in messages for part in m.text_parts)
     rows = [r for r in epos_tables(school, plan).lessons if r[0] == FRIDAY and r[-1] is not None]
-    assert rows and {r[-1] for r in rows} == {friday_due}
+    assert rows
+    assert {r[-1] for r in rows} == {friday_due}
 
 
 def test_first_graders_get_no_homework(school):

@@ -12,11 +12,8 @@ from openpyxl import load_workbook
 from page.pagehelpers import ROOT, frame_with
 
 from planner.importers import load_school
-from planner.norms import NormLibrary
 from planner.publish.feeds import feed_file_name
 from planner.publish.server import create_app
-from planner.rebuild import rebuild
-from planner.scenario import scenario_from_toml
 from planner.storage import Store
 
 SCENARIO = ROOT / "sample_data" / "school-17" / "scenarios" / "03-class-3A-tablets.toml"
@@ -24,9 +21,8 @@ PAGE = "app_pages/publish.py"
 
 
 @pytest.fixture(scope="module")
-def plan_3a():
-    school = load_school(ROOT / "sample_data" / "school-17").school
-    return rebuild(school, scenario_from_toml(SCENARIO), NormLibrary.load(), time_limit=20)
+def plan_3a(sample_plan):
+    return sample_plan
 
 
 @pytest.fixture
@@ -45,7 +41,8 @@ def _publish(app):
     app.button(key="pub_publish").click().run()
     assert not app.exception, app.exception
     box = " ".join(m.value for m in app.markdown)
-    assert "Подтвердите публикацию" in box and "План: «" in box
+    assert "Подтвердите публикацию" in box
+    assert "План: «" in box
     assert len(Store.open().list("publication")) == before  # the preview saved nothing
     app.button(key="pub_confirm_yes").click().run()
     assert not app.exception, app.exception
@@ -72,19 +69,24 @@ def test_publishing_shows_counts_and_the_class_feed_links(page, data_dir):
     _publish(page)
     assert any("Опубликовано (публикация № 1)" in s.value for s in page.success)
     metrics = {m.label: m.value for m in page.metric}
-    assert int(metrics["Новые"]) > 0 and metrics["Отменённые"] == "0"
+    assert int(metrics["Новые"]) > 0
+    assert metrics["Отменённые"] == "0"
     tokens, rows = _class_row(page)
     assert len(rows) == 1
     assert "Ссылка (https)" not in tokens.columns  # the address is http://localhost: the label says so
     https, webcal = rows.iloc[0]["Ссылка (http)"], rows.iloc[0]["Подписка (webcal)"]
-    assert https.startswith("http://localhost:8501/feeds/") and https.endswith(".ics")
-    assert webcal.startswith("webcal://localhost:8501/feeds/") and webcal.endswith(".ics")
+    assert https.startswith("http://localhost:8501/feeds/")
+    assert https.endswith(".ics")
+    assert webcal.startswith("webcal://localhost:8501/feeds/")
+    assert webcal.endswith(".ics")
     secret = https.rsplit("/", 1)[1].removesuffix(".ics")
     assert (data_dir / "feeds" / feed_file_name(secret)).exists()
     # the link works: the feed app (the same route the page's process serves) returns the class's calendar
     from starlette.testclient import TestClient
     body = TestClient(create_app(data_dir)).get(f"/feeds/{secret}.ics")
-    assert body.status_code == 200 and "BEGIN:VCALENDAR" in body.text and "3А" in body.text
+    assert body.status_code == 200
+    assert "BEGIN:VCALENDAR" in body.text
+    assert "3А" in body.text
     # the history lists the publication; publishing again changes nothing
     assert list(frame_with(page, "Опубликовано")["№"]) == [1]
     page.button(key="pub_publish").click().run()
@@ -122,7 +124,8 @@ def test_a_chosen_link_shows_its_qr_code_and_webcal_form(page):
     codes = [c.value for c in page.code]
     assert any(c.startswith("webcal://") and "/feeds/" in c for c in codes)
     [qr] = page.get("image")
-    assert qr.captions == ["QR-код подписки (webcal://)"] and len(qr.value) == 1
+    assert qr.captions == ["QR-код подписки (webcal://)"]
+    assert len(qr.value) == 1
 
 
 def test_revoking_a_link_removes_it_and_the_feed_stops(page, data_dir):
@@ -136,14 +139,16 @@ def test_revoking_a_link_removes_it_and_the_feed_stops(page, data_dir):
     assert not page.exception, page.exception
     assert any("Ссылка отозвана" in s.value for s in page.success)
     tokens, rows = _class_row(page)
-    assert rows.empty and https not in set(tokens["Ссылка (http)"])
+    assert rows.empty
+    assert https not in set(tokens["Ссылка (http)"])
     assert not (data_dir / "feeds" / feed_file_name(secret)).exists()
     from starlette.testclient import TestClient
     assert TestClient(create_app(data_dir)).get(f"/feeds/{secret}.ics").status_code == 404
     # shown with the revoked ones, marked
     page.checkbox(key="tok_show_revoked").check().run()
     tokens, rows = _class_row(page)
-    assert len(rows) == 1 and rows.iloc[0]["Состояние"].startswith("отозвана")
+    assert len(rows) == 1
+    assert rows.iloc[0]["Состояние"].startswith("отозвана")
     # rotating another link issues a new one for the same class
     label = next(o for o in page.selectbox(key="tok_pick").options if o.startswith("класс: 5А"))
     page.selectbox(key="tok_pick").set_value(label).run()
@@ -160,8 +165,10 @@ def test_the_message_preview_names_3A_and_queueing_is_a_dry_run(page, monkeypatc
     chats = frame_with(page, "Частей")
     assert "Чат класса 3А" in set(chats["Чат"])
     preview = " ".join(c.value for c in page.code)
-    assert "3А — дистанционное обучение" in preview and "Причина: карантин." in preview
-    assert page.checkbox(key="msg_dry").value is True and page.checkbox(key="msg_dry").disabled
+    assert "3А — дистанционное обучение" in preview
+    assert "Причина: карантин." in preview
+    assert page.checkbox(key="msg_dry").value is True
+    assert page.checkbox(key="msg_dry").disabled
     page.checkbox(key="msg_urgent").check().run()
     page.button(key="msg_queue").click().run()  # urgent without an emergency category (000 §5.1): refused
     assert any("категорию" in e.value and "5.1" in e.value for e in page.error)
@@ -172,11 +179,14 @@ def test_the_message_preview_names_3A_and_queueing_is_a_dry_run(page, monkeypatc
     assert not any("ничего не отправлено" in s.value for s in page.success)  # not before the confirmation
     box = " ".join(m.value for m in page.markdown if "Подтвердите отправку" in m.value)
     n = len(frame_with(page, "Частей"))
-    assert "Пробный прогон: ничего не уйдёт" in box and f"в {n} чат" in box and "Карантин в 3А" in box
+    assert "Пробный прогон: ничего не уйдёт" in box
+    assert f"в {n} чат" in box
+    assert "Карантин в 3А" in box
     page.button(key="msg_confirm_yes").click().run()
     assert any("Пробный прогон: ничего не отправлено" in s.value for s in page.success)
     deliveries = frame_with(page, "Результат")
-    assert set(deliveries["Срочно"]) == {"да"} and len(deliveries) >= 2
+    assert set(deliveries["Срочно"]) == {"да"}
+    assert len(deliveries) >= 2
     assert not Store.open().list("message")  # a dry run stores nothing
     assert page.button(key="msg_send_due").disabled  # nothing queued: nothing to send
 

@@ -12,7 +12,6 @@ import pytest
 from icalendar import Calendar
 
 from planner.importers import load_school
-from planner.norms import NormLibrary
 from planner.rebuild import rebuild
 from planner.scenario import scenario_from_toml
 
@@ -28,8 +27,8 @@ def school():
 
 
 @pytest.fixture(scope="session")
-def library():
-    return NormLibrary.load()
+def library(norm_library):
+    return norm_library
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,8 +23,7 @@ from planner.rebuild import rebuild
 from planner.scenario import scenario_from_toml
 from planner.storage import Store
 
-sys.path.insert(0, str(Path(__file__).parent))
-from test_max_api import TOKEN, FakeClock, FakeMax  # noqa: E402
+from publish.test_max_api import TOKEN, FakeClock, FakeMax
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "sample_data" / "school-17"
@@ -39,11 +37,6 @@ TEACHERS_CHAT_ID = "-500"
 @pytest.fixture(scope="module")
 def school():
     return load_school(SOURCE).school
-
-
-@pytest.fixture(scope="module")
-def library():
-    return NormLibrary.load()
 
 
 @pytest.fixture(scope="module")
@@ -88,18 +81,21 @@ def test_class_message_names_reason_dates_live_times_links_and_deadlines(school,
     assert link in text
     live = [o for o in plan.occurrences if o.class_id == "5A" and o.mode == Mode.LIVE]
     work = [o for o in plan.occurrences if o.class_id == "5A" and o.mode == Mode.ASYNC]
-    assert live and work
+    assert live
+    assert work
     for o in live:  # school time, not UTC
         assert f"{o.start.astimezone(TZ):%H:%M}–{o.end.astimezone(TZ):%H:%M} " in text
     for o in work:
         assert f"сдать до {o.async_work.deadline:%d.%m.%Y}" in text
-    assert "Пн 14.12.2026" in text and "Пт 18.12.2026" in text
+    assert "Пн 14.12.2026" in text
+    assert "Пт 18.12.2026" in text
 
 
 def test_replacement_only_class_lists_the_replacements(messages):
     text = next(m for m in messages if m.chat_key == "class:11A").text
     assert text.startswith("11А — изменения в расписании")
-    assert "Физика — замена: " in text and "самостоятельная работа под присмотром" in text
+    assert "Физика — замена: " in text
+    assert "самостоятельная работа под присмотром" in text
     assert "Онлайн-уроки" not in text
 
 
@@ -123,7 +119,8 @@ def test_every_part_fits_and_parts_rebuild_the_whole_text(school, plan, messages
             if n > 1:
                 header, body = part.split("\n", 1)
                 # the teachers' message, and a class message grown by its families' section (004 §3.7)
-                assert f"(часть {i}/{n})" in header and " — расписание с 14.12.2026" in header
+                assert f"(часть {i}/{n})" in header
+                assert " — расписание с 14.12.2026" in header
                 assert body.endswith("\n")  # cut at a line end, never inside a line
     later = teachers.text_parts[1].split("\n", 1)[0]
     assert ", продолжение: Пн 14.12.2026" in later or teachers.text_parts[1].split("\n")[1] == "Вт 15.12.2026"
@@ -144,7 +141,8 @@ def test_split_text_cuts_at_line_ends_and_prefers_day_boundaries():
     assert all(c.endswith("\n\n") for c in chunks[:-1])  # each day block (4 lines, 40 chars) kept whole
     long_line = "слово " * 30 + "\n"
     pieces = split_text("a\n" + long_line, 50)
-    assert "".join(pieces) == "a\n" + long_line and all(len(p) <= 50 for p in pieces)
+    assert "".join(pieces) == "a\n" + long_line
+    assert all(len(p) <= 50 for p in pieces)
     assert split_text("", 10) == [""]
 
 
@@ -163,8 +161,10 @@ def test_label_parts_single_part_has_no_header():
 
 def test_business_hours_come_from_the_norm(school, library):
     hours = business_hours(library, school, SATURDAY_21)
-    assert not hours.is_open(SATURDAY_21) and not hours.is_open(MONDAY_0630)
-    assert hours.is_open(MONDAY_08) and not hours.is_open(datetime(2026, 12, 18, 20, 0, tzinfo=TZ))
+    assert not hours.is_open(SATURDAY_21)
+    assert not hours.is_open(MONDAY_0630)
+    assert hours.is_open(MONDAY_08)
+    assert not hours.is_open(datetime(2026, 12, 18, 20, 0, tzinfo=TZ))
     assert hours.next_opening(SATURDAY_21) == MONDAY_08
     assert hours.next_opening(MONDAY_0630) == MONDAY_08
     assert hours.next_opening(datetime(2026, 12, 18, 20, 0, tzinfo=TZ)) == datetime(2026, 12, 21, 8, 0, tzinfo=TZ)
@@ -224,17 +224,20 @@ def test_saturday_evening_is_queued_for_monday_0800_and_drained_once(school, pla
         assert send_due(store, client, now=datetime(2026, 12, 14, 7, 59, tzinfo=TZ)).deliveries == []
         assert fake.requests == []
         report = send_due(store, client, now=MONDAY_08)
-    assert report.count("sent") == _parts(messages) and report.count("failed") == 0
+    assert report.count("sent") == _parts(messages)
+    assert report.count("failed") == 0
     assert len(fake.posts()) == _parts(messages)
     resolved = report.resolved_chat_ids
-    assert resolved["class:5A"] == str(fake.chats["owiy8vzxqWfw"]) and "teachers" not in resolved
+    assert resolved["class:5A"] == str(fake.chats["owiy8vzxqWfw"])
+    assert "teachers" not in resolved
     assert len(fake.posts(TEACHERS_CHAT_ID)) == len(messages[-1].text_parts)
     bodies = [r["body"]["text"] for r in fake.posts(TEACHERS_CHAT_ID)]
     assert bodies == list(messages[-1].text_parts)  # parts in order
     times = [r["t"] for r in fake.posts(TEACHERS_CHAT_ID)]
     assert all(times[i + 2] - times[i] >= 1.0 for i in range(len(times) - 2))
     sent = store.list("message", status="sent")
-    assert len(sent) == _parts(messages) and all(r.payload["chat_id"] and r.payload["sent_at"] for r in sent)
+    assert len(sent) == _parts(messages)
+    assert all(r.payload["chat_id"] and r.payload["sent_at"] for r in sent)
 
     with _client(fake, clock) as client:  # again: nothing is sent twice, not even when composed again
         assert send_due(store, client, now=datetime(2026, 12, 14, 9, 0, tzinfo=TZ)).deliveries == []
@@ -269,7 +272,8 @@ def test_urgent_without_an_emergency_category_is_refused(school, plan, messages,
 
     with _client(fake, clock) as client, pytest.raises(InputError, match="5.1"):
         queue_messages(store, school, plan, messages, client, now=MONDAY_0630, library=library, urgent=True)
-    assert fake.requests == [] and store.list("message") == []
+    assert fake.requests == []
+    assert store.list("message") == []
 
 
 def test_queued_message_made_urgent_goes_out_once(school, plan, messages, library, store, fake, clock):
@@ -284,10 +288,13 @@ def test_queued_message_made_urgent_goes_out_once(school, plan, messages, librar
 def test_dry_run_sends_and_stores_nothing(school, plan, messages, library, store, fake, clock):
     client = _client(fake, clock, send=False)
     report = queue_messages(store, school, plan, messages, client, now=MONDAY_08, library=library)
-    assert fake.requests == [] and store.list("message") == []
-    assert report.count("would_send") == _parts(messages) and len(client.recorded) == _parts(messages)
+    assert fake.requests == []
+    assert store.list("message") == []
+    assert report.count("would_send") == _parts(messages)
+    assert len(client.recorded) == _parts(messages)
     report = queue_messages(store, school, plan, messages, client, now=SATURDAY_21, library=library)
-    assert report.count("would_queue") == _parts(messages) and fake.requests == []
+    assert report.count("would_queue") == _parts(messages)
+    assert fake.requests == []
 
 
 def test_a_server_error_stays_in_the_outbox_and_send_due_retries_it_once_max_answers(school, plan, messages,
@@ -296,14 +303,17 @@ def test_a_server_error_stays_in_the_outbox_and_send_due_retries_it_once_max_ans
     with _client(fake, clock) as client:
         report = queue_messages(store, school, plan, messages, client, now=MONDAY_08, library=library)
         parts = len(messages[-1].text_parts)
-        assert report.count("retry") == parts and report.count("failed") == 0
+        assert report.count("retry") == parts
+        assert report.count("failed") == 0
         waiting = store.list("message", status="queued")
-        assert len(waiting) == parts and all("HTTP 500" in r.payload["error"] for r in waiting)
+        assert len(waiting) == parts
+        assert all("HTTP 500" in r.payload["error"] for r in waiting)
         assert {r.columns["due_at"] for r in waiting} == {"2026-12-14T03:01:00.000000+00:00"}  # back-off: 1 min
         fake.fail_chats = set()  # MAX answers again: the outbox drains by itself, nothing is composed again
         retry = send_due(store, client, now=datetime(2026, 12, 14, 8, 2, tzinfo=TZ), library=library)
     assert retry.count("sent") == parts
-    assert store.list("message", status="queued") == [] and store.list("message", status="failed") == []
+    assert store.list("message", status="queued") == []
+    assert store.list("message", status="failed") == []
 
 
 def test_outbox_max_down_then_back_sends_each_part_once_across_a_restart(school, plan, messages, library, tmp_path,
@@ -317,7 +327,8 @@ def test_outbox_max_down_then_back_sends_each_part_once_across_a_restart(school,
     with Store.open(data) as store, MaxClient(TOKEN, base_url=fake.base_url, send=True, clock=clock,
                                               sleep=clock.sleep, max_retries=0) as client:
         report = queue_messages(store, school, plan, chosen, client, now=MONDAY_08, library=library)
-        assert report.count("retry") == len(texts) and report.count("sent") == 0
+        assert report.count("retry") == len(texts)
+        assert report.count("sent") == 0
         again = send_due(store, client, now=datetime(2026, 12, 14, 8, 1, 30, tzinfo=TZ), library=library)
         assert again.count("retry") == len(texts)  # still down: kept, next try after 2 minutes
         assert {r.payload["tries"] for r in store.list("message")} == {2}
@@ -345,7 +356,8 @@ def test_late_delivery_is_flagged_for_a_2130_queue_before_an_0800_call(school, p
               for m in messages}
     assert firsts["class:5A"] == MONDAY_08  # 5A's first announced lesson is the 08:00 call
     late = {w.chat_key: w for w in late_deliveries(school, plan, messages, now=sunday_2130, library=library)}
-    assert "class:5A" in late and late["class:5A"].first_lesson == MONDAY_08
+    assert "class:5A" in late
+    assert late["class:5A"].first_lesson == MONDAY_08
     assert set(late) == {k for k, t in firsts.items() if t <= MONDAY_08}
     assert all(w.delivery == MONDAY_08 for w in late.values())  # business hours open at 08:00 (000 §5.1)
     assert "придёт 14.12 08:00" in late["class:5A"].text_ru(TZ)
@@ -357,7 +369,8 @@ def test_cli_flags_late_delivery_before_queueing(plan_file, tmp_path, capsys):
     args = ["messages", str(SOURCE), str(plan_file), "--data-dir", str(tmp_path / "d"), "--now", "2026-12-13T21:30"]
     assert main(args) == 3
     err = capsys.readouterr().err
-    assert "late: class:5A" in err and "--urgent-category" in err
+    assert "late: class:5A" in err
+    assert "--urgent-category" in err
     assert main([*args, "--accept-late"]) == 0
     assert "would queue" in capsys.readouterr().out
 
@@ -399,19 +412,24 @@ def test_cli_queue_then_send_due(plan_file, fake, tmp_path, monkeypatch, capsys,
     args.append("--accept-late")
     assert main([*args, "--now", "2026-12-12T21:00", "--preview"]) == 0  # dry run
     out = capsys.readouterr().out
-    assert "===== class:5A 1/" in out and "would queue" in out and "dry run" in out  # 1/N: may be split
+    assert "===== class:5A 1/" in out  # 1/N: the class message may be split
+    assert "would queue" in out
+    assert "dry run" in out
     assert main([*args, *send, "--now", "2026-12-12T21:00"]) == 0
     assert fake.requests == []
     assert f"{_parts(messages)} queued" in capsys.readouterr().out
     assert main(["messages", "--send-due", *common, "--now", "2026-12-14T08:05+05:00"]) == 0  # dry run
-    assert fake.requests == [] and f"{_parts(messages)} would send" in capsys.readouterr().out
+    assert fake.requests == []
+    assert f"{_parts(messages)} would send" in capsys.readouterr().out
     assert main(["messages", "--send-due", *common, *send, "--now", "2026-12-14T08:05+05:00"]) == 0
     out = capsys.readouterr().out
-    assert f"{_parts(messages)} sent" in out and "resolved chat_id" in out
+    assert f"{_parts(messages)} sent" in out
+    assert "resolved chat_id" in out
     assert len(fake.posts()) == _parts(messages)
     assert all(r["headers"]["Authorization"] == TOKEN for r in fake.requests)
     assert main(["messages", "--send-due", *common, *send, "--now", "2026-12-14T09:00+05:00"]) == 0
-    assert "nothing to send" in capsys.readouterr().out and len(fake.posts()) == _parts(messages)
+    assert "nothing to send" in capsys.readouterr().out
+    assert len(fake.posts()) == _parts(messages)
 
 
 def test_cli_urgent_sends_at_once(plan_file, fake, tmp_path, monkeypatch, capsys, messages):
@@ -443,9 +461,11 @@ def test_send_due_keeps_parts_queued_while_the_window_is_closed(school, plan, me
     with _client(fake, clock) as client:
         queue_messages(store, school, plan, messages[:1], client, now=SATURDAY_21, library=library)
         late = send_due(store, client, now=datetime(2026, 12, 14, 22, 0, tzinfo=TZ), library=library)
-        assert late.deliveries == [] and fake.requests == []
+        assert late.deliveries == []
+        assert fake.requests == []
         morning = send_due(store, client, now=datetime(2026, 12, 15, 8, 5, tzinfo=TZ), library=library)
-    assert morning.count("sent") == len(messages[0].text_parts) and len(fake.posts()) == len(messages[0].text_parts)
+    assert morning.count("sent") == len(messages[0].text_parts)
+    assert len(fake.posts()) == len(messages[0].text_parts)
 
 
 # ------------------------------------------------------------------ roles, registry, personal and changes-only
@@ -477,7 +497,8 @@ def test_families_are_told_whom_to_contact_and_get_the_message_in_their_chat(sch
     assert "куратор" not in msgs["class:5B"].text  # 5B has no curator: only the administrator
     assert "администратор Сферума Орлов" in msgs["class:5B"].text
     # the teachers' chat comes from the school's registry, not from a flag on every send
-    assert msgs["teachers"].chat_id == "-900" and msgs["teachers"].invite_link == "https://max.ru/join/teachersroom"
+    assert msgs["teachers"].chat_id == "-900"
+    assert msgs["teachers"].invite_link == "https://max.ru/join/teachersroom"
 
 
 def test_each_teacher_with_a_max_dialog_gets_their_own_calls_tasks_and_cover(school, plan):
@@ -485,13 +506,16 @@ def test_each_teacher_with_a_max_dialog_gets_their_own_calls_tasks_and_cover(sch
     assert not [m for m in compose_messages(roled, plan) if m.chat_key.startswith("teacher:")]
     msgs = {m.chat_key: m for m in compose_messages(roled, plan, personal=True)}
     mine = msgs["teacher:T-MAT1"]
-    assert mine.chat_id == "-77" and [k for k in msgs if k.startswith("teacher:")] == ["teacher:T-MAT1"]
+    assert mine.chat_id == "-77"
+    assert [k for k in msgs if k.startswith("teacher:")] == ["teacher:T-MAT1"]
     own = [o for o in plan.occurrences if "T-MAT1" in o.teachers and o.mode != Mode.IN_SCHOOL]
     live = [o for o in own if o.mode == Mode.LIVE]
-    assert live and all(o.link in mine.text for o in live if o.link)
+    assert live
+    assert all(o.link in mine.text for o in live if o.link)
     other = [o for o in plan.occurrences if o.mode == Mode.LIVE and "T-MAT1" not in o.teachers and o.link
              and o.link not in {x.link for x in live}]
-    assert other and not any(o.link in mine.text for o in other)
+    assert other
+    assert not any(o.link in mine.text for o in other)
 
 
 def test_a_replan_sends_only_to_the_chats_whose_lessons_changed(school, library):
@@ -506,7 +530,8 @@ def test_a_replan_sends_only_to_the_chats_whose_lessons_changed(school, library)
                 if o.class_id == class_id}
 
     changed = {f"class:{c.id}" for c in school.classes if seen(base, c.id) != seen(replan, c.id)}
-    assert changed and len(changed) < len(school.classes)  # the sick teacher's classes, not the whole school
+    assert changed
+    assert len(changed) < len(school.classes)  # the sick teacher's classes, not the whole school
     assert set(delta) - {"teachers"} == changed
     sick_classes = {f"class:{c}" for le in school.lessons if "T-RUS1" in le.teachers for c in le.classes}
     assert sick_classes <= changed
@@ -520,6 +545,7 @@ def test_the_page_warns_of_late_delivery_in_russian(school, plan, messages, libr
     from planner.ui.publish_view import late_text
 
     text = late_text(school, plan, messages, library, now=datetime(2026, 12, 13, 21, 30, tzinfo=TZ))
-    assert "чат класса 5А: сообщение придёт 14.12 08:00" in text and "п. 5.1" in text
+    assert "чат класса 5А: сообщение придёт 14.12 08:00" in text
+    assert "п. 5.1" in text
     assert "чат учителей: сообщение придёт" in text
     assert late_text(school, plan, messages, library, now=datetime(2026, 12, 11, 19, 0, tzinfo=TZ)) is None

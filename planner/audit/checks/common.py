@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from planner.audit.views import ClassDay
 from planner.norms import Norm, Row
 
@@ -9,7 +11,7 @@ WEEKDAY_RU = {1: "понедельник", 2: "вторник", 3: "среда",
 WEEKDAY_EN = {1: "Monday", 2: "Tuesday", 3: "Wednesday", 4: "Thursday", 5: "Friday", 6: "Saturday", 7: "Sunday"}
 
 
-def applicable(cd: ClassDay, key: str, **extra_query) -> tuple[Norm, Row] | None:
+def applicable(cd: ClassDay, key: str, **extra_query: Any) -> tuple[Norm, Row] | None:
     """The norm in force on the class day, if it applies to this kind of institution, and its matching row."""
     norm = cd.norms.get(key)
     if norm is None:
@@ -23,6 +25,6 @@ def applicable(cd: ClassDay, key: str, **extra_query) -> tuple[Norm, Row] | None
     return norm, row
 
 
-def where(cd: ClassDay, **more) -> dict:
+def where(cd: ClassDay, **more: Any) -> dict[str, Any]:
     """Where a finding of one class day happened; on an online day it names the pupil cell (its groups)."""
     return {"class_id": cd.klass.id, "weekday": cd.weekday, "dates": (cd.date,), "groups": cd.cell, **more}

@@ -6,13 +6,14 @@ with allow_loosen is part of the norm data in force, and shown on every finding 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from planner.audit.checks.common import applicable, where
 from planner.audit.findings import Finding, make_finding
 from planner.audit.views import ClassDay, hhmm
 from planner.norms import Norm, Row
-from planner.scenario.resolved import SCREEN_DEVICES
+from planner.scenario.resolved import SCREEN_DEVICES, ClassPolicy
 from planner.school.model import DEVICE_RU
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class LegalLimits:
 def _table_6_8(cd: ClassDay, field: str) -> Limit | None:
     """The smallest value of one column of table 6.8 over the screen devices present (phones are no learning
     device: eso.phones_forbidden)."""
-    found = [(d, *x) for d in SCREEN_DEVICES if getattr(cd.policy.devices, d) > 0
+    found = [(d, *x) for d in SCREEN_DEVICES if getattr(cd.online_policy.devices, d) > 0
              and (x := applicable(cd, "eso.table_6_8", device=d)) and field in x[1].values]
     if not found:
         return None
@@ -58,7 +59,7 @@ def legal_limits(cd: ClassDay) -> LegalLimits:
         return Limit(found[1].minutes(), found[0], found[1], "value") if found else None
 
     return LegalLimits(call_minutes=_table_6_8(cd, "lesson"),
-                       daily_budget=_table_6_8(cd, cd.scenario.policy.budget_column),
+                       daily_budget=_table_6_8(cd, cd.plan_scenario.policy.budget_column),
                        earliest_start=single("day.earliest_start"), latest_end=single("day.latest_end"),
                        min_break=single("breaks.min_minutes"), continuous=single("eso.continuous_minutes"))
 
@@ -72,7 +73,8 @@ def _clock(v: int, lang: str) -> str:
 
 
 # (what the plan records, the legal limit, True: an upper limit, Russian and English name, format)
-_COMPARED = (
+_Compared = tuple[Callable[[ClassPolicy], int], str, bool, str, str, Callable[[int, str], str]]
+_COMPARED: tuple[_Compared, ...] = (
     (lambda p: p.call_minutes.value, "call_minutes", True, "длительность онлайн-урока", "call length", _minutes),
     (lambda p: p.daily_budget.value, "daily_budget", True, "дневной лимит экранного времени", "daily screen budget",
      _minutes),

@@ -9,15 +9,18 @@ that breaks its own scenario's policy gets a violation "Политика сце�
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from collections import defaultdict
 
 from planner.school.model import DEVICE_RU
 from planner.audit.checks.common import applicable, where
 from planner.audit.findings import Finding, make_finding
-from planner.audit.views import ClassDay, Slot, hhmm
+from planner.audit.views import ClassDay, Item, Slot, hhmm
 from planner.norms import Norm, Row, severity_of
 from planner.scenario.model import TeacherStateKind
-from planner.scenario.resolved import SCREEN_DEVICES, Valued
+from planner.scenario.resolved import SCREEN_DEVICES, Source, Valued
 
 SCENARIO_ACT = "Политика сценария"
 DEVICE_EN = {"pc": "PC", "laptop": "laptop", "tablet": "tablet"}
@@ -31,14 +34,14 @@ def _live(cd: ClassDay) -> list[Slot]:
     return [s for s in cd.slots if s.live]
 
 
-def _slot_where(cd: ClassDay, slot: Slot) -> dict:
+def _slot_where(cd: ClassDay, slot: Slot) -> dict[str, Any]:
     """A finding about one call names its lesson and the call's own groups (the same whole-class call seen
     from several pupil cells is one finding)."""
     groups = tuple(sorted({g for i in slot.items for g in i.groups}))
     return where(cd, period=slot.period, lesson_id=slot.items[0].lesson_id, groups=groups)
 
 
-def _pair_where(cd: ClassDay, prev: Slot, nxt: Slot) -> dict:
+def _pair_where(cd: ClassDay, prev: Slot, nxt: Slot) -> dict[str, Any]:
     """A finding about the break between two calls names the groups of both (whole-class calls: none)."""
     groups = tuple(sorted({g for s in (prev, nxt) for i in s.items for g in i.groups}))
     return where(cd, period=prev.period, groups=groups)
@@ -49,13 +52,13 @@ def _call(slot: Slot) -> str:
 
 
 def scenario_finding(cd: ClassDay, name: str, knob_ru: str, valued: Valued, shown: str, message_ru: str,
-                     message_en: str, **place) -> Finding:
+                     message_en: str, **place: Any) -> Finding:
     """A breach of the scenario's own policy (not a sanitary norm): always a violation — the plan was made
     under this policy. The clause names the knob, its value and where the value came from."""
-    source = "задано сценарием" if valued.source == "scenario" else \
-        f"по умолчанию из нормы {valued.source.removeprefix('norm:')}"
+    source = "задано сценарием" if valued.source.kind == "scenario" else \
+        f"по умолчанию из нормы {valued.source.key}" + (f":{valued.source.column}" if valued.source.column else "")
     return Finding(norm_key=f"scenario.{name}", severity="violation", act=SCENARIO_ACT,
-                   clause=f"сценарий «{cd.scenario.name}»: {knob_ru} {shown} ({source})", confidence="P",
+                   clause=f"сценарий «{cd.plan_scenario.name}»: {knob_ru} {shown} ({source})", confidence="P",
                    message_ru=f"{message_ru} (политика сценария)", message_en=f"{message_en} (the scenario's policy)",
                    **place)
 
@@ -64,7 +67,7 @@ def _device_rows(cd: ClassDay) -> list[tuple[str, Norm, Row]]:
     """Table 6.8 rows of the screen devices present among the class's pupils (phones are no learning device)."""
     rows = []
     for device in SCREEN_DEVICES:
-        if getattr(cd.policy.devices, device) > 0:
+        if getattr(cd.online_policy.devices, device) > 0:
             found = applicable(cd, "eso.table_6_8", device=device)
             if found:
                 rows.append((device, *found))
@@ -81,7 +84,7 @@ def check_call_length(cd: ClassDay) -> list[Finding]:
     if not _online(cd):
         return []
     rows = _device_rows(cd)
-    knob = cd.scenario.policy.live_lesson_max_minutes
+    knob = cd.plan_scenario.policy.live_lesson_max_minutes
     recommended = applicable(cd, "distance.lesson_max_minutes")
     out = []
     for s in _live(cd):
@@ -97,7 +100,7 @@ def check_call_length(cd: ClassDay) -> list[Finding]:
                                     f"{DEVICE_EN[device]} (grade {cd.klass.norm_grade})", **_slot_where(cd, s)))
         elif knob is not None and s.minutes > knob:
             out.append(scenario_finding(cd, "call_length", "онлайн-урок не более", Valued(value=knob,
-                                        source="scenario"), f"{knob} мин",
+                                        source=Source.scenario()), f"{knob} мин",
                                         f"онлайн-урок {_call(s)} длится {s.minutes} мин, больше {knob} мин",
                                         f"the live part {_call(s)} lasts {s.minutes} min, over {knob} min",
                                         **_slot_where(cd, s)))
@@ -113,7 +116,7 @@ def check_call_length(cd: ClassDay) -> list[Finding]:
 def _budget(cd: ClassDay) -> tuple[str, Norm, Row, str, int] | None:
     """The daily screen budget: the scenario's column of table 6.8 (home_day by default), the smallest value
     over the devices present."""
-    column = cd.scenario.policy.budget_column
+    column = cd.plan_scenario.policy.budget_column
     rows = [(d, n, r) for d, n, r in _device_rows(cd) if column in r.values]
     if not rows:
         return None
@@ -151,7 +154,7 @@ def check_screen_reserve(cd: ClassDay) -> list[Finding]:
     if found is None:
         return []
     budget = found[4]
-    reserve = cd.policy.reserve
+    reserve = cd.online_policy.reserve
     cap = max(0, budget - reserve.value)
     screen = cd.screen_minutes
     if screen <= cap or screen > budget:
@@ -184,7 +187,7 @@ def check_eye_gymnastics(cd: ClassDay) -> list[Finding]:
         return []
     norm, row = found
     limit = row.minutes()
-    interval = cd.policy.gymnastics_interval
+    interval = cd.online_policy.gymnastics_interval
     out = []
     for s in _live(cd):
         stretch = _longest_stretch(s)
@@ -195,7 +198,7 @@ def check_eye_gymnastics(cd: ClassDay) -> list[Finding]:
                                     f"в онлайн-уроке {_call(s)} {stretch} мин работы с экраном {without}, больше "
                                     f"{limit} мин", f"the live part {_call(s)} has {stretch} screen minutes "
                                     f"{without_en}, over {limit} min", **_slot_where(cd, s)))
-        elif interval.source == "scenario" and stretch > interval.value:
+        elif interval.source.kind == "scenario" and stretch > interval.value:
             out.append(scenario_finding(cd, "eye_gymnastics_interval", "гимнастика для глаз не реже чем раз в",
                                         interval, f"{interval.value} мин",
                                         f"в онлайн-уроке {_call(s)} {stretch} мин работы с экраном {without}, "
@@ -213,7 +216,7 @@ def check_call_breaks(cd: ClassDay) -> list[Finding]:
         return []
     found = applicable(cd, "breaks.min_minutes")
     sp_minimum = found[1].minutes() if found else 0
-    need = cd.policy.min_break
+    need = cd.online_policy.min_break
     live = _live(cd)
     out = []
     for prev, nxt in zip(live, live[1:]):
@@ -238,8 +241,8 @@ def check_online_latest_end(cd: ClassDay) -> list[Finding]:
     sp = applicable(cd, "day.latest_end")
     if sp and last.end > sp[1].minutes():
         return []
-    latest = cd.policy.latest_end
-    if latest.source == "scenario" and last.end > latest.value:
+    latest = cd.online_policy.latest_end
+    if latest.source.kind == "scenario" and last.end > latest.value:
         return [scenario_finding(cd, "latest_end", "онлайн-занятия заканчиваются не позднее", latest,
                                  hhmm(latest.value),
                                  f"последний онлайн-урок ({_call(last)}) заканчивается позже {hhmm(latest.value)}",
@@ -258,11 +261,11 @@ def check_online_latest_end(cd: ClassDay) -> list[Finding]:
 def check_not_ready_class_live(cd: ClassDay) -> list[Finding]:
     """Scenario rule: a class not ready for calls (readiness flags, or the scenario's override) has no live
     parts — it works asynchronously until it is ready."""
-    if not _online(cd) or cd.policy.ready or not _live(cd):
+    if not _online(cd) or cd.online_policy.ready or not _live(cd):
         return []
     return [Finding(norm_key="scenario.class_not_ready", severity="violation", act=SCENARIO_ACT,
-                    clause=f"сценарий «{cd.scenario.name}»: не готовый к онлайн-урокам класс занимается асинхронно "
-                           f"(готовность: {cd.policy.ready_source})", confidence="P",
+                    clause=f"сценарий «{cd.plan_scenario.name}»: не готовый к онлайн-урокам класс занимается асинхронно "
+                           f"(готовность: {cd.online_policy.ready_source})", confidence="P",
                     message_ru="класс не готов к онлайн-урокам, но в плане у него есть онлайн-уроки",
                     message_en="the class is not ready for live calls, yet the plan gives it live parts",
                     **where(cd, groups=()))]
@@ -291,7 +294,7 @@ def check_homework_time(cd: ClassDay) -> list[Finding]:
 # ---------------------------------------------------------------- date checks: teachers across classes
 
 
-def _teaching(days: list[ClassDay]):
+def _teaching(days: list[ClassDay]) -> Iterator[tuple[ClassDay, Slot | None, Item, str]]:
     """(class day, slot or None for asynchronous work, item, teacher) of the plan days, each lesson part once
     although online days repeat a whole-class call in every pupil cell."""
     seen = set()
@@ -307,7 +310,7 @@ def _teaching(days: list[ClassDay]):
                     yield cd, slot, item, teacher
 
 
-def _teacher_where(cd: ClassDay, slot: Slot | None, item, teacher: str) -> dict:
+def _teacher_where(cd: ClassDay, slot: Slot | None, item: Item, teacher: str) -> dict[str, Any]:
     return where(cd, teacher_id=teacher, lesson_id=item.lesson_id, groups=item.groups,
                  period=slot.period if slot else None)
 
@@ -317,13 +320,13 @@ def check_sick_teacher_idle(days: list[ClassDay]) -> list[Finding]:
     part, no asynchronous task, no lesson in the building."""
     out = []
     for cd, slot, item, teacher in _teaching(days):
-        if cd.scenario.teacher_state(teacher, cd.date) == TeacherStateKind.SICK:
+        if cd.plan_scenario.teacher_state(teacher, cd.date) == TeacherStateKind.SICK:
             what_ru = f"онлайн-урок {_call(slot)}" if slot and slot.live else \
                 (f"урок в школе {hhmm(slot.start)}–{hhmm(slot.end)}" if slot else "асинхронное задание")
             what_en = f"the live part {_call(slot)}" if slot and slot.live else \
                 (f"the in-school lesson {hhmm(slot.start)}–{hhmm(slot.end)}" if slot else "an asynchronous task")
             out.append(Finding(norm_key="scenario.teacher_sick", severity="violation", act=SCENARIO_ACT,
-                               clause=f"сценарий «{cd.scenario.name}»: больной учитель не ведёт занятий",
+                               clause=f"сценарий «{cd.plan_scenario.name}»: больной учитель не ведёт занятий",
                                confidence="P", message_ru=f"учитель на больничном ведёт {what_ru} («{item.lesson_id}»)",
                                message_en=f"a teacher on sick leave gives {what_en} ('{item.lesson_id}')",
                                **_teacher_where(cd, slot, item, teacher)))
@@ -337,9 +340,9 @@ def check_remote_teacher_not_in_school(days: list[ClassDay]) -> list[Finding]:
     for cd, slot, item, teacher in _teaching(days):
         if slot is None or slot.live:
             continue
-        if cd.scenario.teacher_state(teacher, cd.date) == TeacherStateKind.REMOTE_ONLY:
+        if cd.plan_scenario.teacher_state(teacher, cd.date) == TeacherStateKind.REMOTE_ONLY:
             out.append(Finding(norm_key="scenario.teacher_remote_only", severity="violation", act=SCENARIO_ACT,
-                               clause=f"сценарий «{cd.scenario.name}»: учитель работает только дистанционно",
+                               clause=f"сценарий «{cd.plan_scenario.name}»: учитель работает только дистанционно",
                                confidence="P",
                                message_ru=f"учитель, работающий только дистанционно, ведёт урок в школе "
                                           f"{hhmm(slot.start)}–{hhmm(slot.end)} («{item.lesson_id}»)",
@@ -354,7 +357,7 @@ def check_transition_buffer(days: list[ClassDay]) -> list[Finding]:
     teacher's in-school lesson and live part on the same date are at least the buffer apart (overlaps are left
     to check_teacher_overlap)."""
     in_school: dict[str, list[tuple[ClassDay, Slot]]] = defaultdict(list)
-    calls: dict[str, list[tuple[ClassDay, Slot, object]]] = defaultdict(list)
+    calls: dict[str, list[tuple[ClassDay, Slot, Item]]] = defaultdict(list)
     for cd, slot, item, teacher in _teaching(days):
         if slot is None:
             continue
@@ -365,7 +368,7 @@ def check_transition_buffer(days: list[ClassDay]) -> list[Finding]:
     out = []
     for teacher, held in calls.items():
         for cd, call, item in held:
-            buffer = cd.policy.transition_buffer
+            buffer = cd.online_policy.transition_buffer
             for other_cd, lesson in in_school.get(teacher, []):
                 gap = call.start - lesson.end if call.start >= lesson.end else lesson.start - call.end
                 if 0 <= gap < buffer.value:
