@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date
 
+from planner.scenario.resolved import Source
 from planner.school.model import DEVICE_RU
 from planner.audit import run_checks
 from planner.audit.plan_views import plan_class_days
@@ -68,6 +69,11 @@ def explain_async(school: School, plan: Plan, library: NormLibrary,
     return plan.model_copy(update={"occurrences": occurrences})
 
 
+def _norm_key(source: Source) -> str | None:
+    """The norm a knob's value came from, or None when the scenario or the school set it."""
+    return source.key if source.kind == "norm" else None
+
+
 def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
@@ -84,13 +90,13 @@ def _move_reason(ctx, day, idxs, occurrences, i, pol, baseline_cache) -> ReasonT
     reg = o.regular_start.hour * 60 + o.regular_start.minute
     length = int((o.end - o.start).total_seconds() // 60) if o.end else pol.call_minutes.value
     if reg < pol.earliest_start.value:
-        return ReasonText(code="moved", norm_key=pol.earliest_start.source.removeprefix("norm:"), params=params,
+        return ReasonText(code="moved", norm_key=_norm_key(pol.earliest_start.source), params=params,
                           text_ru=f"{moved_ru}: онлайн-занятия начинаются не раньше "
                                   f"{_hhmm(pol.earliest_start.value)}",
                           text_en=f"{moved_en}: online lessons start no earlier than "
                                   f"{_hhmm(pol.earliest_start.value)}")
     if reg + length > pol.latest_end.value:
-        return ReasonText(code="moved", norm_key=pol.latest_end.source.removeprefix("norm:"), params=params,
+        return ReasonText(code="moved", norm_key=_norm_key(pol.latest_end.source), params=params,
                           text_ru=f"{moved_ru}: онлайн-занятия заканчиваются не позднее {_hhmm(pol.latest_end.value)}",
                           text_en=f"{moved_en}: online lessons end by {_hhmm(pol.latest_end.value)}")
     trial = o.model_copy(update={"start": o.regular_start, "end": o.regular_start + _minutes(length)})
