@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from planner.text import plural
 from planner.errors import InputError
 from planner.fileio import replace_into
 from planner.plan.model import Mode, Occurrence, Plan
@@ -543,7 +544,8 @@ class MissingLinks(InputError):
         self.occurrences = occurrences
         keys = ", ".join(f"{o.key}#{o.part}" for o in occurrences[:10]) + (" …" if len(occurrences) > 10 else "")
         super().__init__(f"{len(occurrences)} live lesson(s) have no call link: {keys}",
-                         f"онлайн-уроков без ссылки на звонок: {len(occurrences)} — {keys}")
+                         f"у {plural(len(occurrences), 'онлайн-урока', 'онлайн-уроков', 'онлайн-уроков')} нет ссылки "
+                         f"на звонок — {keys}")
 
 
 @dataclass
