@@ -224,11 +224,19 @@ def class_text(school: School, plan: Plan, class_id: str, feed_link: str | None 
             ("Замены:", [_replaced_line(n, o) for o in today if o.mode == Mode.REPLACED]),
             ("Отменено:", [n.subject(o) for o in today if o.mode == Mode.CANCELLED]),
         )
-        for heading, items in sections:
-            if items:
-                lines += [heading, *items]
+        lines += _sections(sections)
+    return _with_feed_link(lines, feed_link)
+
+
+def _sections(sections) -> list[str]:
+    """Each non-empty section as its heading and its lines."""
+    return [line for heading, items in sections if items for line in (heading, *items)]
+
+
+def _with_feed_link(lines: list[str], feed_link: str | None) -> str:
+    """The message text, ending with the calendar subscription link when there is one."""
     if feed_link:
-        lines += ["", f"Расписание для календаря (подписка): {feed_link}"]
+        lines = [*lines, "", f"Расписание для календаря (подписка): {feed_link}"]
     return "\n".join(lines) + "\n"
 
 
@@ -271,9 +279,7 @@ def teachers_text(school: School, plan: Plan, feed_link: str | None = None) -> s
         cancelled = [o for o in today if o.mode == Mode.CANCELLED]
         if cancelled:
             lines += ["Отменено:", *[f"{n.cls(o.class_id)} {n.subject(o)}" for o in cancelled]]
-    if feed_link:
-        lines += ["", f"Расписание для календаря (подписка): {feed_link}"]
-    return "\n".join(lines) + "\n"
+    return _with_feed_link(lines, feed_link)
 
 
 def contacts_line(school: School, class_id: str) -> str | None:
@@ -316,12 +322,8 @@ def teacher_text(school: School, plan: Plan, teacher_id: str, feed_link: str | N
                                         + (f" (вместо: {n.people(o.regular_teachers)})" if o.regular_teachers else "")
                                         for o in today if o.mode == Mode.REPLACED]),
         )
-        for heading, items in sections:
-            if items:
-                lines += [heading, *items]
-    if feed_link:
-        lines += ["", f"Расписание для календаря (подписка): {feed_link}"]
-    return "\n".join(lines) + "\n"
+        lines += _sections(sections)
+    return _with_feed_link(lines, feed_link)
 
 
 def _day_blocks(text: str | None) -> dict[str, str]:
