@@ -54,8 +54,8 @@ def week_grid(school: School, class_id: str, monday: date) -> pd.DataFrame:
             for p in d.lesson.periods:
                 cells.setdefault(p, []).append(f"{subjects.get(d.lesson.subject, d.lesson.subject)}{grp} ({who})")
                 bells = school.bells_by_id(klass.bell_schedule).on(day)
-                per = bells.period(p)
-                period_labels.setdefault(p, f"{p}. {per.start:%H:%M}–{per.end:%H:%M}")
+                per = bells.period(p) if bells is not None else None  # lessons_on has checked both exist
+                period_labels.setdefault(p, f"{p}. {per.start:%H:%M}–{per.end:%H:%M}" if per is not None else f"{p}.")
         columns[col] = {period_labels[p]: " / ".join(v) for p, v in cells.items()}
     frame = pd.DataFrame(columns)
     order = [period_labels[p] for p in sorted(period_labels)]

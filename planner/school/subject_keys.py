@@ -74,8 +74,8 @@ _LOOKALIKE = str.maketrans({"a": "а", "c": "с", "e": "е", "o": "о", "p": "р
 _CYRILLIC = re.compile(r"[а-яёіїєґ]")
 
 
-def _fold(word: re.Match) -> str:
-    w = word.group(0)
+def _fold(word: re.Match[str]) -> str:
+    w: str = word.group(0)
     return w.translate(_LOOKALIKE) if _CYRILLIC.search(w) else w
 
 
