@@ -35,7 +35,6 @@ from planner.text import plural
 BELLS_ID = "asc"
 VERSION_ID = "asc"
 DEFAULT_STUDENTS = 25
-FALLBACK_GRADE = 1  # the strictest norm band: a class whose grade is unknown hides no breach
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})(?::\d{2})?\s*$")
 _ASC_FIELD = {"classes": "period", "teachers": "teacherids", "groups": "groupids", "rooms": "classroomids",
               "subject": "subjectid"}  # a lesson problem's model field -> the card/lesson attribute to fix

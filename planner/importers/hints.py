@@ -125,10 +125,6 @@ def one_subject_warning(warnings: list[ImportWarning]) -> list[ImportWarning]:
 # ------------------------------------------------------------------ texts and CSV files
 
 
-def _where(source: str, row: int | None = None, field: str = "") -> Location:
-    return Location(file=source, row=row, field=field)
-
-
 def _pairs(text: str, source: str, field: str) -> list[tuple[str, str, int]]:
     """'a=b, c=d' (commas or semicolons or new lines) as (a, b, position)."""
     out = []

@@ -28,7 +28,6 @@ from planner.errors import UnknownIdError
 SCHEMA_VERSION: Final = 1
 
 WEEKDAY_NAMES_RU = {1: "Пн", 2: "Вт", 3: "Ср", 4: "Чт", 5: "Пт", 6: "Сб", 7: "Вс"}
-WEEKDAY_NAMES_EN = {1: "Mon", 2: "Tue", 3: "Wed", 4: "Thu", 5: "Fri", 6: "Sat", 7: "Sun"}
 
 
 class _Model(BaseModel):
@@ -316,10 +315,6 @@ class TeacherReadiness(_Model):
     test_call: Mark | None = None
     checked: Mark | None = None  # who recorded the equipment and when
 
-    @property
-    def equipped(self) -> bool:
-        return self.device and self.headset and self.camera and self.internet
-
 
 class Teacher(_Model):
     id: str
@@ -421,11 +416,6 @@ class ResponsibleRole(StrEnum):
     DEPUTY_TEACHING = "deputy_teaching"  # заместитель директора по учебной работе
     DEPUTY_UPBRINGING = "deputy_upbringing"  # заместитель директора по воспитательной работе
     PLATFORM_ADMIN = "platform_admin"  # администратор ИКОП «Сферум»
-
-
-ROLE_RU = {ResponsibleRole.DEPUTY_TEACHING: "заместитель директора по учебной работе",
-           ResponsibleRole.DEPUTY_UPBRINGING: "заместитель директора по воспитательной работе",
-           ResponsibleRole.PLATFORM_ADMIN: "администратор Сферума (MAX)"}
 
 
 class ResponsiblePerson(_Model):

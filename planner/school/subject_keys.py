@@ -110,8 +110,3 @@ def guess_norm_key(name: str, school_map: dict[str, str] | None = None) -> str |
         if text == abbr or text.startswith(abbr + " "):
             return _ABBREVIATIONS[abbr]
     return None
-
-
-def known_keys() -> set[str]:
-    """Every norm key a subject may carry."""
-    return set(_NAMES.values()) | set(_ABBREVIATIONS.values())
