@@ -12,7 +12,7 @@ from planner.cli import main
 from planner.importers import load_school
 from planner.norms import NormLibrary
 from planner.plan.model import Mode
-from planner.publish.epos import LESSON_COLUMNS, MODE_RU, REPLACEMENT_COLUMNS, SELF_STUDY, write_epos_workbook
+from planner.publish.ejournal.epos import LESSON_COLUMNS, MODE_RU, REPLACEMENT_COLUMNS, SELF_STUDY, write_epos_workbook
 from planner.rebuild import rebuild
 from planner.scenario import scenario_from_toml
 
