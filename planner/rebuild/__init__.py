@@ -19,6 +19,7 @@ from planner.plan.model import Occurrence, Plan, SolverInfo
 from planner.plan.ownership import plan_belongs_to
 from planner.rebuild.assemble import absence_notices, assemble_day, summarise, teaching_level
 from planner.rebuild.day_model import CallSpec, Cell, CoverSpec, floor_key, solve_component
+from planner.rebuild.rules import TeacherLimits
 from planner.rebuild.paper import mark_all_paper
 from planner.rebuild.parts import DayContext, DayInput, Part, expand_day
 from planner.rebuild.prechecks import PrecheckError, run_prechecks
@@ -187,7 +188,8 @@ def _solve_day(run: _Run, ctx: DayContext, time_limit: float):
                                  sum(len(c[0]) for c in comps[n:]), len(comps) - n)
         res = solve_component(comp_calls, comp_cells, [covers[i] for i in vis], _buffer(ctx), floors, open_floors,
                               time_limit=share, workers=run.workers, seed=run.seed,
-                              report=_reporter(run, ctx, n, len(comps)), cancel=run.cancel)
+                              report=_reporter(run, ctx, n, len(comps)), cancel=run.cancel,
+                              teacher_limits=teacher_limits(ctx))
         _count(run.totals, res)
         if res.status not in ("OPTIMAL", "FEASIBLE"):
             for c in comp_calls:  # no solution in time: all-async is always valid
@@ -386,6 +388,18 @@ def _floors(run: _Run, ctx: DayContext, calls: list[CallSpec]) -> tuple[dict[tup
 def _component_share(remaining: float, calls: int, calls_left: int, comps_left: int) -> float:
     """A component's share of the day's remaining time: by its number of calls, at least an even split."""
     return max(remaining / max(1, comps_left), remaining * calls / max(1, calls_left))
+
+
+def teacher_limits(ctx: DayContext) -> TeacherLimits:
+    """The optional teacher limits in force on the date (norms "teacher.live_minutes_per_day_max" and
+    "teacher.calls_in_a_row_max"; 0 = off, the planner's default until the school's policy sets them)."""
+    def value(key: str, field: str = "value") -> int:
+        norm = ctx.norms.get(key)
+        row = norm.row() if norm is not None else None
+        return int(row.value(field)) if row is not None and field in row.values else 0
+    return TeacherLimits(live_minutes_per_day=value("teacher.live_minutes_per_day_max"),
+                         calls_in_a_row=value("teacher.calls_in_a_row_max"),
+                         rest_minutes=value("teacher.calls_in_a_row_max", "rest_minutes") or 15)
 
 
 def _buffer(ctx: DayContext) -> int:

@@ -244,6 +244,78 @@ def add_online_cover(v: CallModel, covers: list[CoverSpec], buffer: int) -> None
             m.add_no_overlap(intervals + [v.interval[ci] for ci in own.get(t, [])])
 
 
+@dataclass(frozen=True)
+class TeacherLimits:
+    """Optional limits on a teacher's day of calls (planner defaults, confidence M, off — 0 — unless the school's
+    policy sets them): "teacher.live_minutes_per_day_max" and "teacher.calls_in_a_row_max" (with its
+    rest_minutes)."""
+
+    live_minutes_per_day: int = 0
+    calls_in_a_row: int = 0
+    rest_minutes: int = 15
+
+
+def _teacher_items(v: CallModel) -> dict[str, list[tuple]]:
+    """Per teacher the calls they may give, each as (presence literal, start, length): their own calls and the
+    calls they may take as online cover."""
+    out: dict[str, list[tuple]] = {}
+    for t, cis in v.teachers_calls().items():
+        out.setdefault(t, []).extend((v.live[ci], v.start[ci], v.calls[ci].length) for ci in cis)
+    for (ci, t), b in v.online_cover.items():
+        out.setdefault(t, []).append((b, v.start[ci], v.calls[ci].length))
+    return out
+
+
+def add_teacher_live_minutes(v: CallModel, limit: int) -> None:
+    """A teacher's live minutes per day (norm "teacher.live_minutes_per_day_max", a planner default of
+    confidence M motivated by the teachers' health that the regulation on Sferum use, 004 п. 3.5, names without
+    a number; 0 = off): the minutes of the calls a teacher gives (own and covered) stay within the limit."""
+    if limit <= 0:
+        return
+    for items in _teacher_items(v).values():
+        v.model.add(sum(lit * length for lit, _, length in items) <= limit)
+
+
+MAX_RUN_SUBSETS = 2_000  # sets of calls checked per teacher for the calls-in-a-row rule
+
+
+def add_teacher_calls_in_a_row(v: CallModel, limit: int, rest: int) -> None:
+    """A teacher's back-to-back calls (norm "teacher.calls_in_a_row_max" with its rest_minutes, a planner default
+    of confidence M, 004 п. 3.5 without a number; 0 = off): no more than `limit` calls in a row, calls being in
+    a row when fewer than `rest` minutes separate one's end from the next one's start. Per pair of the teacher's
+    calls a literal `far` says that one ends at least `rest` minutes before the other starts; any `limit` + 1
+    calls that are all held split into two groups with every pair across them far apart (else they would form
+    one row)."""
+    import itertools
+
+    if limit <= 0:
+        return
+    m = v.model
+    for t, items in _teacher_items(v).items():
+        if len(items) <= limit:
+            continue
+        far: dict[tuple[int, int], cp_model.IntVar] = {}
+        for i, j in itertools.combinations(range(len(items)), 2):
+            (_, si, li), (_, sj, lj) = items[i], items[j]
+            after, before = m.new_bool_var(f"rest_after[{t}]"), m.new_bool_var(f"rest_before[{t}]")
+            m.add(sj >= si + li + rest).only_enforce_if(after)
+            m.add(si >= sj + lj + rest).only_enforce_if(before)
+            far[(i, j)] = m.new_bool_var(f"far[{t}]")
+            m.add_bool_or([after, before]).only_enforce_if(far[(i, j)])
+        for n, subset in enumerate(itertools.combinations(range(len(items)), limit + 1)):
+            if n >= MAX_RUN_SUBSETS:
+                break
+            cuts = []
+            for mask in range(1, 2 ** limit):  # the first call stays on side 0: each split once
+                side = {subset[0]: 0, **{c: (mask >> k) & 1 for k, c in enumerate(subset[1:])}}
+                cut = m.new_bool_var(f"split[{t}]")
+                for a, b in itertools.combinations(subset, 2):
+                    if side[a] != side[b]:
+                        m.add_implication(cut, far[(a, b)])
+                cuts.append(cut)
+            m.add_bool_or(cuts + [~items[c][0] for c in subset])
+
+
 # ---------------------------------------------------------------- objective terms (largest weight first)
 
 
