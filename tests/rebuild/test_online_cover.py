@@ -202,6 +202,8 @@ def test_without_a_colleague_the_curator_sets_the_task_else_the_plan_says_so_in_
     assert notice.level == "amber" and notice.code == "task_without_teacher"
     assert notice.class_id == "C" and notice.date == MONDAY and notice.lesson_id == o.lesson_id
     assert "7А" in notice.text_ru and "30.11" in notice.text_ru and "09:25" in notice.text_ru
+    report = audit_plan(nobody, plan, library())  # the audit report repeats it
+    assert f"не назначено: {notice.text_ru}" in report.notices_ru
 
 
 def test_a_co_taught_lesson_keeps_its_present_teacher():

@@ -7,6 +7,7 @@ from collections import defaultdict
 from planner.audit.checks.common import applicable
 from planner.audit.findings import Finding, make_finding
 from planner.audit.views import ClassDay, hhmm
+from planner.norms import Norm, Row
 from planner.text import plural
 
 
@@ -80,7 +81,7 @@ def _teacher_calls(days: list[ClassDay]) -> dict[str, list[tuple[int, int, str, 
     return {t: sorted(c) for t, c in calls.items()}
 
 
-def _limit(days: list[ClassDay], key: str):
+def _limit(days: list[ClassDay], key: str) -> tuple[Norm, Row, ClassDay] | None:
     """The optional teacher limit in force on the date, when set (value > 0): (norm, row, class day)."""
     for cd in days:
         found = applicable(cd, key)
@@ -120,8 +121,8 @@ def check_teacher_calls_in_a_row(days: list[ClassDay]) -> list[Finding]:
     limit, rest = int(row.value()), int(row.value("rest_minutes"))
     out = []
     for teacher, calls in sorted(_teacher_calls(days).items()):
-        longest = run = 0
-        first = last = None
+        longest = run = first = 0
+        last: int | None = None
         best = (0, 0)
         for s, e, _, _ in calls:
             if last is not None and s - last < rest:
