@@ -12,7 +12,7 @@ from planner.cli import main
 from planner.importers import load_school
 from planner.norms import NormLibrary
 from planner.plan.model import Mode
-from planner.publish.epos import (
+from planner.publish.ejournal.epos import (
     COVER_RU, LESSON_COLUMNS, MODE_RU, NOBODY, REPLACEMENT_COLUMNS, SELF_STUDY, write_epos_workbook,
 )
 from planner.rebuild import rebuild

@@ -1,29 +1,25 @@
-"""Chat messages about a plan: Russian texts for each class chat and the teachers' chat, split for MAX.
-
-Composition is pure (school + plan in, `ChatMessage` out). The delivery queue at the bottom of this module
-keeps MAX traffic inside the local act's business hours (norm `messages.business_hours`): outside them parts
-are stored as queued (Store kind "message") and sent by `send_due`; an urgent message goes out at once.
-Texts name teachers (staff) but never pupils; an absent teacher is «отсутствует», never the cause.
+"""Chat messages about a plan: Russian texts for each class chat, the parents' chats, the teachers' chat and each
+teacher, split into MAX-sized parts (`parts.py`). Composition is pure (school + plan in, `ChatMessage` out);
+sending is the outbox's job (`outbox.py`). Texts name teachers (staff) but never pupils; an absent teacher is
+«отсутствует», never the cause.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from planner.scenario.model import ASYNC_KIND_RU
-from planner.errors import PlannerError, StaleSaveError
 from planner.plan.model import Mode, Occurrence, Plan
 from planner.scenario.model import REASON_RU
-from planner.school.calendar import is_working_day
 from planner.school.model import WEEKDAY_NAMES_RU, School
+from planner.publish import alternative
 from planner.text import institution_words, timezone_ru
 
 from .max_api import MAX_TEXT_LENGTH
-from . import alternative
+from .parts import DAY_LINE, label_parts
 
 TEACHERS_CHAT = "teachers"
 
@@ -43,72 +39,6 @@ class ChatMessage:
         if len(self.text_parts) == 1:
             return self.text_parts[0]
         return "".join(p.split("\n", 1)[1] for p in self.text_parts)
-
-
-# ---------------------------------------------------------------- splitting
-
-
-def split_text(text: str, limit: int = MAX_TEXT_LENGTH) -> list[str]:
-    """Chunks of at most `limit` characters whose concatenation is `text`, cut at line ends (preferring a
-    blank line, i.e. a day boundary, when that keeps the chunk at least half full). Only a single line
-    longer than `limit` is cut inside the line, at a space where there is one."""
-    if limit < 2:
-        raise ValueError("limit must be at least 2")
-    chunks: list[str] = []
-    current = ""
-    for line in text.splitlines(keepends=True):
-        while len(line) > limit:  # an over-long line: flush, then cut it
-            if current:
-                chunks.append(current)
-                current = ""
-            cut = line.rfind(" ", 1, limit) + 1 or limit
-            chunks.append(line[:cut])
-            line = line[cut:]
-        if len(current) + len(line) > limit:
-            cut = _preferred_cut(current, limit // 2)
-            chunks.append(current[:cut])
-            current = current[cut:]
-            if len(current) + len(line) > limit:
-                chunks.append(current)
-                current = ""
-        current += line
-    if current or not chunks:
-        chunks.append(current)
-    return chunks
-
-
-def _preferred_cut(chunk: str, minimum: int) -> int:
-    """Where to end a full chunk: after a blank line (a new day), else before an unindented line (a new
-    heading or teacher), if that keeps at least `minimum` characters; else at its end."""
-    blank = chunk.rfind("\n\n")
-    if blank + 2 >= minimum:
-        return blank + 2
-    for i in range(len(chunk) - 2, minimum - 2, -1):
-        if chunk[i] == "\n" and not chunk[i + 1].isspace():
-            return i + 1
-    return len(chunk)
-
-
-_DAY_LINE = re.compile(r"^(Пн|Вт|Ср|Чт|Пт|Сб|Вс) \d\d\.\d\d\.\d{4}$")
-
-
-def label_parts(title: str, text: str, limit: int = MAX_TEXT_LENGTH) -> tuple[str, ...]:
-    """The text as one part, or as parts each starting with one header line «TITLE (часть i/n)», plus
-    «, продолжение: <day>» when a part continues a day begun in the previous one."""
-    if len(text) <= limit:
-        return (text,)
-    header_room = len(title) + len(" (часть 99/99), продолжение: Пн 01.01.2000\n")
-    chunks = split_text(text, limit - header_room)
-    out, day = [], ""
-    for i, chunk in enumerate(chunks, 1):
-        cont = f", продолжение: {day}" if day and not _DAY_LINE.match(chunk.split("\n", 1)[0]) else ""
-        head = f"{title} (часть {i}/{len(chunks)}){cont}"
-        if chunk.startswith(title):  # the text's own title line becomes the part's header: one header per part
-            out.append(head + chunk[len(title):])
-        else:
-            out.append(f"{head}\n{chunk}")
-        day = next((ln for ln in reversed(chunk.splitlines()) if _DAY_LINE.match(ln)), day)
-    return tuple(out)
 
 
 # ---------------------------------------------------------------- composition
@@ -358,7 +288,7 @@ def _day_blocks(text: str | None) -> dict[str, str]:
     out: dict[str, str] = {}
     for block in (text or "").split("\n\n"):
         first = block.split("\n", 1)[0]
-        if _DAY_LINE.match(first):
+        if DAY_LINE.match(first):
             out[first] = block.rstrip("\n")
     return out
 
@@ -442,157 +372,6 @@ def compose_messages(school: School, plan: Plan, *, teachers_chat_link: str | No
     return out
 
 
-# ---------------------------------------------------------------- business hours
-
-
-@dataclass(frozen=True)
-class BusinessHours:
-    """When official messages may go out (local act): working days (weekdays 1..last_weekday, less public
-    non-working days, plus transferred working days; school vacations stay open), start ≤ time < end."""
-
-    start: time
-    end: time
-    last_weekday: int
-    tz: ZoneInfo
-    cite: str = ""
-    school: School | None = None  # its calendar gives public holidays and transferred working days
-
-    def working_day(self, day) -> bool:
-        if self.school is None:
-            return day.isoweekday() <= self.last_weekday
-        return is_working_day(self.school, day, self.last_weekday)
-
-    def is_open(self, moment: datetime) -> bool:
-        local = moment.astimezone(self.tz)
-        return self.working_day(local.date()) and self.start <= local.time().replace(tzinfo=None) < self.end
-
-    def next_opening(self, moment: datetime) -> datetime:
-        """The next window opening at or after `moment` (tz-aware, school time)."""
-        local = moment.astimezone(self.tz)
-        for offset in range(32):  # the New Year holidays close up to ten days in a row
-            day = local.date() + timedelta(days=offset)
-            opening = datetime.combine(day, self.start, self.tz)
-            if self.working_day(day) and opening >= local:
-                return opening
-        raise PlannerError("no business-hours window within a month (last_weekday < 1?)")
-
-
-def business_hours(library, school: School, moment: datetime) -> BusinessHours:
-    """The norm `messages.business_hours` in force on the school-local date of `moment`."""
-    tz = ZoneInfo(school.timezone)
-    norm = library.in_force(moment.astimezone(tz).date()).get("messages.business_hours")
-    if norm is None or not norm.rows:
-        raise PlannerError("the norm messages.business_hours is not in force: no sending window is known")
-    row = norm.rows[0]
-    return BusinessHours(time.fromisoformat(str(row.value("start"))), time.fromisoformat(str(row.value("end"))),
-                         int(row.value("last_weekday")), tz, norm.cite(), school)
-
-
-# ---------------------------------------------------------------- the queue
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """What happened to one part: sent, queued, failed, skipped (already sent / queued), or would_* in a dry run."""
-
-    record_id: str
-    chat_key: str
-    part: int
-    parts: int
-    status: str
-    due_at: str | None = None
-    chat_id: str | None = None
-    error: str = ""
-    urgent: bool = False
-
-
-@dataclass
-class QueueReport:
-    deliveries: list[Delivery]
-    resolved_chat_ids: dict[str, str]  # chat key -> chat_id resolved through the API (the caller saves them)
-
-    def count(self, status: str) -> int:
-        return sum(d.status == status for d in self.deliveries)
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
-
-
-# The outbox: a part MAX could not take (unreachable, 5xx, 429) is queued again after 1, 2, 4 … minutes (at most
-# an hour between tries), up to OUTBOX_MAX_TRIES tries; a refusal (4xx) fails at once and is reported.
-OUTBOX_FIRST_BACKOFF_S = 60
-OUTBOX_MAX_BACKOFF_S = 3600
-OUTBOX_MAX_TRIES = 12
-
-
-def _retryable(err: Exception) -> bool:
-    from .max_api import MaxApiError
-
-    if not isinstance(err, MaxApiError):
-        return False
-    return err.status is None or err.status == 429 or err.status >= 500
-
-
-def _known_chat_ids(store, school_id: str) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for r in store.list("message", school_id=school_id):
-        if r.payload.get("chat_id"):
-            found[r.payload["chat_key"]] = str(r.payload["chat_id"])
-    return found
-
-
-def _deliver(store, client, record, now: datetime, report: QueueReport, cache: dict[str, str]) -> Delivery:
-    """Claim a stored part (status sending, optimistic version), send it, record sent or failed."""
-    p = dict(record.payload)
-    base = dict(record_id=record.id, chat_key=p["chat_key"], part=p["part"], parts=p["parts"],
-                due_at=record.columns.get("due_at"), urgent=p.get("urgent", False))
-    try:
-        claimed = store.save("message", record.id, {**p, "claimed_at": _utc(now)}, record.version, status="sending")
-    except StaleSaveError:
-        return Delivery(status="skipped", error="taken by another sender", **base)
-    chat_id = p.get("chat_id") or cache.get(p["chat_key"])
-    try:
-        if not chat_id:
-            if not p.get("invite_link"):
-                raise PlannerError("the chat has neither a chat_id nor an invite link")
-            chat_id = client.resolve_chat_id(p["invite_link"])
-            cache[p["chat_key"]] = chat_id
-            report.resolved_chat_ids[p["chat_key"]] = chat_id
-        result = client.send_text(chat_id, p["text"])
-    except Exception as err:  # noqa: BLE001 - recorded on the message, reported to the caller
-        tries = int(p.get("tries", 0)) + 1
-        p.update(error=f"{type(err).__name__}: {err}", failed_at=_utc(now), chat_id=chat_id, tries=tries)
-        if _retryable(err) and tries < OUTBOX_MAX_TRIES:
-            # MAX unavailable: kept in the outbox and tried again after a back-off (000 §2.2: the message is
-            # duplicated in MAX once it is available again); the claim above keeps it from going out twice
-            due = now + timedelta(seconds=min(OUTBOX_FIRST_BACKOFF_S * 2 ** (tries - 1), OUTBOX_MAX_BACKOFF_S))
-            store.save("message", record.id, p, claimed.version, status="queued", due_at=due)
-            return Delivery(status="retry", chat_id=chat_id, error=p["error"], **{**base, "due_at": _utc(due)})
-        store.save("message", record.id, p, claimed.version, status="failed")
-        return Delivery(status="failed", chat_id=chat_id, error=p["error"], **base)
-    p.update(chat_id=chat_id, sent_at=_utc(now), message_id=result.message_id, attempts=result.attempts, error="")
-    store.save("message", record.id, p, claimed.version, status="sent")
-    return Delivery(status="sent", chat_id=chat_id, **base)
-
-
-@dataclass(frozen=True)
-class LateDelivery:
-    """A message whose delivery would come at or after the start of the first lesson it announces."""
-
-    chat_key: str
-    delivery: datetime
-    first_lesson: datetime
-
-    def text_ru(self, tz: ZoneInfo, label: str | None = None) -> str:
-        return (f"{label or self.chat_key}: сообщение придёт {self.delivery.astimezone(tz):%d.%m %H:%M}, а первый урок, о котором "
-                f"оно, начинается {self.first_lesson.astimezone(tz):%d.%m %H:%M}")
-
-    def text_en(self, tz: ZoneInfo) -> str:
-        return (f"{self.chat_key}: delivered {self.delivery.astimezone(tz):%d.%m %H:%M}, the first lesson it announces "
-                f"starts {self.first_lesson.astimezone(tz):%d.%m %H:%M}")
-
-
 def chat_label_ru(school: School, chat_key: str) -> str:
     """A chat key in words: «чат класса 5А», «чат родителей 5А», «чат учителей», or the teacher's name."""
     kind, _, ident = chat_key.partition(":")
@@ -604,113 +383,3 @@ def chat_label_ru(school: School, chat_key: str) -> str:
     if kind == "teacher":
         return next((t.name for t in school.teachers if t.id == ident), ident)
     return "чат учителей" if chat_key == TEACHERS_CHAT else chat_key
-
-
-def _first_lesson(plan: Plan, chat_key: str) -> datetime | None:
-    changed = [o for o in plan.occurrences if o.mode != Mode.IN_SCHOOL
-               and (chat_key in (TEACHERS_CHAT, f"class:{o.class_id}", f"parents:{o.class_id}")
-                    or chat_key.startswith("teacher:") and chat_key[8:] in o.teachers)]
-    starts = [o.start or o.regular_start for o in changed if (o.start or o.regular_start)]
-    return min(starts) if starts else None
-
-
-def late_deliveries(school: School, plan: Plan, messages: list[ChatMessage], *, now: datetime,
-                    library) -> list[LateDelivery]:
-    """The messages that, queued now for business hours (000 §5.1), would arrive at or after the start of the
-    first lesson they announce; shown before queueing so the sender chooses: urgent (with a category) or not.
-    Lessons that have already begun are not flagged: no choice would bring the message before them."""
-    hours = business_hours(library, school, now)
-    delivery = now if hours.is_open(now) else hours.next_opening(now)
-    out = []
-    for m in messages:
-        first = _first_lesson(plan, m.chat_key)
-        if first is not None and now < first <= delivery:  # sending at once (urgent) would still be in time
-            out.append(LateDelivery(m.chat_key, delivery, first))
-    return out
-
-
-def queue_messages(store, school: School, plan: Plan, messages: list[ChatMessage], client, *, now: datetime,
-                   library, urgent: bool = False, urgent_category: str | None = None) -> QueueReport:
-    """Store every part (one record per part, id from school, plan and chat) and send those that may go now:
-    all when urgent, else inside business hours; the rest wait as queued until the next window opening.
-    A part already sent or queued is skipped (composing twice sends once); a failed one is tried again.
-    With a dry-run client nothing is stored and nothing leaves the machine: the report says what would happen
-    and the client records the requests it would make."""
-    if now.tzinfo is None:
-        raise ValueError("now must be time-zone aware")
-    category = None
-    if urgent:  # 000 §5.1: outside business hours only emergencies; the category is recorded with the message
-        from planner.school.channels import urgent_category as _category
-
-        choice = _category(urgent_category, school.channel_policy)
-        category = {"id": choice.id, "name": choice.name, "source": choice.source}
-    hours = business_hours(library, school, now)
-    open_now = urgent or hours.is_open(now)
-    due = now if open_now else hours.next_opening(now)
-    report = QueueReport([], {})
-    plan_hash = plan.content_hash()[:16]
-    cache = {} if client.dry_run else _known_chat_ids(store, school.id)
-    for m in messages:
-        for i, text in enumerate(m.text_parts, 1):
-            rid = f"{school.id}|{plan_hash}|{m.chat_key}|{i:02d}-{len(m.text_parts):02d}"
-            if client.dry_run:
-                chat_id = m.chat_id or cache.get(m.chat_key)
-                if open_now:
-                    client.send_text(chat_id or f"<{m.invite_link}>", text)
-                report.deliveries.append(Delivery(rid, m.chat_key, i, len(m.text_parts),
-                                                  "would_send" if open_now else "would_queue", _utc(due), chat_id,
-                                                  urgent=urgent))
-                continue
-            payload = dict(school_id=school.id, plan_hash=plan_hash, scenario=plan.scenario.name,
-                           chat_key=m.chat_key, chat_id=m.chat_id, invite_link=m.invite_link, part=i,
-                           parts=len(m.text_parts), text=text, urgent=urgent, composed_at=_utc(now),
-                           urgent_category=category)
-            record = store.get("message", rid)
-            if record is not None and record.columns["status"] in ("sent", "sending"):
-                report.deliveries.append(Delivery(rid, m.chat_key, i, len(m.text_parts), "skipped",
-                                                  record.columns["due_at"], error=f"already {record.columns['status']}"))
-                continue
-            if record is not None and record.columns["status"] == "queued" and not open_now:
-                report.deliveries.append(Delivery(rid, m.chat_key, i, len(m.text_parts), "skipped",
-                                                  record.columns["due_at"], error="already queued"))
-                continue
-            record = store.save("message", rid, payload, record.version if record else None,
-                                school_id=school.id, chat=m.chat_key, status="queued", due_at=due)
-            if open_now:
-                report.deliveries.append(_deliver(store, client, record, now, report, cache))
-            else:
-                report.deliveries.append(Delivery(rid, m.chat_key, i, len(m.text_parts), "queued", _utc(due),
-                                                  m.chat_id))
-    return report
-
-
-def send_due(store, client, *, now: datetime, school_id: str | None = None, library=None) -> QueueReport:
-    """Send every queued part whose due_at has come (oldest first), each once; cron and the page call this.
-    With the norm library given, parts stay queued while their school's business-hours window (local act) is
-    closed, so a late cron run or a click at 22:00 sends nothing. With a dry-run client nothing is sent or
-    changed: the report lists what would go out."""
-    if now.tzinfo is None:
-        raise ValueError("now must be time-zone aware")
-    report = QueueReport([], {})
-    filters = {"status": "queued"} | ({"school_id": school_id} if school_id else {})
-    records = [r for r in store.list("message", **filters)
-               if r.columns["due_at"] and datetime.fromisoformat(r.columns["due_at"]) <= now]
-    records.sort(key=lambda r: (r.columns["due_at"], r.id))
-    caches: dict[str, dict[str, str]] = {}
-    open_now: dict[str, bool] = {}
-    for r in records:
-        sid = r.columns["school_id"]
-        if library is not None:
-            if sid not in open_now:
-                school = store.load_school(sid)
-                open_now[sid] = school is None or business_hours(library, school, now).is_open(now)
-            if not open_now[sid] and not r.payload.get("urgent"):
-                continue  # queued until the window opens again (an urgent part being retried goes on)
-        if client.dry_run:
-            client.send_text(r.payload.get("chat_id") or f"<{r.payload.get('invite_link')}>", r.payload["text"])
-            report.deliveries.append(Delivery(r.id, r.payload["chat_key"], r.payload["part"], r.payload["parts"],
-                                              "would_send", r.columns["due_at"], r.payload.get("chat_id")))
-            continue
-        cache = caches.setdefault(sid, _known_chat_ids(store, sid))
-        report.deliveries.append(_deliver(store, client, r, now, report, cache))
-    return report

@@ -21,7 +21,7 @@ from planner.school.links import link_problem
 from planner.school.model import School
 from planner.school.occurrence import OccurrenceKey
 
-from . import alternative
+from planner.publish import alternative
 
 CONFIRMED = "CONFIRMED"
 CANCELLED = "CANCELLED"

@@ -20,7 +20,7 @@ from planner.plan.model import Mode, Occurrence, Plan
 from planner.scenario.model import ASYNC_KIND_RU
 from planner.school.model import School
 
-from .alternative import KIND_RU, pupils_gen
+from planner.publish.alternative import KIND_RU, pupils_gen
 
 MODE_RU = {Mode.LIVE: "онлайн-урок", Mode.ASYNC: "самостоятельная работа (асинхронно)", Mode.IN_SCHOOL: "очно",
            Mode.REPLACED: "замена", Mode.CANCELLED: "отменён"}
