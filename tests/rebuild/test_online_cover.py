@@ -138,7 +138,7 @@ def _school(*, colleague_unavailable: bool = False, colleague: bool = True, cura
     lessons = school.lessons
     if co_teacher:
         lessons = [le.model_copy(update={"teachers": ["T-phys", "T-phys3"]}) if le.subject == "physics"
-                   and le.classes == ["C"] else le for le in lessons]
+                   and le.classes in (["C"], ["E"]) else le for le in lessons]
     teachers = [t.model_copy(update={"subjects": ["physics"]}) if t.id.startswith("T-phys") else t
                 for t in school.teachers]
     if co_teacher:
@@ -207,13 +207,21 @@ def test_without_a_colleague_the_curator_sets_the_task_else_the_plan_says_so_in_
 
 
 def test_a_co_taught_lesson_keeps_its_present_teacher():
-    school = _school(colleague=False, co_teacher=True)
+    """Online, in the building and in the e-journal rows: only the absent teacher is dropped."""
+    from planner.publish.ejournal.epos import epos_tables
+
+    school = _school(colleague=False, co_teacher=True, in_school_class=True)
     plan = _plan(school)
     o = _physics(plan)
     assert o.mode == Mode.LIVE and o.teachers == ["T-phys3"] and o.regular_teachers == ["T-phys", "T-phys3"]
     assert o.cover.role == "co_teacher" and o.cover.absent == ["T-phys"]
+    e = _physics(plan, "E")
+    assert e.mode == Mode.REPLACED and e.teachers == ["T-phys3"] and e.cover.role == "co_teacher"
+    assert [r.code for r in e.reasons] == ["co_teacher"]
     assert plan.notices == []
     assert _new_violations(school, plan) == []
+    rows = [r for r in epos_tables(school, plan).lessons if r[4] == "Физика"]
+    assert len(rows) == 2 and {r[5] for r in rows} == {"T-phys3"}
 
 
 def test_self_study_in_the_building_names_a_free_adult_else_it_is_reported():
