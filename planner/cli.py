@@ -200,6 +200,8 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
     for line in all_paper_lines(plan):
         print(line)
+    for notice in plan.notices:  # issue 14: never silent
+        print(f"WARNING: not arranged: {notice.text_en}")
     live = sum(o.mode == "live" for o in plan.occurrences)
     online = sum(o.mode in ("live", "async") for o in plan.occurrences)
     print(f"{scenario.name}: {plan.solver.status} in {plan.solver.wall_seconds:.2f} s (gap {plan.solver.gap:.1%}); "

@@ -550,3 +550,29 @@ def test_the_page_warns_of_late_delivery_in_russian(school, plan, messages, libr
     assert "п. 5.1" in text
     assert "чат учителей: сообщение придёт" in text
     assert late_text(school, plan, messages, library, now=datetime(2026, 12, 11, 19, 0, tzinfo=TZ)) is None
+
+
+def test_messages_and_feeds_show_the_colleague_who_covers_an_absent_teachers_call(school, plan, messages):
+    """Issue 14: the sick physics teacher's calls given by the free colleague appear in the class's message
+    («замена: учитель отсутствует», never a health reason), in the teachers' chat as online cover, and in the
+    feed events of the class and of the colleague."""
+    from planner.publish.feeds.events import events_from_plan
+
+    covered = [o for o in plan.occurrences if o.mode == Mode.LIVE and o.cover and o.cover.role == "online"]
+    assert covered and {o.cover.teacher for o in covered} == {"T-PHY2"}
+    colleague, absent = "Гусев Андрей Сергеевич", "Григорьев Виктор Юрьевич"
+    for o in covered:
+        text = next(m for m in messages if m.chat_key == f"class:{o.class_id}").text
+        assert f"{o.start.astimezone(TZ):%H:%M}–{o.end.astimezone(TZ):%H:%M} Физика ({colleague}, замена: " \
+               f"учитель отсутствует)" in text
+        assert "болеет" not in text and "больн" not in text and "болезн" not in text
+    teachers = next(m for m in messages if m.chat_key == "teachers").text
+    assert "Онлайн-замены:" in teachers
+    for o in covered:
+        assert f"{o.start.astimezone(TZ):%H:%M}–{o.end.astimezone(TZ):%H:%M} {school.class_by_id(o.class_id).name} " \
+               f"Физика — {colleague} (вместо: {absent})" in teachers
+    events = {e.uid: e for e in events_from_plan(school, plan) if e.kind == "live"}
+    cover_events = [e for e in events.values() if "Замена: замена: учитель отсутствует" in e.description]
+    assert len(cover_events) == len(covered)
+    assert all("T-PHY2" in e.teachers and colleague in e.description for e in cover_events)
+    assert not any("болезн" in e.description or "больн" in e.description for e in events.values())

@@ -99,8 +99,26 @@ def _breaks(n: _Names, o: Occurrence) -> str:
 
 
 def _replaced_line(n: _Names, o: Occurrence, prefix: str = "") -> str:
+    if o.cover is not None and o.cover.role == "supervisor" and o.cover.teacher:  # issue 14: the adult named
+        return f"{n.span(o.start, o.end)} {prefix}{n.subject(o)} — самостоятельная работа под присмотром: " \
+               f"{n.people([o.cover.teacher])}"
+    if o.cover is not None and o.cover.role == "none":
+        return f"{n.span(o.start, o.end)} {prefix}{n.subject(o)} — самостоятельная работа, присмотр назначается"
     who = n.people(o.teachers) if o.teachers else "самостоятельная работа под присмотром дежурного"
     return f"{n.span(o.start, o.end)} {prefix}{n.subject(o)} — замена: {who}"
+
+
+def _cover_note(n: _Names, o: Occurrence, staff: bool = False) -> str:
+    """«, замена: учитель отсутствует» on a live call or a task of an absent teacher (families are told only
+    that the teacher is absent, never why); for staff, whom the cover replaces."""
+    c = o.cover
+    if c is None or c.role not in ("online", "co_teacher", "task_setter"):
+        return ""
+    if staff:
+        return f" (замена, вместо: {n.people(c.absent)})"
+    if c.role == "task_setter" and c.teacher:
+        return f" (учитель отсутствует; задание выдаёт и проверяет {n.people([c.teacher])})"
+    return ", замена: учитель отсутствует"
 
 
 def _order(o: Occurrence) -> tuple:
@@ -145,10 +163,12 @@ def class_text(school: School, plan: Plan, class_id: str, feed_link: str | None 
         if (alt := alternative.day_line(today)) is not None:
             lines.append(alt)
         sections = (
-            (f"{w['online_lessons']}:", [f"{n.span(o.start, o.end)} {n.subject(o)} ({n.people(o.teachers)})" + _breaks(n, o)
+            (f"{w['online_lessons']}:", [f"{n.span(o.start, o.end)} {n.subject(o)} ({n.people(o.teachers)}"
+                                         f"{_cover_note(n, o)})" + _breaks(n, o)
                                 + (f" — {o.link}" if o.link and o.link != chat_link else "")
                                 for o in today if o.mode == Mode.LIVE]),
-            ("Самостоятельная работа:", [_async_line(n, o) for o in today if o.mode == Mode.ASYNC]),
+            ("Самостоятельная работа:", [_async_line(n, o) + _cover_note(n, o) for o in today
+                                         if o.mode == Mode.ASYNC]),
             (f"{w['in_house']} по расписанию:", [f"{n.span(o.start, o.end)} {n.subject(o)}" for o in today
                                         if o.mode == Mode.IN_SCHOOL and online_today]),
             ("Замены:", [_replaced_line(n, o) for o in today if o.mode == Mode.REPLACED]),
@@ -194,6 +214,11 @@ def teachers_text(school: School, plan: Plan, feed_link: str | None = None) -> s
         if replaced:
             lines += ["Замены в школе:", *[_replaced_line(n, o, f"{n.cls(o.class_id)} ")
                                            + f" (вместо: {n.people(o.regular_teachers)})" for o in replaced]]
+        online_cover = [o for o in today if o.mode == Mode.LIVE and o.cover is not None and o.cover.role == "online"]
+        if online_cover:  # issue 14: an absent teacher's call given by a colleague
+            lines += ["Онлайн-замены:", *[f"{n.span(o.start, o.end)} {n.cls(o.class_id)} {n.subject(o)} — "
+                                          f"{n.people([o.cover.teacher])} (вместо: {n.people(o.cover.absent)})"
+                                          for o in online_cover if o.cover.teacher]]
         by_teacher: dict[str, list[str]] = {}
         for o in today:
             if o.mode == Mode.LIVE:
@@ -240,9 +265,11 @@ def teacher_text(school: School, plan: Plan, teacher_id: str, feed_link: str | N
         today = [o for o in mine if o.date == day]
         lines += ["", _day(day)]
         sections = (
-            (f"{w['online_lessons']}:", [f"{n.span(o.start, o.end)} {n.cls(o.class_id)} {n.subject(o)}" + _breaks(n, o)
+            (f"{w['online_lessons']}:", [f"{n.span(o.start, o.end)} {n.cls(o.class_id)} {n.subject(o)}"
+                                         + _cover_note(n, o, staff=True) + _breaks(n, o)
                                 + (f" — {o.link}" if o.link else "") for o in today if o.mode == Mode.LIVE]),
             ("Задания (самостоятельная работа):", [_async_line(n, o, f"{n.cls(o.class_id)} ")
+                                                   + _cover_note(n, o, staff=True)
                                                    for o in today if o.mode == Mode.ASYNC]),
             ("Для обучающихся без устройства или с отказом (п. 3.7):",
              [f"{n.span(o.start, o.end)} {n.cls(o.class_id)} {n.subject(o)} — "
