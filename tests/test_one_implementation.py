@@ -66,3 +66,28 @@ def test_files_are_replaced_only_by_the_atomic_write_helper():
     hits = [_rel(p) for p in SOURCES
             if any(w in p.read_text(encoding="utf-8") for w in ("os.replace(", "os.rename(", ".replace(out)"))]
     assert hits == ["planner/fileio.py"], hits
+
+
+def test_source_hints_are_read_only_by_the_importers():
+    """The CLI and the page hand the typed texts to `load_school` (SourceOptions); no face parses a hint."""
+    readers = {"parse_bells", "parse_grades", "parse_pupils", "parse_subject_map", "read_bells_csv",
+               "read_grades_csv", "read_pupils_csv", "read_subject_map"}
+    callers = set()
+    for p in SOURCES:
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                if name in readers:
+                    callers.add(_rel(p))
+    assert callers == {"planner/importers/options.py"}, callers
+
+
+def test_the_cli_and_the_page_load_a_school_through_load_school():
+    def calls(path: Path) -> set[str]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        return {ast.unparse(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+
+    assert "load_school" in calls(ROOT / "planner" / "cli.py")
+    assert "load_school" in calls(ROOT / "planner" / "ui" / "importing.py")  # the page's upload path
+    assert "load_school" in calls(ROOT / "app_pages" / "school.py")  # a path or a sample
+    assert "ImportOptions" not in calls(ROOT / "planner" / "cli.py") | calls(ROOT / "app_pages" / "school.py")
