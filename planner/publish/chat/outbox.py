@@ -6,14 +6,30 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from planner.errors import PlannerError, StaleSaveError
 from planner.plan.model import Plan
 from planner.school.model import School
+from planner.storage import Record, Store
 
 from .compose import ChatMessage
 from .hours import business_hours
+from .max_api import SendResult
+
+if TYPE_CHECKING:
+    from planner.norms import NormLibrary
+
+
+class ChatClient(Protocol):
+    """What the outbox needs of a MAX client (planner.publish.chat.max_api.MaxClient; a dry run sends nothing)."""
+
+    @property
+    def dry_run(self) -> bool: ...
+
+    def resolve_chat_id(self, invite_link: str) -> str: ...
+
+    def send_text(self, chat_id: str, text: str) -> SendResult: ...
 
 
 @dataclass(frozen=True)
@@ -51,7 +67,8 @@ class OutboxPart:
 
     @classmethod
     def from_payload(cls, p: Mapping[str, Any]) -> OutboxPart:
-        return cls(**{k: p.get(k) for k in cls.__dataclass_fields__ if k in p or k in cls._ALWAYS})
+        values: dict[str, Any] = {k: p.get(k) for k in cls.__dataclass_fields__ if k in p or k in cls._ALWAYS}
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -97,7 +114,7 @@ def _retryable(err: Exception) -> bool:
     return err.status is None or err.status == 429 or err.status >= 500
 
 
-def _known_chat_ids(store, school_id: str) -> dict[str, str]:
+def _known_chat_ids(store: Store, school_id: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for r in store.list("message", school_id=school_id):
         if r.payload.get("chat_id"):
@@ -105,11 +122,12 @@ def _known_chat_ids(store, school_id: str) -> dict[str, str]:
     return found
 
 
-def _deliver(store, client, record, now: datetime, report: QueueReport, cache: dict[str, str]) -> Delivery:
+def _deliver(store: Store, client: ChatClient, record: Record, now: datetime, report: QueueReport,
+             cache: dict[str, str]) -> Delivery:
     """Claim a stored part (status sending, optimistic version), send it, record sent or failed."""
     p = OutboxPart.from_payload(record.payload)
-    base = dict(record_id=record.id, chat_key=p.chat_key, part=p.part, parts=p.parts,
-                due_at=record.columns.get("due_at"), urgent=bool(p.urgent))
+    base: dict[str, Any] = dict(record_id=record.id, chat_key=p.chat_key, part=p.part, parts=p.parts,
+                                due_at=record.columns.get("due_at"), urgent=bool(p.urgent))
     try:
         claimed = store.save("message", record.id, replace(p, claimed_at=_utc(now)).payload(), record.version,
                              status="sending")
@@ -140,8 +158,9 @@ def _deliver(store, client, record, now: datetime, report: QueueReport, cache: d
     return Delivery(status="sent", chat_id=chat_id, **base)
 
 
-def queue_messages(store, school: School, plan: Plan, messages: list[ChatMessage], client, *, now: datetime,
-                   library, urgent: bool = False, urgent_category: str | None = None) -> QueueReport:
+def queue_messages(store: Store, school: School, plan: Plan, messages: list[ChatMessage], client: ChatClient, *,
+                   now: datetime,
+                   library: NormLibrary, urgent: bool = False, urgent_category: str | None = None) -> QueueReport:
     """Store every part (one record per part, id from school, plan and chat) and send those that may go now:
     all when urgent, else inside business hours; the rest wait as queued until the next window opening.
     A part already sent or queued is skipped (composing twice sends once); a failed one is tried again.
@@ -193,7 +212,8 @@ def queue_messages(store, school: School, plan: Plan, messages: list[ChatMessage
     return report
 
 
-def send_due(store, client, *, now: datetime, school_id: str | None = None, library=None) -> QueueReport:
+def send_due(store: Store, client: ChatClient, *, now: datetime, school_id: str | None = None,
+             library: NormLibrary | None = None) -> QueueReport:
     """Send every queued part whose due_at has come (oldest first), each once; cron and the page call this.
     With the norm library given, parts stay queued while their school's business-hours window (local act) is
     closed, so a late cron run or a click at 22:00 sends nothing. With a dry-run client nothing is sent or

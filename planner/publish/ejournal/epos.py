@@ -8,7 +8,7 @@ Nothing here talks to ЭПОС; the file is written atomically (temporary file, 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -49,7 +49,7 @@ def epos_tables(school: School, plan: Plan) -> EposTables:
         lesson = lessons.get(o.lesson_id)
         return None if lesson is None else lesson.period + (o.part - 1 if o.parts == lesson.duration else 0)
 
-    def hm(start, end) -> str:
+    def hm(start: datetime | None, end: datetime | None) -> str:
         return f"{start.astimezone(tz):%H:%M}–{end.astimezone(tz):%H:%M}" if start and end else ""
 
     def who(ids: list[str]) -> str:

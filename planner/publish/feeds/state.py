@@ -41,6 +41,7 @@ def load_state(store: Store, school_id: str) -> FeedState | None:
         return None
     head = PublicationHead.from_payload(head_rec.payload)
     latest = store.get("publication", head.publication_id)
+    assert latest is not None  # the head names a stored publication (one transaction)
     school = Publication.from_payload(latest.id, latest.payload).school
     tz = ZoneInfo(school.timezone)
     items = tuple(FeedItemRecord.from_payload(r.payload).item(tz) for r in store.list("feed_item", school_id=school_id))
