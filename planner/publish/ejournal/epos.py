@@ -7,6 +7,7 @@ Nothing here talks to ЭПОС; the file is written atomically (temporary file, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -30,10 +31,15 @@ LESSON_COLUMNS = ("Дата", "Класс", "№ урока", "Время", "П�
 REPLACEMENT_COLUMNS = ("Дата", "Класс", "№ урока", "Предмет", "Отсутствующий учитель", "Замена", "Причина")
 
 
+# One row of each sheet, in its columns' order (LESSON_COLUMNS, REPLACEMENT_COLUMNS).
+LessonRow = tuple[date, str, int | None, str, str, str, str, str, str, date | None]
+ReplacementRow = tuple[date, str, int | None, str, str, str, str]
+
+
 @dataclass(frozen=True)
 class EposTables:
-    lessons: list[tuple]
-    replacements: list[tuple]
+    lessons: list[LessonRow]
+    replacements: list[ReplacementRow]
 
 
 def epos_tables(school: School, plan: Plan) -> EposTables:
@@ -97,8 +103,9 @@ def write_epos_workbook(school: School, plan: Plan, out: str | Path) -> EposTabl
 
     tables = epos_tables(school, plan)
     wb = Workbook()
-    for index, (title, columns, rows) in enumerate((("Уроки", LESSON_COLUMNS, tables.lessons),
-                                                    ("Журнал замен", REPLACEMENT_COLUMNS, tables.replacements))):
+    sheets: tuple[tuple[str, tuple[str, ...], Sequence[tuple[object, ...]]], ...] = (
+        ("Уроки", LESSON_COLUMNS, tables.lessons), ("Журнал замен", REPLACEMENT_COLUMNS, tables.replacements))
+    for index, (title, columns, rows) in enumerate(sheets):
         ws = wb.active if index == 0 else wb.create_sheet()
         ws.title = title
         ws.append(columns)

@@ -199,7 +199,8 @@ def open_calendar(url: str, username: str | None, password: str | None, *, timeo
     check_caldav_url(url)
     if password and plain_http_off_loopback(url):
         raise CalDAVError(f"refusing to send the CalDAV password over plain http to {urlsplit(url).hostname}: use https")
-    client = caldav.DAVClient(url=url,  # type: ignore[operator]  # the library's lazy attributes read as object username=username, password=password, timeout=timeout,
+    # (type: ignore: the library's lazy attributes read as object)
+    client = caldav.DAVClient(url=url, username=username, password=password, timeout=timeout,  # type: ignore[operator]
                               enable_rfc6764=False, require_tls=False)
     return client, client.calendar(url=url)
 
