@@ -1,7 +1,7 @@
 """Publishing the plan, by channel. The data's path: a checked plan (`checks.py`) goes out as
 
-- `feeds/` — iCalendar feeds: the events model (`events.py`), recording a publication (`publication.py`, its typed records in `records.py`), reading it
-  back (`state.py`), which events a feed shows (`select.py`), iCalendar bytes (`ics.py`, `render.py`), feed tokens
+- `feeds/` — iCalendar feeds: the events model (`events.py`), recording a publication (`publication.py`; its stored
+  shapes typed in `records.py`), reading it back (`state.py`), which events a feed shows (`select.py`), iCalendar bytes (`ics.py`, `render.py`), feed tokens
   (`tokens.py`, `issuing.py`), the feed files (`files.py`), the whole publish of the CLI and the page
   (`workflow.py`), the feed server (`server.py`, `httpguard.py`), the CalDAV push (`caldav.py`), QR codes (`qr.py`);
 - `chat/` — MAX messages: the texts (`compose.py`), MAX-sized parts (`parts.py`), business hours (`hours.py`), the
