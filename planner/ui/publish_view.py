@@ -20,7 +20,7 @@ from planner.publish.feeds.publication import latest_publication, publish_plan
 from planner.publish.feeds.records import Publication
 from planner.publish.feeds.workflow import PublishOutcome
 from planner.publish.chat.compose import ChatMessage
-from planner.publish.chat.outbox import QueueReport
+from planner.publish.chat.outbox import QueueReport, queued_parts
 from planner.publish.feeds.qr import write_qr
 from planner.publish.feeds.tokens import FeedToken, TokenStore, feed_links
 from planner.school.model import School
@@ -226,7 +226,7 @@ def report_text(report: QueueReport, dry_run: bool) -> str:
 
 
 def queued_count(store: Store, school_id: str) -> int:
-    return len(store.list("message", school_id=school_id, status="queued"))
+    return queued_parts(store, school_id)
 
 
 # ---------------------------------------------------------------- history

@@ -114,6 +114,11 @@ def _retryable(err: Exception) -> bool:
     return err.status is None or err.status == 429 or err.status >= 500
 
 
+def queued_parts(store: Store, school_id: str) -> int:
+    """How many parts of the school wait in the outbox."""
+    return len(store.list("message", school_id=school_id, status="queued"))
+
+
 def _known_chat_ids(store: Store, school_id: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for r in store.list("message", school_id=school_id):
