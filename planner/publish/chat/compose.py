@@ -208,7 +208,7 @@ def teachers_text(school: School, plan: Plan, feed_link: str | None = None) -> s
         regular = {t for o in today for t in o.regular_teachers}
         for state, label in (("sick", "Отсутствуют"), ("remote_only", "Работают только дистанционно")):
             who = sorted((t for t in regular if plan.scenario.teacher_state(t, day) == state),
-                         key=n.people)  # type: ignore[arg-type]  # FIXME: people(str) joins its characters, so this orders by id, not by name
+                         key=lambda t: n.people([t]))  # by name, as the list reads
             if who:
                 lines.append(f"{label}: " + ", ".join(n.people([t]) for t in who) + ".")
         replaced = [o for o in today if o.mode == Mode.REPLACED]
