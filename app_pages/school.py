@@ -12,14 +12,15 @@ import streamlit as st
 
 from app_pages._shared import PAGES, SAMPLES, current_school, select_school, show_error, store
 from planner.errors import InputError, StaleSaveError
-from planner.importers import ImportOptions, detect_format, load_school
+from planner.importers import SourceOptions, detect_format, load_school
 from planner.importers.template import write_template
 from planner.school.model import School
 from planner.school.frames import classes_frame
 from planner.ui.plain import plain
 from planner.ui.school_edit import (DEVICES, READINESS, apply_chats, apply_classes, apply_editor_state,
                                     apply_teachers, chats_edit_frame, classes_edit_frame, teachers_edit_frame)
-from planner.ui.importing import read_group, result as imp_result, summary as imp_summary, upload_groups, warnings_rows
+from planner.ui.importing import (page_source_options, read_group, result as imp_result, summary as imp_summary,
+                                  upload_groups, warnings_rows)
 from planner.ui.settings import SETTING_LABELS, TIMEZONES_RU, apply_school_settings
 from planner.ui.view import NEXT_STEP, read_settings, write_setting
 
@@ -46,14 +47,9 @@ with st.expander("Загрузить расписание", expanded=current_sch
                                     placeholder="101=10, 201=2к")
         pupils_text = st.text_input("Число учеников", key="imp_pupils", placeholder="7А=25, *=25")
 
-    def import_options() -> ImportOptions:
-        """What the school adds to an aSc/FET file (planner.importers.hints); a bad text is an InputError."""
-        from planner.importers import hints
-
-        return ImportOptions(
-            bells=hints.parse_bells(bells_text, "Звонки") if bells_text.strip() else None,
-            grades=hints.parse_grades(grades_text, "Классы") if grades_text.strip() else {},
-            pupils=hints.parse_pupils(pupils_text, "Число учеников") if pupils_text.strip() else {})
+    def import_options() -> SourceOptions:
+        """What the school adds to an aSc/FET file, as typed; load_school reads it (a bad text names the field)."""
+        return page_source_options(bells_text, grades_text, pupils_text)
 
     def read_local(path: Path, source_label: str) -> None:
         try:
@@ -75,13 +71,9 @@ with st.expander("Загрузить расписание", expanded=current_sch
             tmp = Path(tmp_name)
             for f in uploads:
                 (tmp / Path(f.name).name).write_bytes(f.getvalue())
-            try:
-                options = import_options()
-            except InputError as err:
-                st.session_state["imports"] = [{"label": "загруженные файлы", "error": err.text("ru")}]
-            else:
-                st.session_state["imports"] = [read_group(tmp, group, "загруженные файлы", options)
-                                               for group in upload_groups([Path(f.name).name for f in uploads])]
+            options = import_options()
+            st.session_state["imports"] = [read_group(tmp, group, "загруженные файлы", options)
+                                           for group in upload_groups([Path(f.name).name for f in uploads])]
 
     for i, imp in enumerate(st.session_state.get("imports", [])):
         if "error" in imp:

@@ -18,7 +18,7 @@ from planner.fileio import atomic_write_text
 from planner.storage.paths import PUBLIC_URL_ENV
 
 if TYPE_CHECKING:
-    from planner.importers import Loaded
+    from planner.importers import Loaded, SourceOptions
     from planner.norms import NormLibrary
     from planner.plan.model import Plan
     from planner.school.model import School
@@ -26,24 +26,28 @@ if TYPE_CHECKING:
 
 
 def _load(args: argparse.Namespace) -> Loaded:
-    """The school named by SOURCE, with the import options for formats without a calendar (aSc, FET)."""
-    from planner.importers import ImportOptions, hints, load_school
+    """The school named by SOURCE with its source options, through the one loader the page calls too."""
+    from planner.importers import load_school
+
+    return load_school(args.source, source_options(args))
+
+
+def source_options(args: argparse.Namespace) -> SourceOptions:
+    """The parsed SOURCE_OPTIONS as the importers' `SourceOptions` (texts and paths as typed; the importers read them)."""
+    from planner.importers import SourceOptions
 
     def opt(name: str) -> Any:
         return getattr(args, name, None)
 
-    bells = hints.parse_bells(opt("bells")) if opt("bells") else \
-        hints.read_bells_csv(Path(opt("bells_file"))) if opt("bells_file") else None
-    grades = {**(hints.read_grades_csv(Path(opt("grades_file"))) if opt("grades_file") else {}),
-              **(hints.parse_grades(opt("grades")) if opt("grades") else {})}
-    pupils = {**(hints.read_pupils_csv(Path(opt("pupils_file"))) if opt("pupils_file") else {}),
-              **(hints.parse_pupils(opt("pupils")) if opt("pupils") else {})}
-    subject_keys = hints.read_subject_map(Path(opt("subject_keys"))) if opt("subject_keys") else {}
-    split = {"yes": True, "no": False}.get(opt("fet_years_as_classes") or "auto")
-    return load_school(args.source, ImportOptions(
-        timezone=args.timezone or "Europe/Moscow", year_start=args.year_start, year_end=args.year_end,
-        a_week_monday=args.a_week, bell_minutes=args.bell_minutes, bells=bells, grades=grades, pupils=pupils,
-        subject_keys=subject_keys, years_as_classes=split))
+    def path(name: str) -> Path | None:
+        return Path(opt(name)) if opt(name) else None
+
+    return SourceOptions(
+        timezone=opt("timezone") or "Europe/Moscow", year_start=opt("year_start"), year_end=opt("year_end"),
+        a_week=opt("a_week"), bell_minutes=opt("bell_minutes"), bells=opt("bells") or "", bells_file=path("bells_file"),
+        grades=opt("grades") or "", grades_file=path("grades_file"), pupils=opt("pupils") or "",
+        pupils_file=path("pupils_file"), subject_keys_file=path("subject_keys"),
+        fet_years_as_classes=opt("fet_years_as_classes") or "auto")
 
 
 def _date(text: str) -> date:
@@ -60,7 +64,7 @@ def _date(text: str) -> date:
 
 def _source_options() -> argparse.ArgumentParser:
     """The options of a SOURCE without a calendar (aSc, FET), defined once: every command that takes a SOURCE
-    takes them (parents=[SOURCE_OPTIONS]) and `_load` turns them into the importer's ImportOptions."""
+    takes them (parents=[SOURCE_OPTIONS]) and `source_options` turns them into the importers' SourceOptions."""
     source = argparse.ArgumentParser(add_help=False)
     source.add_argument("--timezone", default="Europe/Moscow", help="IANA time zone of an aSc/FET source")
     source.add_argument("--year-start", type=_date, help="first day of the school year of an aSc/FET source")

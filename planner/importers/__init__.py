@@ -1,7 +1,9 @@
 """Importers: turn what a school has (a CSV folder, an XLSX workbook, a school JSON, an aSc Timetables XML
 export, a FET file) into the school model.
 
-`load_school(path)` detects the format from the content, not only the extension.
+`load_school(path, options)` detects the format from the content, not only the extension; the CLI and the page
+call it with the options as typed (`SourceOptions`, planner.importers.options), tests and library code may pass
+the values (`ImportOptions`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pydantic import ValidationError
 from planner.errors import InputError, Location, input_error_from_validation
 from planner.importers.bounds import MAX_SOURCE_BYTES, check_source_file
 from planner.importers.hints import Level
+from planner.importers.options import HintLabels, SourceOptions
 from planner.importers.tabular import read_csv_folder, read_xlsx, school_from_frames
 from planner.school.integrity import ImportWarning, check_school
 from planner.school.model import School
@@ -69,10 +72,12 @@ def detect_format(path: str | Path) -> str:
     return "unknown"
 
 
-def load_school(path: str | Path, options: ImportOptions | None = None) -> Loaded:
-    """Load a school from a CSV folder, an XLSX workbook, a school JSON file, an aSc XML export or a FET file."""
+def load_school(path: str | Path, options: ImportOptions | SourceOptions | None = None) -> Loaded:
+    """Load a school from a CSV folder, an XLSX workbook, a school JSON file, an aSc XML export or a FET file —
+    the one loader of the CLI and the page. Options as typed (`SourceOptions`) are read first, so a bad hint is
+    refused before the source is opened."""
     p = Path(path)
-    options = options or ImportOptions()
+    options = options.resolve() if isinstance(options, SourceOptions) else options or ImportOptions()
     if not p.exists():
         raise InputError("no such file or folder", "нет такого файла или папки", Location(file=str(p)))
     if p.is_dir():
@@ -161,4 +166,4 @@ def _load_json(p: Path) -> Loaded:
     return Loaded(school, check_school(school, str(p)), str(p))
 
 
-__all__ = ["ImportOptions", "Loaded", "detect_format", "load_school"]
+__all__ = ["HintLabels", "ImportOptions", "Loaded", "SourceOptions", "detect_format", "load_school"]

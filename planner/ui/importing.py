@@ -7,10 +7,18 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import InputError
-from planner.importers import ImportOptions, Loaded, detect_format, load_school
+from planner.importers import HintLabels, Loaded, SourceOptions, detect_format, load_school
 from planner.school.model import School
 from planner.ui.settings import missing_settings
 from planner.text import plural
+
+
+PAGE_HINT_LABELS = HintLabels(bells="Звонки", grades="Классы", pupils="Число учеников")
+
+
+def page_source_options(bells: str = "", grades: str = "", pupils: str = "") -> SourceOptions:
+    """What the page's fields add to an aSc/FET file, as typed; `load_school` reads them (errors name the field)."""
+    return SourceOptions(bells=bells, grades=grades, pupils=pupils, labels=PAGE_HINT_LABELS)
 
 
 def upload_groups(names: list[str]) -> list[list[str]]:
@@ -27,7 +35,7 @@ def upload_groups(names: list[str]) -> list[list[str]]:
     return groups
 
 
-def read_group(folder: Path, names: list[str], shown_as: str, options: ImportOptions | None = None) -> dict[str, Any]:
+def read_group(folder: Path, names: list[str], shown_as: str, options: SourceOptions | None = None) -> dict[str, Any]:
     """Read one import out of `folder` (the uploads written there): a result the page keeps in its state —
     {"label", "school", "warnings", "missing", "format"} or {"label", "error"} (Russian, no server path)."""
     target = folder if names[0].lower().endswith(".csv") else folder / names[0]

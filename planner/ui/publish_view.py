@@ -17,10 +17,11 @@ from planner import settings
 from planner.plan.ownership import plan_belongs_to
 from planner.plan.model import Occurrence, Plan
 from planner.publish.feeds import issuing
-from planner.publish.feeds.publication import head_id, publish_plan
+from planner.publish.feeds.publication import latest_publication, publish_plan
+from planner.publish.feeds.records import Publication
 from planner.publish.feeds.workflow import PublishOutcome
 from planner.publish.chat.compose import ChatMessage
-from planner.publish.chat.outbox import QueueReport
+from planner.publish.chat.outbox import QueueReport, queued_parts
 from planner.publish.feeds.qr import write_qr
 from planner.publish.feeds.tokens import FeedToken, TokenStore, feed_links
 from planner.school.model import School
@@ -231,24 +232,21 @@ def report_text(report: QueueReport, dry_run: bool) -> str:
 
 
 def queued_count(store: Store, school_id: str) -> int:
-    return len(store.list("message", school_id=school_id, status="queued"))
+    return queued_parts(store, school_id)
 
 
 # ---------------------------------------------------------------- history
 
 
-def history_frame(school: School, pubs: list[dict[str, Any]]) -> pd.DataFrame:
+def history_frame(school: School, pubs: list[Publication]) -> pd.DataFrame:
     """Publications, newest first: number, when (school time), scenario, dates, lessons, plan hash."""
     tz = ZoneInfo(school.timezone)
     rows = []
     for p in pubs:
-        plan = p.get("plan", {})
-        sc = plan.get("scenario", {})
-        start, end = sc.get("start", ""), sc.get("end", "")
-        rows.append({"№": p["serial"], "Опубликовано": _when(p.get("published_at"), tz),
-                     "Сценарий": sc.get("name", ""),
-                     "Даты": f"{start[8:10]}.{start[5:7]}–{end[8:10]}.{end[5:7]}" if start and end else "",
-                     "Уроков в плане": len(plan.get("occurrences", [])), "План": p.get("plan_hash", "")[:12]})
+        sc = p.plan.scenario
+        rows.append({"№": p.serial, "Опубликовано": _when(p.published_at.isoformat(), tz), "Сценарий": sc.name,
+                     "Даты": f"{sc.start:%d.%m}–{sc.end:%d.%m}", "Уроков в плане": len(p.plan.occurrences),
+                     "План": p.plan_hash[:12]})
     return pd.DataFrame(rows, columns=["№", "Опубликовано", "Сценарий", "Даты", "Уроков в плане", "План"])
 
 
@@ -313,9 +311,8 @@ def messages_preview_text(messages: list[ChatMessage], dry_run: bool) -> str:
 
 def last_published_plan_id(store: Store, school_id: str) -> str | None:
     """The id of the plan published last (what «Публикация» offers by default), or None."""
-    head = store.get("publication", head_id(school_id))
-    latest = store.get("publication", head.payload["publication_id"]) if head else None
-    return latest.columns.get("plan_id") if latest else None
+    latest = latest_publication(store, school_id)
+    return latest[1] if latest else None
 
 
 def late_text(school: School, plan: Plan, messages: list[ChatMessage], library: NormLibrary,

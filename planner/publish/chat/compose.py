@@ -6,7 +6,7 @@ sending is the outbox's job (`outbox.py`). Texts name teachers (staff) but never
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -178,7 +178,7 @@ def class_text(school: School, plan: Plan, class_id: str, feed_link: str | None 
     return _with_feed_link(lines, feed_link)
 
 
-def _sections(sections) -> list[str]:
+def _sections(sections: Iterable[tuple[str, list[str]]]) -> list[str]:
     """Each non-empty section as its heading and its lines."""
     return [line for heading, items in sections if items for line in (heading, *items)]
 
@@ -207,7 +207,8 @@ def teachers_text(school: School, plan: Plan, feed_link: str | None = None) -> s
         lines += ["", _day(day)]
         regular = {t for o in today for t in o.regular_teachers}
         for state, label in (("sick", "Отсутствуют"), ("remote_only", "Работают только дистанционно")):
-            who = sorted((t for t in regular if plan.scenario.teacher_state(t, day) == state), key=n.people)
+            who = sorted((t for t in regular if plan.scenario.teacher_state(t, day) == state),
+                         key=lambda t: n.people([t]))  # by name, as the list reads
             if who:
                 lines.append(f"{label}: " + ", ".join(n.people([t]) for t in who) + ".")
         replaced = [o for o in today if o.mode == Mode.REPLACED]
@@ -331,7 +332,7 @@ def compose_messages(school: School, plan: Plan, *, teachers_chat_link: str | No
         teachers_chat_link = teachers_chat_link or room.invite_link
         teachers_chat_id = teachers_chat_id or room.chat_id
 
-    def text_of(make, *args, title: str):
+    def text_of(make: Callable[..., str | None], *args: str, title: str) -> str | None:
         text = make(school, plan, *args)
         if previous is None or text is None and make(school, previous, *args) is None:
             return text
@@ -342,7 +343,7 @@ def compose_messages(school: School, plan: Plan, *, teachers_chat_link: str | No
         chat = chats.get(cls.id)
         link = chat.invite_link if chat else None
 
-        def make_class(sch, pl, cid=cls.id, link=link):
+        def make_class(sch: School, pl: Plan, cid: str = cls.id, link: str | None = link) -> str | None:
             text = class_text(sch, pl, cid, feed_links.get(cid), link)
             contacts = contacts_line(sch, cid)
             return text + "\n" + contacts + "\n" if text and contacts else text

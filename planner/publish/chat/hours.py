@@ -4,12 +4,16 @@ and when the window next opens."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from planner.errors import PlannerError
 from planner.school.calendar import is_working_day
 from planner.school.model import School
+
+if TYPE_CHECKING:
+    from planner.norms import NormLibrary
 
 
 @dataclass(frozen=True)
@@ -24,7 +28,7 @@ class BusinessHours:
     cite: str = ""
     school: School | None = None  # its calendar gives public holidays and transferred working days
 
-    def working_day(self, day) -> bool:
+    def working_day(self, day: date) -> bool:
         if self.school is None:
             return day.isoweekday() <= self.last_weekday
         return is_working_day(self.school, day, self.last_weekday)
@@ -44,7 +48,7 @@ class BusinessHours:
         raise PlannerError("no business-hours window within a month (last_weekday < 1?)")
 
 
-def business_hours(library, school: School, moment: datetime) -> BusinessHours:
+def business_hours(library: NormLibrary, school: School, moment: datetime) -> BusinessHours:
     """The norm `messages.business_hours` in force on the school-local date of `moment`."""
     tz = ZoneInfo(school.timezone)
     norm = library.in_force(moment.astimezone(tz).date()).get("messages.business_hours")

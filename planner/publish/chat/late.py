@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from planner.plan.model import Mode, Plan
@@ -12,6 +13,9 @@ from planner.school.model import School
 
 from .compose import TEACHERS_CHAT, ChatMessage
 from .hours import business_hours
+
+if TYPE_CHECKING:
+    from planner.norms import NormLibrary
 
 
 @dataclass(frozen=True)
@@ -35,12 +39,12 @@ def _first_lesson(plan: Plan, chat_key: str) -> datetime | None:
     changed = [o for o in plan.occurrences if o.mode != Mode.IN_SCHOOL
                and (chat_key in (TEACHERS_CHAT, f"class:{o.class_id}", f"parents:{o.class_id}")
                     or chat_key.startswith("teacher:") and chat_key[8:] in o.teachers)]
-    starts = [o.start or o.regular_start for o in changed if (o.start or o.regular_start)]
+    starts = [s for s in (o.start or o.regular_start for o in changed) if s is not None]
     return min(starts) if starts else None
 
 
 def late_deliveries(school: School, plan: Plan, messages: list[ChatMessage], *, now: datetime,
-                    library) -> list[LateDelivery]:
+                    library: NormLibrary) -> list[LateDelivery]:
     """The messages that, queued now for business hours (000 §5.1), would arrive at or after the start of the
     first lesson they announce; shown before queueing so the sender chooses: urgent (with a category) or not.
     Lessons that have already begun are not flagged: no choice would bring the message before them."""

@@ -15,9 +15,13 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlparse
 
 from planner.errors import PlannerError
+
+if TYPE_CHECKING:
+    import httpx
 
 DEFAULT_BASE_URL = "https://platform-api2.max.ru"
 MAX_TEXT_LENGTH = 4000
@@ -135,15 +139,18 @@ class MaxClient:
     def __enter__(self) -> "MaxClient":
         return self
 
-    def __exit__(self, *_exc) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def _request(self, method: str, path: str, params: dict[str, str] | None = None, body: dict | None = None):
+    def _request(self, method: str, path: str, params: dict[str, str] | None = None,
+                 body: dict[str, Any] | None = None) -> tuple[httpx.Response, int]:
         """One API call with back-off on 429/503 (Retry-After, else 1, 2, 4 … s up to max_backoff)."""
         import httpx
 
         assert self._http is not None
         for attempt in range(1, self.max_retries + 2):
+            response: httpx.Response | None
+            error: Exception | None
             try:
                 response = self._http.request(method, path, params=params, json=body)
             except httpx.ConnectError as err:  # nothing reached the server: safe to retry
@@ -157,12 +164,13 @@ class MaxClient:
             self._sleep(self._backoff(response, attempt))
         if response is None:
             raise MaxApiError(f"cannot reach the MAX API at {self.base_url}: {error}")
+        assert response is not None
         if response.status_code >= 400:
             raise MaxApiError(f"MAX API {method} {path}: HTTP {response.status_code} {response.text[:200]}",
                               response.status_code)
         return response, attempt
 
-    def _backoff(self, response, attempt: int) -> float:
+    def _backoff(self, response: httpx.Response | None, attempt: int) -> float:
         header = response.headers.get("Retry-After") if response is not None else None
         try:
             wait = float(header) if header is not None else 2.0 ** (attempt - 1)

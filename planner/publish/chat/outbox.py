@@ -3,15 +3,72 @@ otherwise and sent by `send_due`; a part MAX could not take is retried after a b
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any, Protocol
 
 from planner.errors import PlannerError, StaleSaveError
 from planner.plan.model import Plan
 from planner.school.model import School
+from planner.storage import Record, Store
 
 from .compose import ChatMessage
 from .hours import business_hours
+from .max_api import SendResult
+
+if TYPE_CHECKING:
+    from planner.norms import NormLibrary
+
+
+class ChatClient(Protocol):
+    """What the outbox needs of a MAX client (planner.publish.chat.max_api.MaxClient; a dry run sends nothing)."""
+
+    @property
+    def dry_run(self) -> bool: ...
+
+    def resolve_chat_id(self, invite_link: str) -> str: ...
+
+    def send_text(self, chat_id: str, text: str) -> SendResult: ...
+
+
+@dataclass(frozen=True)
+class OutboxPart:
+    """One stored part (Store kind "message", id `<school>|<plan hash>|<chat key>|<i>-<n>`): what to send where,
+    and what happened to it. The delivery fields appear in the stored payload once they are set; the payload keeps
+    the keys it had before the record was typed."""
+
+    school_id: str
+    plan_hash: str
+    scenario: str
+    chat_key: str
+    chat_id: str | None
+    invite_link: str | None
+    part: int
+    parts: int
+    text: str
+    urgent: bool
+    composed_at: str  # UTC, ISO (microseconds)
+    urgent_category: Mapping[str, str] | None = None  # id, name, source of the emergency (000 §5.1)
+    claimed_at: str | None = None
+    tries: int | None = None  # failed sends so far
+    error: str | None = None
+    failed_at: str | None = None
+    sent_at: str | None = None
+    message_id: str | None = None
+    attempts: int | None = None  # HTTP attempts of the successful send
+
+    _ALWAYS = ("school_id", "plan_hash", "scenario", "chat_key", "chat_id", "invite_link", "part", "parts", "text",
+               "urgent", "composed_at", "urgent_category")
+
+    def payload(self) -> dict[str, Any]:
+        sent = ("message_id", "attempts") if self.sent_at is not None else ()
+        return {k: v for k, v in asdict(self).items() if k in self._ALWAYS or k in sent or v is not None}
+
+    @classmethod
+    def from_payload(cls, p: Mapping[str, Any]) -> OutboxPart:
+        values: dict[str, Any] = {k: p.get(k) for k in cls.__dataclass_fields__ if k in p or k in cls._ALWAYS}
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -57,7 +114,12 @@ def _retryable(err: Exception) -> bool:
     return err.status is None or err.status == 429 or err.status >= 500
 
 
-def _known_chat_ids(store, school_id: str) -> dict[str, str]:
+def queued_parts(store: Store, school_id: str) -> int:
+    """How many parts of the school wait in the outbox."""
+    return len(store.list("message", school_id=school_id, status="queued"))
+
+
+def _known_chat_ids(store: Store, school_id: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for r in store.list("message", school_id=school_id):
         if r.payload.get("chat_id"):
@@ -65,42 +127,45 @@ def _known_chat_ids(store, school_id: str) -> dict[str, str]:
     return found
 
 
-def _deliver(store, client, record, now: datetime, report: QueueReport, cache: dict[str, str]) -> Delivery:
+def _deliver(store: Store, client: ChatClient, record: Record, now: datetime, report: QueueReport,
+             cache: dict[str, str]) -> Delivery:
     """Claim a stored part (status sending, optimistic version), send it, record sent or failed."""
-    p = dict(record.payload)
-    base = dict(record_id=record.id, chat_key=p["chat_key"], part=p["part"], parts=p["parts"],
-                due_at=record.columns.get("due_at"), urgent=p.get("urgent", False))
+    p = OutboxPart.from_payload(record.payload)
+    base: dict[str, Any] = dict(record_id=record.id, chat_key=p.chat_key, part=p.part, parts=p.parts,
+                                due_at=record.columns.get("due_at"), urgent=bool(p.urgent))
     try:
-        claimed = store.save("message", record.id, {**p, "claimed_at": _utc(now)}, record.version, status="sending")
+        claimed = store.save("message", record.id, replace(p, claimed_at=_utc(now)).payload(), record.version,
+                             status="sending")
     except StaleSaveError:
         return Delivery(status="skipped", error="taken by another sender", **base)
-    chat_id = p.get("chat_id") or cache.get(p["chat_key"])
+    chat_id = p.chat_id or cache.get(p.chat_key)
     try:
         if not chat_id:
-            if not p.get("invite_link"):
+            if not p.invite_link:
                 raise PlannerError("the chat has neither a chat_id nor an invite link")
-            chat_id = client.resolve_chat_id(p["invite_link"])
-            cache[p["chat_key"]] = chat_id
-            report.resolved_chat_ids[p["chat_key"]] = chat_id
-        result = client.send_text(chat_id, p["text"])
+            chat_id = client.resolve_chat_id(p.invite_link)
+            cache[p.chat_key] = chat_id
+            report.resolved_chat_ids[p.chat_key] = chat_id
+        result = client.send_text(chat_id, p.text)
     except Exception as err:  # noqa: BLE001 - recorded on the message, reported to the caller
-        tries = int(p.get("tries", 0)) + 1
-        p.update(error=f"{type(err).__name__}: {err}", failed_at=_utc(now), chat_id=chat_id, tries=tries)
+        tries = (p.tries or 0) + 1
+        p = replace(p, error=f"{type(err).__name__}: {err}", failed_at=_utc(now), chat_id=chat_id, tries=tries)
         if _retryable(err) and tries < OUTBOX_MAX_TRIES:
             # MAX unavailable: kept in the outbox and tried again after a back-off (000 §2.2: the message is
             # duplicated in MAX once it is available again); the claim above keeps it from going out twice
             due = now + timedelta(seconds=min(OUTBOX_FIRST_BACKOFF_S * 2 ** (tries - 1), OUTBOX_MAX_BACKOFF_S))
-            store.save("message", record.id, p, claimed.version, status="queued", due_at=due)
-            return Delivery(status="retry", chat_id=chat_id, error=p["error"], **{**base, "due_at": _utc(due)})
-        store.save("message", record.id, p, claimed.version, status="failed")
-        return Delivery(status="failed", chat_id=chat_id, error=p["error"], **base)
-    p.update(chat_id=chat_id, sent_at=_utc(now), message_id=result.message_id, attempts=result.attempts, error="")
-    store.save("message", record.id, p, claimed.version, status="sent")
+            store.save("message", record.id, p.payload(), claimed.version, status="queued", due_at=due)
+            return Delivery(status="retry", chat_id=chat_id, error=p.error or "", **{**base, "due_at": _utc(due)})
+        store.save("message", record.id, p.payload(), claimed.version, status="failed")
+        return Delivery(status="failed", chat_id=chat_id, error=p.error or "", **base)
+    p = replace(p, chat_id=chat_id, sent_at=_utc(now), message_id=result.message_id, attempts=result.attempts, error="")
+    store.save("message", record.id, p.payload(), claimed.version, status="sent")
     return Delivery(status="sent", chat_id=chat_id, **base)
 
 
-def queue_messages(store, school: School, plan: Plan, messages: list[ChatMessage], client, *, now: datetime,
-                   library, urgent: bool = False, urgent_category: str | None = None) -> QueueReport:
+def queue_messages(store: Store, school: School, plan: Plan, messages: list[ChatMessage], client: ChatClient, *,
+                   now: datetime,
+                   library: NormLibrary, urgent: bool = False, urgent_category: str | None = None) -> QueueReport:
     """Store every part (one record per part, id from school, plan and chat) and send those that may go now:
     all when urgent, else inside business hours; the rest wait as queued until the next window opening.
     A part already sent or queued is skipped (composing twice sends once); a failed one is tried again.
@@ -131,10 +196,8 @@ def queue_messages(store, school: School, plan: Plan, messages: list[ChatMessage
                                                   "would_send" if open_now else "would_queue", _utc(due), chat_id,
                                                   urgent=urgent))
                 continue
-            payload = dict(school_id=school.id, plan_hash=plan_hash, scenario=plan.scenario.name,
-                           chat_key=m.chat_key, chat_id=m.chat_id, invite_link=m.invite_link, part=i,
-                           parts=len(m.text_parts), text=text, urgent=urgent, composed_at=_utc(now),
-                           urgent_category=category)
+            part = OutboxPart(school.id, plan_hash, plan.scenario.name, m.chat_key, m.chat_id, m.invite_link, i,
+                              len(m.text_parts), text, urgent, _utc(now), category)
             record = store.get("message", rid)
             if record is not None and record.columns["status"] in ("sent", "sending"):
                 report.deliveries.append(Delivery(rid, m.chat_key, i, len(m.text_parts), "skipped",
@@ -144,7 +207,7 @@ def queue_messages(store, school: School, plan: Plan, messages: list[ChatMessage
                 report.deliveries.append(Delivery(rid, m.chat_key, i, len(m.text_parts), "skipped",
                                                   record.columns["due_at"], error="already queued"))
                 continue
-            record = store.save("message", rid, payload, record.version if record else None,
+            record = store.save("message", rid, part.payload(), record.version if record else None,
                                 school_id=school.id, chat=m.chat_key, status="queued", due_at=due)
             if open_now:
                 report.deliveries.append(_deliver(store, client, record, now, report, cache))
@@ -154,7 +217,8 @@ def queue_messages(store, school: School, plan: Plan, messages: list[ChatMessage
     return report
 
 
-def send_due(store, client, *, now: datetime, school_id: str | None = None, library=None) -> QueueReport:
+def send_due(store: Store, client: ChatClient, *, now: datetime, school_id: str | None = None,
+             library: NormLibrary | None = None) -> QueueReport:
     """Send every queued part whose due_at has come (oldest first), each once; cron and the page call this.
     With the norm library given, parts stay queued while their school's business-hours window (local act) is
     closed, so a late cron run or a click at 22:00 sends nothing. With a dry-run client nothing is sent or
@@ -177,9 +241,10 @@ def send_due(store, client, *, now: datetime, school_id: str | None = None, libr
             if not open_now[sid] and not r.payload.get("urgent"):
                 continue  # queued until the window opens again (an urgent part being retried goes on)
         if client.dry_run:
-            client.send_text(r.payload.get("chat_id") or f"<{r.payload.get('invite_link')}>", r.payload["text"])
-            report.deliveries.append(Delivery(r.id, r.payload["chat_key"], r.payload["part"], r.payload["parts"],
-                                              "would_send", r.columns["due_at"], r.payload.get("chat_id")))
+            part = OutboxPart.from_payload(r.payload)
+            client.send_text(part.chat_id or f"<{part.invite_link}>", part.text)
+            report.deliveries.append(Delivery(r.id, part.chat_key, part.part, part.parts, "would_send",
+                                              r.columns["due_at"], part.chat_id))
             continue
         cache = caches.setdefault(sid, _known_chat_ids(store, sid))
         report.deliveries.append(_deliver(store, client, r, now, report, cache))

@@ -9,8 +9,9 @@ Nothing here talks to ЭПОС; the file is written atomically (temporary file, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -37,10 +38,15 @@ COVER_RU = {"online": "онлайн-урок ведёт", "co_teacher": "уро�
 NOBODY = "не назначен"
 
 
+# One row of each sheet, in its columns' order (LESSON_COLUMNS, REPLACEMENT_COLUMNS).
+LessonRow = tuple[date, str, int | None, str, str, str, str, str, str, date | None]
+ReplacementRow = tuple[date, str, int | None, str, str, str, str]
+
+
 @dataclass(frozen=True)
 class EposTables:
-    lessons: list[tuple]
-    replacements: list[tuple]
+    lessons: list[LessonRow]
+    replacements: list[ReplacementRow]
 
 
 def epos_tables(school: School, plan: Plan) -> EposTables:
@@ -56,7 +62,7 @@ def epos_tables(school: School, plan: Plan) -> EposTables:
         lesson = lessons.get(o.lesson_id)
         return None if lesson is None else lesson.period + (o.part - 1 if o.parts == lesson.duration else 0)
 
-    def hm(start, end) -> str:
+    def hm(start: datetime | None, end: datetime | None) -> str:
         return f"{start.astimezone(tz):%H:%M}–{end.astimezone(tz):%H:%M}" if start and end else ""
 
     def who(ids: list[str]) -> str:
@@ -111,8 +117,9 @@ def write_epos_workbook(school: School, plan: Plan, out: str | Path) -> EposTabl
 
     tables = epos_tables(school, plan)
     wb = Workbook()
-    for index, (title, columns, rows) in enumerate((("Уроки", LESSON_COLUMNS, tables.lessons),
-                                                    ("Журнал замен", REPLACEMENT_COLUMNS, tables.replacements))):
+    sheets: tuple[tuple[str, tuple[str, ...], Sequence[tuple[object, ...]]], ...] = (
+        ("Уроки", LESSON_COLUMNS, tables.lessons), ("Журнал замен", REPLACEMENT_COLUMNS, tables.replacements))
+    for index, (title, columns, rows) in enumerate(sheets):
         ws = wb.active if index == 0 else wb.create_sheet()
         ws.title = title
         ws.append(columns)

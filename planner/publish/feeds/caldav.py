@@ -22,12 +22,15 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from icalendar import Calendar
 
 from planner.errors import InputError, PlannerError
 from planner.school.links import plain_http_off_loopback
+from planner.school.model import School
+from planner.storage import Store
 
 from . import ics
 from .events import CANCELLED, FeedItem
@@ -64,7 +67,7 @@ class PushResult:
 # ------------------------------------------------------------------ the selection
 
 
-def parse_feed_selection(text: str | None, school=None) -> FeedSpec:
+def parse_feed_selection(text: str | None, school: School | None = None) -> FeedSpec:
     """`admin` (default), `teacher:T-07`, `class:7B`, or `class:7B:7B-L1,7B-L2` (a family-style selection:
     whole-class lessons plus those groups). Checked against the school when given."""
     text = (text or "admin").strip()
@@ -160,17 +163,17 @@ class ObjectBuilder:
         return ics.assemble(self.head, [self.events.get(item)])
 
 
-def _utc(value) -> str:
+def _utc(value: object) -> str:
     if isinstance(value, datetime):
         return (value.astimezone(timezone.utc) if value.tzinfo else value).isoformat()
     return str(value)
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     return str(value or "").replace("\r\n", "\n").strip()
 
 
-def fingerprint(vevent) -> tuple:
+def fingerprint(vevent: Any) -> tuple[int, str, str, str, str, str, str]:
     """What decides whether the server copy is current: SEQUENCE and what a subscriber sees. DTSTAMP and
     LAST-MODIFIED are left out (some servers rewrite them); the feed raises SEQUENCE on every visible change."""
     return (int(vevent.get("SEQUENCE", 0)), _utc(vevent.get("DTSTART").dt), _utc(vevent.get("DTEND").dt),
@@ -178,7 +181,7 @@ def fingerprint(vevent) -> tuple:
             _text(vevent.get("DESCRIPTION")), _text(vevent.get("LOCATION")))
 
 
-def _vevent(data: bytes | str):
+def _vevent(data: bytes | str) -> Any:
     cal = Calendar.from_ical(data)
     found = [c for c in cal.walk("VEVENT")]
     return found[0] if len(found) == 1 else None
@@ -187,7 +190,7 @@ def _vevent(data: bytes | str):
 # ------------------------------------------------------------------ the push
 
 
-def open_calendar(url: str, username: str | None, password: str | None, *, timeout: int = 30):
+def open_calendar(url: str, username: str | None, password: str | None, *, timeout: int = 30) -> tuple[Any, Any]:
     """The caldav Calendar at url (it must exist: Yandex and Nextcloud calendars are made in their UI)."""
     try:
         import caldav
@@ -196,13 +199,14 @@ def open_calendar(url: str, username: str | None, password: str | None, *, timeo
     check_caldav_url(url)
     if password and plain_http_off_loopback(url):
         raise CalDAVError(f"refusing to send the CalDAV password over plain http to {urlsplit(url).hostname}: use https")
-    client = caldav.DAVClient(url=url, username=username, password=password, timeout=timeout,
+    # (type: ignore: the library's lazy attributes read as object)
+    client = caldav.DAVClient(url=url, username=username, password=password, timeout=timeout,  # type: ignore[operator]
                               enable_rfc6764=False, require_tls=False)
     return client, client.calendar(url=url)
 
 
 def push_caldav(state: FeedState, spec: FeedSpec, url: str, *, username: str | None = None,
-                password: str | None = None, today: date, calendar=None) -> PushResult:
+                password: str | None = None, today: date, calendar: Any = None) -> PushResult:
     """Bring the CalDAV calendar at url in line with the feed `spec` on `today` (see the module docstring).
     Idempotent: re-run on an unchanged state it sends no PUT or DELETE. `calendar` (a caldav Calendar) may be
     given instead of url/credentials."""
@@ -224,7 +228,7 @@ def push_caldav(state: FeedState, spec: FeedSpec, url: str, *, username: str | N
     first, _ = feed_window(today)
     result = PushResult()
     try:
-        server: dict[str, list] = {}
+        server: dict[str, list[tuple[Any, Any]]] = {}
         for obj in calendar.get_events():
             ev = _vevent(obj.data)
             uid = str(ev.get("UID", "")) if ev is not None else ""
@@ -266,13 +270,14 @@ def push_caldav(state: FeedState, spec: FeedSpec, url: str, *, username: str | N
     return result
 
 
-def _new_event(calendar, uid: str):
+def _new_event(calendar: Any, uid: str) -> Any:
     from caldav import Event
 
-    return Event(client=calendar.client, url=calendar.url.join(resource_name(uid)), parent=calendar)
+    return Event(client=calendar.client, url=calendar.url.join(resource_name(uid)),  # type: ignore[operator]
+                 parent=calendar)  # (the library's lazy attributes read as object, as DAVClient above)
 
 
-def push_published(store, school_id: str, url: str, *, feed: str | None, username: str | None,
+def push_published(store: Store, school_id: str, url: str, *, feed: str | None, username: str | None,
                    password_file: str | Path | None, now: datetime) -> PushResult:
     """What `planner publish --caldav URL` runs after publishing: the school's state, the selection, the push."""
     from .state import load_state, today_at

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import quote
@@ -88,10 +89,10 @@ class _Names:
         self.subjects = {s.id: s.name for s in school.subjects}
         self.teachers = {t.id: t.name for t in school.teachers}
 
-    def who(self, class_id: str, groups) -> str:
+    def who(self, class_id: str, groups: Iterable[str]) -> str:
         return ", ".join(self.groups.get(g, g) for g in groups) if groups else self.classes.get(class_id, class_id)
 
-    def teacher_list(self, ids) -> str:
+    def teacher_list(self, ids: Iterable[str]) -> str:
         return ", ".join(self.teachers.get(t, t) for t in ids)
 
 
@@ -119,6 +120,7 @@ def _occurrence_text(o: Occurrence, names: _Names, tz: ZoneInfo) -> tuple[str, l
         if _safe_link(o):
             lines.append(f"Чат класса: {_safe_link(o)}")
     else:
+        assert o.start is not None and o.end is not None  # a placed lesson
         start, end = o.start.astimezone(tz), o.end.astimezone(tz)
         suffix = {Mode.LIVE: "онлайн", Mode.IN_SCHOOL: "в школе", Mode.CANCELLED: "отменён",
                   Mode.REPLACED: "в школе, замена" if o.teachers and not (o.cover and o.cover.role == "supervisor")
@@ -183,7 +185,7 @@ def events_from_plan(school: School, plan: Plan) -> list[FeedEvent]:
     return out
 
 
-def regular_events(school: School, dates) -> list[FeedEvent]:
+def regular_events(school: School, dates: Iterable[date]) -> list[FeedEvent]:
     """The regular timetable's lessons on the given dates (days outside any scenario), one event per lesson."""
     tz = ZoneInfo(school.timezone)
     names = _Names(school)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -55,7 +56,7 @@ def clean_temp_files(out_dir: Path) -> list[Path]:
 
 
 @contextmanager
-def publish_lock(store: Store):
+def publish_lock(store: Store) -> Iterator[None]:
     """An exclusive lock on the data directory (`.publish.lock`, flock): publishing, revoking and rotating
     serialise, so the feed files written last are those of the last committed publication."""
     import fcntl
@@ -102,7 +103,7 @@ def write_feed_files(out_dir: Path, feeds: dict[str, bytes], *, prune: bool = Tr
     kept = {hash_token(secret) for secret in feeds}
     for f in out_dir.glob("*.ics") if prune and owned_hashes else ():
         key = hash_token(f.stem) if TOKEN_RE.fullmatch(f.stem) else f.stem
-        if key in owned_hashes and key not in kept:
+        if owned_hashes and key in owned_hashes and key not in kept:
             f.unlink()
             removed.append(f)
     return [final for _, final in temps], removed

@@ -14,8 +14,10 @@ Behind a reverse proxy apply the same limits there (docs/feeds.md: nginx `large_
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from planner import settings
@@ -32,7 +34,7 @@ def mask_tokens(text: str) -> str:
     return _FEED_PATH.sub(r"\1***.ics", text) if "/feeds/" in text else text
 
 
-def _mask(value):
+def _mask(value: object) -> object:
     if isinstance(value, str):
         return mask_tokens(value)
     if isinstance(value, bytes):
@@ -75,17 +77,17 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     """httptools protocol with a bounded request head (size and time). The counting costs one comparison per
     received chunk while a head is being read and nothing afterwards."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._head_open = True
         self._head_seen = 0
-        self._head_timer = None
+        self._head_timer: asyncio.TimerHandle | None = None
 
-    def connection_made(self, transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._arm_head_timer()
 
-    def connection_lost(self, exc) -> None:
+    def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_head_timer()
         super().connection_lost(exc)
 

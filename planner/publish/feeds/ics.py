@@ -12,6 +12,7 @@ import threading
 from collections import OrderedDict
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Conference, Event, Timezone, vDuration
@@ -26,7 +27,7 @@ _END = b"END:VCALENDAR\r\n"
 def to_vevent(item: FeedItem) -> Event:
     """The VEVENT of a stored item. DTSTAMP = LAST-MODIFIED = the item's change time (never "now")."""
     ev, stamp = item.event, item.changed_at.astimezone(timezone.utc)
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     if ev.link:
         kwargs.update(url=ev.link, conferences=[Conference(ev.link, feature=["AUDIO", "VIDEO"], label="Видеозвонок")])
     if ev.location:
@@ -34,7 +35,7 @@ def to_vevent(item: FeedItem) -> Event:
     if ev.kind == "async":
         kwargs["transparency"] = "TRANSPARENT"  # a task window does not block the calendar
     return Event.new(uid=ev.uid, summary=item.summary, start=ev.start, end=ev.end, stamp=stamp,
-                     last_modified=stamp, sequence=item.sequence, status=item.status,
+                     last_modified=stamp, sequence=item.sequence, status=cast(Any, item.status),
                      description=ev.description, **kwargs)
 
 

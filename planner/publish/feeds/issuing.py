@@ -60,7 +60,7 @@ def create_feed_token(store: Store, school_id: str, kind: str, subject_id: str, 
 def ensure_default_tokens(store: Store, school: School, now: datetime) -> list[FeedToken]:
     """Create the missing tokens of every teacher, every class and the administration; returns the new ones."""
     tokens = TokenStore(store)
-    wanted = [("admin", "admin", ADMIN_FEED_LABEL, None)]
+    wanted: list[tuple[str, str, str, str | None]] = [("admin", "admin", ADMIN_FEED_LABEL, None)]
     wanted += [("teacher", t.id, t.name, None) for t in school.teachers]
     wanted += [("class", c.id, c.name, c.id) for c in school.classes]
     created = []

@@ -20,7 +20,7 @@ class RenderedFeed:
 class FeedRenderer:
     """Renders feeds, serialising each event once (shared bytes) and the shell once per feed kind and day."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.events = ics.EventBytesCache()
 
     def render(self, state: FeedState, spec: FeedSpec, today: date) -> RenderedFeed:

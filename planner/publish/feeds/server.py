@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from anyio import to_thread
 from sqlalchemy import text
@@ -40,6 +40,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from planner import settings
 from planner.storage import Store
@@ -49,7 +50,7 @@ from .httpguard import MAX_HEAD_BYTES, GuardedHttpToolsProtocol, install_token_l
 from .render import FeedRenderer, RenderedFeed
 from .select import FeedSpec
 from .state import FeedState, head_version, load_state, today_at
-from .tokens import TOKEN_RE, TokenStore, hash_token
+from .tokens import TOKEN_RE, FeedToken, TokenStore, hash_token
 
 ROOT = Path(__file__).resolve().parents[3]
 MEDIA_TYPE = "text/calendar; charset=utf-8"
@@ -58,7 +59,7 @@ NEGATIVE_CACHE_MAX = 4096  # unknown/revoked token hashes remembered until the n
 _NOT_FOUND = b"Not found"
 # uvicorn settings of both servers: bounded request heads (size, time; planner.publish.feeds.httpguard) and idle
 # keep-alive connections closed after 5 s.
-SERVER_LIMITS = {"http": GuardedHttpToolsProtocol, "timeout_keep_alive": 5,
+SERVER_LIMITS: dict[str, Any] = {"http": GuardedHttpToolsProtocol, "timeout_keep_alive": 5,
                  "h11_max_incomplete_event_size": MAX_HEAD_BYTES}
 _MISS = object()
 
@@ -92,6 +93,7 @@ class ChangeStamp:
         if self._conn is not None:
             with self._lock:
                 return self._conn.execute("PRAGMA data_version").fetchall()[0][0]
+        assert self._engine is not None
         with self._engine.connect() as conn:
             return tuple(conn.execute(text(
                 "SELECT (SELECT count(*) FROM tokens), (SELECT coalesce(sum(version), 0) FROM tokens), "
@@ -124,7 +126,7 @@ class CachedFeed:
     generation: int  # the change-stamp generation it was last checked against
 
 
-def _entry(token, state: FeedState, today: date, rendered: RenderedFeed, generation: int) -> CachedFeed:
+def _entry(token: FeedToken, state: FeedState, today: date, rendered: RenderedFeed, generation: int) -> CachedFeed:
     etag = '"' + hashlib.sha256(rendered.body).hexdigest()[:32] + '"'
     headers = {"ETag": etag,
                "Last-Modified": format_datetime(rendered.last_modified.astimezone(timezone.utc), usegmt=True),
@@ -265,11 +267,11 @@ class FeedFastPath:
     """Raw ASGI middleware: answers GET/HEAD /feeds/{token}.ics itself (cache hits on the event loop, misses in
     a worker thread) and passes everything else (other paths and methods, websockets, lifespan) on."""
 
-    def __init__(self, app, service: FeedService):
+    def __init__(self, app: ASGIApp, service: FeedService) -> None:
         self.app = app
         self.service = service
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
             path = scope["path"]
             root = scope.get("root_path", "")
@@ -280,11 +282,10 @@ class FeedFastPath:
                 return
         await self.app(scope, receive, send)
 
-    async def _serve(self, scope, send, secret: str) -> None:
+    async def _serve(self, scope: Scope, send: Send, secret: str) -> None:
         service = self.service
-        found = service.cached(secret) if service.stamp.cheap else _MISS
-        if found is _MISS:
-            found = await to_thread.run_sync(service.entry, secret)
+        cached = service.cached(secret) if service.stamp.cheap else _MISS
+        found = cast("CachedFeed | None", await to_thread.run_sync(service.entry, secret) if cached is _MISS else cached)
         head = scope["method"] == "HEAD"
         if found is None:
             await send({"type": "http.response.start", "status": 404, "headers": _404_HEADERS})
@@ -310,9 +311,9 @@ def feed_routes(service: FeedService) -> list[Route]:
     answers these requests faster; the route stays for apps mounted without it."""
 
     async def feed_endpoint(request: Request) -> Response:
-        found = service.cached(request.path_params["token"]) if service.stamp.cheap else _MISS
-        if found is _MISS:
-            found = await to_thread.run_sync(service.entry, request.path_params["token"])
+        secret = request.path_params["token"]
+        cached = service.cached(secret) if service.stamp.cheap else _MISS
+        found = cast("CachedFeed | None", await to_thread.run_sync(service.entry, secret) if cached is _MISS else cached)
         if found is None:
             return PlainTextResponse("Not found", status_code=404)
         if _not_modified(request, found.etag, found.rendered.last_modified):
@@ -335,7 +336,7 @@ def create_app(data_dir: str | Path | None = None, *, store: Store | None = None
     return Starlette(routes=feed_routes(service), middleware=feed_middleware(service))
 
 
-def page_app():
+def page_app() -> Any:
     """The page (streamlit_app.py) and the feed route in one ASGI app (uvicorn --factory)."""
     import streamlit as st
 

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 from planner.school.model import School
 from planner.storage import Store
 
-from .events import FeedEvent, FeedItem
+from .events import FeedItem
 from .publication import head_id
+from .records import FeedItemRecord, Publication, PublicationHead
 
 
 @dataclass(frozen=True)
@@ -35,20 +36,16 @@ def head_version(store: Store, school_id: str) -> int | None:
 
 def load_state(store: Store, school_id: str) -> FeedState | None:
     """The school's feed state, or None before its first publication."""
-    head = store.get("publication", head_id(school_id))
-    if head is None:
+    head_rec = store.get("publication", head_id(school_id))
+    if head_rec is None:
         return None
-    latest = store.get("publication", head.payload["publication_id"])
-    school = School.model_validate(latest.payload["school"])
+    head = PublicationHead.from_payload(head_rec.payload)
+    latest = store.get("publication", head.publication_id)
+    assert latest is not None  # the head names a stored publication (one transaction)
+    school = Publication.from_payload(latest.id, latest.payload).school
     tz = ZoneInfo(school.timezone)
-    items = []
-    for r in store.list("feed_item", school_id=school_id):
-        p = r.payload
-        items.append(FeedItem(FeedEvent.from_dict(p["event"], tz), p["sequence"],
-                              datetime.fromisoformat(p["changed_at"]), p["dropped"]))
-    stamp = datetime.fromisoformat(head.payload["regular_since"][head.payload["fingerprint"]])
-    return FeedState(school, tuple(items), frozenset(date.fromisoformat(d) for d in head.payload["dates"]),
-                     stamp, head.version)
+    items = tuple(FeedItemRecord.from_payload(r.payload).item(tz) for r in store.list("feed_item", school_id=school_id))
+    return FeedState(school, items, frozenset(head.dates), head.regular_stamp, head_rec.version)
 
 
 def today_at(state: FeedState, now: datetime) -> date:

@@ -8,6 +8,7 @@ show the link again. Revoking sets revoked_at; rotating revokes and issues a new
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import os
 import re
@@ -128,9 +129,11 @@ class TokenStore:
                 raise InputError(f"an active family feed named '{subject_id}' exists",
                                  f"семейный календарь «{subject_id}» уже есть")
         secret = secrets.token_urlsafe(32)
+        cipher = self._cipher(create=True)
+        assert cipher is not None  # created when missing
         payload = {"label": label, "class_id": class_id if kind in ("class", "family") else None,
                    "groups": sorted(groups), "include_regular": include_regular, "created_at": _utc(now),
-                   "encrypted": self._cipher(create=True).encrypt(secret.encode()).decode()}
+                   "encrypted": cipher.encrypt(secret.encode()).decode()}
         record = self.store.save("token", f"tok_{secrets.token_hex(8)}", payload, None, school_id=school_id,
                                  kind=kind, subject_id=subject_id, token_hash=hash_token(secret), revoked_at=None)
         return self._token(record)
@@ -140,12 +143,12 @@ class TokenStore:
         return self._token(r) if r else None
 
     def list(self, school_id: str | None = None, *, include_revoked: bool = False) -> list[FeedToken]:
-        filters = {"school_id": school_id} if school_id else {}
+        filters: dict[str, str | None] = {"school_id": school_id} if school_id else {}
         if not include_revoked:
             filters["revoked_at"] = None
         return [self._token(r) for r in self.store.list("token", **filters)]
 
-    def find(self, school_id: str, kind: str, subject_id: str) -> list[FeedToken]:
+    def find(self, school_id: str, kind: str, subject_id: str) -> builtins.list[FeedToken]:
         """Active tokens of one selection."""
         return [self._token(r) for r in self.store.list("token", school_id=school_id, kind=kind,
                                                          subject_id=subject_id, revoked_at=None)]
@@ -173,6 +176,7 @@ class TokenStore:
         if not token.active:
             return token
         r = self.store.get("token", token.id)
+        assert r is not None  # lookup found it
         saved = self.store.save("token", token.id, r.payload, r.version, revoked_at=_utc(now))
         return self._token(saved)
 
