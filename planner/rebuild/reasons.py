@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from planner.scenario.resolved import Source
 from planner.school.model import DEVICE_RU
@@ -24,8 +25,15 @@ from planner.rebuild.priority import difficulty_points, hardness
 from planner.school.model import School
 from planner.text import plural
 
+if TYPE_CHECKING:
+    from planner.audit.findings import Finding
+    from planner.scenario.resolved import ClassPolicy
 
-def _finding_key(f) -> tuple:
+# (class id, its teachers) -> the violations of their day before any trial, by finding key
+_Baseline = dict[tuple[str, tuple[str, ...]], dict[tuple[Any, ...], "Finding"]]
+
+
+def _finding_key(f: Finding) -> tuple[Any, ...]:
     return (f.norm_key, f.class_id, f.teacher_id, f.groups if hasattr(f, "groups") else (), f.message_en)
 
 
@@ -44,7 +52,7 @@ def explain_async(school: School, plan: Plan, library: NormLibrary,
     for day, idxs in by_date.items():
         todo = [i for i in idxs if occurrences[i].mode == Mode.ASYNC and not occurrences[i].reasons]
         norms = norms_by_day[day] if norms_by_day and day in norms_by_day else library.in_force(day)
-        baseline_cache: dict[tuple, set] = {}
+        baseline_cache: _Baseline = {}
         for i in todo:
             o = occurrences[i]
             pol = plan.policies.get(day.isoformat(), {}).get(o.class_id)
@@ -78,10 +86,12 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _move_reason(ctx, day, idxs, occurrences, i, pol, baseline_cache) -> ReasonText:
+def _move_reason(ctx: _Context, day: date, idxs: list[int], occurrences: list[Occurrence], i: int, pol: ClassPolicy,
+                 baseline_cache: _Baseline) -> ReasonText:
     """Why a live call is not at its regular time: the day window, else the rule a call at the regular time
     would break (found by the auditor), else the solver's arrangement of the day (no rule named)."""
     o = occurrences[i]
+    assert o.regular_start is not None and o.start is not None  # the caller picks moved live calls only
     klass = ctx.school.class_by_id(o.class_id)
     was, now = o.regular_start.strftime("%H:%M"), o.start.strftime("%H:%M")
     moved_ru, moved_en = f"{klass.name}: звонок перенесён с {was} на {now}", f"{klass.name}: the call moved " \
@@ -113,7 +123,7 @@ def _move_reason(ctx, day, idxs, occurrences, i, pol, baseline_cache) -> ReasonT
                               f"would break no rule)")
 
 
-def _as_call(o: Occurrence, pol, start) -> Occurrence:
+def _as_call(o: Occurrence, pol: ClassPolicy, start: datetime) -> Occurrence:
     """The part made a live call from `start` with the class's call length and eye gymnastics."""
     length = pol.call_minutes.value
     return o.model_copy(update={
@@ -122,7 +132,8 @@ def _as_call(o: Occurrence, pol, start) -> Occurrence:
         "screen_minutes": length, "async_work": None})
 
 
-def _inversion_reason(ctx, norms, day, idxs, occurrences, i, pol, calls, baseline_cache) -> ReasonText | None:
+def _inversion_reason(ctx: _Context, norms: NormsInForce, day: date, idxs: list[int], occurrences: list[Occurrence],
+                      i: int, pol: ClassPolicy, calls: list[Occurrence], baseline_cache: _Baseline) -> ReasonText | None:
     """For a hard part with light calls of the same pupils live that day: the hard rule that putting it live
     in a light call's place would break, or None when it is not such a part or no swap breaks a rule."""
     school, o = ctx.school, occurrences[i]
@@ -134,6 +145,7 @@ def _inversion_reason(ctx, norms, day, idxs, occurrences, i, pol, calls, baselin
     found = []
     for c in light:
         j = occurrences.index(c)
+        assert c.start is not None  # a live call has its time
         swap = {i: _as_call(o, pol, c.start), j: c.model_copy(update={"mode": Mode.ASYNC, "start": None,
                                                                      "end": None, "screen_minutes": 0})}
         new = ctx.new_findings(day, idxs, occurrences, swap, o, baseline_cache)
@@ -154,7 +166,7 @@ def _inversion_reason(ctx, norms, day, idxs, occurrences, i, pol, calls, baselin
                 f"{f.message_en} — {f.act}, {f.clause}")
 
 
-def _minutes(n: int):
+def _minutes(n: int) -> timedelta:
     from datetime import timedelta
 
     return timedelta(minutes=n)
@@ -177,8 +189,8 @@ class _Context:
     def subject_name(self, subject_id: str) -> str:
         return self.subjects[subject_id].name if subject_id in self.subjects else subject_id
 
-    def new_findings(self, day, idxs: list[int], occurrences: list[Occurrence], changed: dict[int, Occurrence],
-                     o: Occurrence, baseline_cache: dict) -> list:
+    def new_findings(self, day: date, idxs: list[int], occurrences: list[Occurrence], changed: dict[int, Occurrence],
+                     o: Occurrence, baseline_cache: _Baseline) -> list[Finding]:
         """The violations the changed occurrences add to the day of o's class and o's teachers."""
         teachers = set(o.regular_teachers)
         related = [j for j in idxs if occurrences[j].class_id == o.class_id or teachers & set(occurrences[j].teachers)]
@@ -188,7 +200,7 @@ class _Context:
         after = self.findings(day, [changed.get(j, occurrences[j]) for j in related])
         return [f for k, f in after.items() if k not in baseline_cache[key]]
 
-    def findings(self, day, occs: list[Occurrence]) -> dict:
+    def findings(self, day: date, occs: list[Occurrence]) -> dict[tuple[Any, ...], Finding]:
         small = self.school.model_copy(update={
             "lessons": [self.lessons[i] for i in sorted({o.lesson_id for o in occs})],
             "classes": [self.classes[c] for c in sorted({o.class_id for o in occs})]})
@@ -211,7 +223,8 @@ def cell_calls(calls: list[Occurrence], groups: tuple[str, ...] | list[str]) -> 
     return [c for c in calls if not c.groups or not groups or set(c.groups) & set(groups)]
 
 
-def _screen_reason(class_name: str, pol, device: str, screen: list, calls: list[Occurrence]) -> ReasonText:
+def _screen_reason(class_name: str, pol: ClassPolicy, device: str, screen: list[Finding],
+                   calls: list[Occurrence]) -> ReasonText:
     """The daily screen limit as it binds: table 6.8 is cited only when the legal limit itself would be exceeded;
     when only the school's reserve would be eaten into, the reason says that the reserve is the school's own
     norm. The count and the minutes are those of the pupil cell the finding is about, as in the plan."""
@@ -248,7 +261,7 @@ def _screen_reason(class_name: str, pol, device: str, screen: list, calls: list[
                 f"are not exceeded)")
 
 
-def _reason(school: School, pol, o: Occurrence, new: list, calls: list[Occurrence]) -> ReasonText:
+def _reason(school: School, pol: ClassPolicy, o: Occurrence, new: list[Finding], calls: list[Occurrence]) -> ReasonText:
     klass = school.class_by_id(o.class_id)
     device = DEVICE_RU.get(pol.binding_device or "", pol.binding_device or "")
     screen = [f for f in new if f.norm_key in SCREEN_KEYS]
