@@ -215,11 +215,12 @@ def teachers_text(school: School, plan: Plan, feed_link: str | None = None) -> s
         if replaced:
             lines += ["Замены в школе:", *[_replaced_line(n, o, f"{n.cls(o.class_id)} ")
                                            + f" (вместо: {n.people(o.regular_teachers)})" for o in replaced]]
-        online_cover = [o for o in today if o.mode == Mode.LIVE and o.cover is not None and o.cover.role == "online"]
+        online_cover = [(o, o.cover) for o in today
+                        if o.mode == Mode.LIVE and o.cover is not None and o.cover.role == "online" and o.cover.teacher]
         if online_cover:  # issue 14: an absent teacher's call given by a colleague
             lines += ["Онлайн-замены:", *[f"{n.span(o.start, o.end)} {n.cls(o.class_id)} {n.subject(o)} — "
-                                          f"{n.people([o.cover.teacher])} (вместо: {n.people(o.cover.absent)})"
-                                          for o in online_cover if o.cover.teacher]]
+                                          f"{n.people([c.teacher])} (вместо: {n.people(c.absent)})"
+                                          for o, c in online_cover if c.teacher]]
         by_teacher: dict[str, list[str]] = {}
         for o in today:
             if o.mode == Mode.LIVE:

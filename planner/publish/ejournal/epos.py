@@ -40,7 +40,7 @@ NOBODY = "не назначен"
 
 # One row of each sheet, in its columns' order (LESSON_COLUMNS, REPLACEMENT_COLUMNS).
 LessonRow = tuple[date, str, int | None, str, str, str, str, str, str, date | None]
-ReplacementRow = tuple[date, str, int | None, str, str, str, str]
+ReplacementRow = tuple[date, str, int | None, str, str, str, str, str]
 
 
 @dataclass(frozen=True)
