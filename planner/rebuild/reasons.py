@@ -15,7 +15,7 @@ from datetime import date
 
 from planner.scenario.resolved import Source
 from planner.school.model import DEVICE_RU
-from planner.audit import run_checks
+from planner.audit import class_checks, date_checks
 from planner.audit.plan_views import plan_class_days
 from planner.norms import NormLibrary, NormsInForce
 from planner.plan.model import Mode, Occurrence, Plan, ReasonText
@@ -179,24 +179,60 @@ class _Context:
 
     def new_findings(self, day, idxs: list[int], occurrences: list[Occurrence], changed: dict[int, Occurrence],
                      o: Occurrence, baseline_cache: dict) -> list:
-        """The violations the changed occurrences add to the day of o's class and o's teachers."""
+        """The violations the changed occurrences add to the day of o's class and o's teachers.
+
+        The same as auditing the whole slice before and after and keeping what is new, done by parts: the
+        per-class checks of a class the change leaves alone find the same before and after, so only the changed
+        classes' days are rebuilt and checked, and the cross-class (date) checks, whose findings are of their own
+        norms, rerun over all the slice's days. Class days and findings are cached per day (baseline_cache): the
+        explanation adds reasons and never moves a part, so a class's days that day are fixed by which of its
+        parts the slice holds."""
         teachers = set(o.regular_teachers)
-        related = [j for j in idxs if occurrences[j].class_id == o.class_id or teachers & set(occurrences[j].teachers)]
+        by_class: dict[str, list[int]] = defaultdict(list)
+        for j in idxs:
+            if occurrences[j].class_id == o.class_id or teachers & set(occurrences[j].teachers):
+                by_class[occurrences[j].class_id].append(j)
         key = (o.class_id, tuple(sorted(teachers)))
         if key not in baseline_cache:
-            baseline_cache[key] = self.findings(day, [occurrences[j] for j in related])
-        after = self.findings(day, [changed.get(j, occurrences[j]) for j in related])
-        return [f for k, f in after.items() if k not in baseline_cache[key]]
+            views = {cid: self._class_part(day, cid, tuple(js), occurrences, baseline_cache)[0]
+                     for cid, js in by_class.items()}
+            baseline_cache[key] = (views, _keyed(date_checks([cd for v in views.values() for cd in v])))
+        views, before_dates = baseline_cache[key]
+        before, after = dict(before_dates), {}
+        now = dict(views)
+        for cid in sorted({changed[j].class_id for j in changed}):
+            js = tuple(by_class.get(cid, ()))
+            before.update(self._class_part(day, cid, js, occurrences, baseline_cache, checked=True)[1])
+            now[cid] = self.class_days(day, [changed.get(j, occurrences[j]) for j in js])
+            after.update(_keyed(class_checks(now[cid])))
+        after.update(_keyed(date_checks([cd for v in now.values() for cd in v])))
+        return [f for k, f in after.items() if k not in before]
 
-    def findings(self, day, occs: list[Occurrence]) -> dict:
+    def _class_part(self, day, cid: str, js: tuple[int, ...], occurrences: list[Occurrence], cache: dict,
+                    checked: bool = False) -> tuple[list, dict]:
+        """One class's days of the slice (its parts js) and, when checked, their per-class findings; cached."""
+        ck = ("class", cid, js)
+        if ck not in cache:
+            cache[ck] = [self.class_days(day, [occurrences[j] for j in js]), None]
+        if checked and cache[ck][1] is None:
+            cache[ck][1] = _keyed(class_checks(cache[ck][0]))
+        return cache[ck][0], cache[ck][1] or {}
+
+    def class_days(self, day, occs: list[Occurrence]) -> list:
+        """The auditor's class days (per pupil cell, unmerged) of these occurrences on one date."""
+        if not occs:
+            return []
         small = self.school.model_copy(update={
             "lessons": [self.lessons[i] for i in sorted({o.lesson_id for o in occs})],
             "classes": [self.classes[c] for c in sorted({o.class_id for o in occs})]})
         mini = self.plan.model_copy(update={"occurrences": occs, "scenario": self.plan.scenario.model_copy(
             update={"start": day, "end": day})})
         # per pupil cell, unmerged: a reason states the numbers of the one cell its finding is about
-        found = run_checks(plan_class_days(small, mini, self.library, norms_by_day=self.norms_by_day))
-        return {_finding_key(f): f for f in found if f.severity == "violation"}
+        return plan_class_days(small, mini, self.library, norms_by_day=self.norms_by_day)
+
+
+def _keyed(found: list) -> dict:
+    return {_finding_key(f): f for f in found if f.severity == "violation"}
 
 
 def _shares_pupils(a: Occurrence, b: Occurrence) -> bool:
