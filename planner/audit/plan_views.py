@@ -34,7 +34,7 @@ from planner.plan.model import Mode, Occurrence, Plan
 from planner.audit.limits import AuditPolicy, audit_policy
 from planner.scenario.resolved import ClassPolicy
 from planner.school.calendar import dates_between, timetable_weekday
-from planner.school.model import Lesson, School, StudentClass
+from planner.school.model import Lesson, School, StudentClass, Subject
 
 ONLINE_MODES = (Mode.LIVE, Mode.ASYNC)
 
@@ -45,6 +45,7 @@ class _Lookup:
     plan: Plan
     zone: ZoneInfo
     lessons: dict[str, Lesson]
+    subjects: dict[str, Subject]
 
     def minute(self, moment: datetime | None, occ: Occurrence, name: str) -> int:
         if moment is None:
@@ -54,7 +55,7 @@ class _Lookup:
         return local.hour * 60 + local.minute
 
     def item(self, occ: Occurrence) -> Item:
-        subject = next((s for s in self.school.subjects if s.id == occ.subject_id), None) or \
+        subject = self.subjects.get(occ.subject_id) or \
             self.school.subject_by_id(self.lessons[occ.lesson_id].subject)
         return Item(occ.lesson_id, subject.id, subject.name, subject.norm_key, subject.activity,
                     tuple(occ.teachers), tuple(occ.groups), occ.link if occ.mode == Mode.LIVE else None)
@@ -73,7 +74,8 @@ def plan_class_days(school: School, plan: Plan, library: NormLibrary,
                     norms_by_day: Mapping[date, NormsInForce] | None = None) -> list[ClassDay]:
     """The plan's class days (in-school days per class, online days per pupil cell) on the scenario's dates
     covered by a federal norm set. norms_by_day: the norms in force per date, when the caller has them."""
-    look = _Lookup(school, plan, ZoneInfo(school.timezone), {le.id: le for le in school.lessons})
+    look = _Lookup(school, plan, ZoneInfo(school.timezone), {le.id: le for le in school.lessons},
+                   {s.id: s for s in school.subjects})
     class_ids = {c.id for c in school.classes}
     by_day: dict[tuple[date, str], list[Occurrence]] = defaultdict(list)
     for occ in plan.occurrences:

@@ -30,7 +30,8 @@ TEACHERS_CHAT = "teachers"
 
 @dataclass(frozen=True)
 class ChatMessage:
-    """One chat's message: `text_parts` each ≤ MAX_TEXT_LENGTH; parts after a split start with a header line."""
+    """One chat's message: `text_parts` each ≤ MAX_TEXT_LENGTH. After a split every part starts with exactly one
+    header line, the text's own title with «(часть i/n)»: in the first part it is the title line itself."""
 
     chat_key: str  # "class:5A" or "teachers"
     chat_id: str | None
@@ -39,10 +40,12 @@ class ChatMessage:
 
     @property
     def text(self) -> str:
-        """The whole text: the parts without their «(часть i/n)» header lines."""
+        """The whole text: the first part with its title line given back, the later parts without their header
+        lines."""
         if len(self.text_parts) == 1:
             return self.text_parts[0]
-        return "".join(p.split("\n", 1)[1] for p in self.text_parts)
+        first = _PART_MARK.sub("", self.text_parts[0], count=1)
+        return first + "".join(p.split("\n", 1)[1] for p in self.text_parts[1:])
 
 
 # ---------------------------------------------------------------- splitting
@@ -89,12 +92,20 @@ def _preferred_cut(chunk: str, minimum: int) -> int:
     return len(chunk)
 
 
+_PART_MARK = re.compile(r" \(часть 1/\d+\)(?=\n)")
 _DAY_LINE = re.compile(r"^(Пн|Вт|Ср|Чт|Пт|Сб|Вс) \d\d\.\d\d\.\d{4}$")
+
+
+def own_title_parts(text: str, limit: int = MAX_TEXT_LENGTH) -> tuple[str, ...]:
+    """The text split by `label_parts` under its own first line as the title: the first part's title line
+    takes the part number, so every part has exactly one header line."""
+    return label_parts(text.split("\n", 1)[0], text, limit)
 
 
 def label_parts(title: str, text: str, limit: int = MAX_TEXT_LENGTH) -> tuple[str, ...]:
     """The text as one part, or as parts each starting with one header line «TITLE (часть i/n)», plus
-    «, продолжение: <day>» when a part continues a day begun in the previous one."""
+    «, продолжение: <day>» when a part continues a day begun in the previous one. A text whose first line is
+    the title keeps it as the first part's header (see `own_title_parts`)."""
     if len(text) <= limit:
         return (text,)
     header_room = len(title) + len(" (часть 99/99), продолжение: Пн 01.01.2000\n")
@@ -393,7 +404,7 @@ def compose_messages(school: School, plan: Plan, *, teachers_chat_link: str | No
         text = text_of(make_class, title=f"{cls.name} — обновление расписания {_dates(plan)}")
         if text is None:
             continue
-        parts = label_parts(f"{cls.name} — расписание {_dates(plan)}", text, limit)
+        parts = own_title_parts(text, limit)
         out.append(ChatMessage(f"class:{cls.id}", chat.chat_id if chat else None, link, parts))
         family = parents.get(cls.id)
         if family is not None:  # the same message to the families' chat
@@ -402,7 +413,7 @@ def compose_messages(school: School, plan: Plan, *, teachers_chat_link: str | No
                    title=f"{institution_words(school.kind)['teachers_dat']} — обновление расписания {_dates(plan)}")
     if text is not None:
         out.append(ChatMessage(TEACHERS_CHAT, teachers_chat_id, teachers_chat_link,
-                               label_parts(f"{institution_words(school.kind)['teachers_dat']} — расписание {_dates(plan)}", text, limit)))
+                               own_title_parts(text, limit)))
     if personal:
         for t in school.teachers:
             if not t.max_chat_id:
@@ -411,7 +422,7 @@ def compose_messages(school: School, plan: Plan, *, teachers_chat_link: str | No
                            title=f"{t.name} — обновление ваших уроков {_dates(plan)}")
             if text is not None:
                 out.append(ChatMessage(f"teacher:{t.id}", t.max_chat_id, None,
-                                       label_parts(f"{t.name} — ваши уроки {_dates(plan)}", text, limit)))
+                                       own_title_parts(text, limit)))
     return out
 
 
