@@ -63,3 +63,33 @@ def test_committed_plan_schema_is_current_and_a_plan_validates():
     assert Plan.from_json(plan.to_json()) == plan
     assert data["school_fingerprint"] == school.fingerprint() and data["scenario"]["name"] == "t"
     assert {o["mode"] for o in data["occurrences"]} == {"live", "async"}
+
+
+def test_the_plan_schema_knows_the_light_subjects_async_kinds():
+    """Issue 13: PE movement recommendations (nothing to hand in: deadline null) and a creative task are async
+    kinds of the plan model and its schema; an unknown kind is refused by both."""
+    from builders import MONDAY, library
+
+    from planner.plan import Plan
+    from planner.rebuild import rebuild
+    from planner.scenario import scenario_from_dict
+
+    schema = json.loads(SCHEMA.with_name("plan.schema.json").read_text(encoding="utf-8"))
+    school = make_school({1: ["math", "russian", "pe", "music", "english", "history", "pe"]})
+    plan = rebuild(school, scenario_from_dict({"name": "t", "reason": "other", "start": MONDAY, "end": MONDAY,
+                                               "online": {"all": True}}), library())
+    data = json.loads(plan.to_json())
+    jsonschema.validate(data, schema)
+    works = {o["subject_id"]: o["async_work"] for o in data["occurrences"] if o["mode"] == "async"}
+    assert works["pe"]["kind"] == "movement" and works["pe"]["deadline"] is None
+    assert Plan.from_json(plan.to_json()) == plan
+    bad = json.loads(plan.to_json())
+    next(o for o in bad["occurrences"] if o["mode"] == "async")["async_work"]["kind"] = "poster"
+    errors = list(jsonschema.validators.validator_for(schema)(schema).iter_errors(bad))
+    assert errors and any("poster" in e.message for e in errors)
+    try:
+        Plan.from_json(json.dumps(bad))
+    except ValueError as err:
+        assert "poster" in str(err) or "kind" in str(err)
+    else:
+        raise AssertionError("an unknown async kind passed the plan model")

@@ -20,7 +20,7 @@ from planner.plan.model import Mode, Occurrence, Plan
 from planner.scenario.model import REASON_RU
 from planner.school.calendar import is_working_day
 from planner.school.model import WEEKDAY_NAMES_RU, School
-from planner.text import institution_words, timezone_ru
+from planner.text import hand_in_ru, institution_words, timezone_ru
 
 from .max_api import MAX_TEXT_LENGTH
 from . import alternative
@@ -165,7 +165,7 @@ def _async_line(n: _Names, o: Occurrence, prefix: str = "") -> str:
         return f"{prefix}{n.subject(o)} — самостоятельная работа"
     kind = ASYNC_KIND_RU.get(w.kind, w.kind)
     return (f"{prefix}{n.subject(o)} — {kind}, {w.work_minutes} мин, выполнить {n.span(w.window_start, w.window_end)}"
-            f", сдать до {w.deadline:%d.%m.%Y}")
+            f", {hand_in_ru(w.deadline)}")
 
 
 BREAK_RU = {"eyes": "гимнастика для глаз", "physical": "физкультминутка"}
