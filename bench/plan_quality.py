@@ -176,7 +176,8 @@ ASC = ROOT.parent / "shared" / "datasets" / "asc" / "ukrainian-school-2019-01.xm
 
 def _asc_row(library: NormLibrary, validator, time_limit: float) -> dict:
     """The real aSc export's week A (2026-12-07..11), every class online, as tests/importers/test_asc.py
-    rebuilds it."""
+    rebuilds it — but every class ready with a PC per pupil (an override per class): an export carries no devices
+    or readiness, and without them every part is paper and nothing is solved or explained."""
     from datetime import date
 
     from planner.importers.asc import load_asc
@@ -184,7 +185,9 @@ def _asc_row(library: NormLibrary, validator, time_limit: float) -> dict:
 
     school = load_asc(ASC, year_start=date(2026, 9, 1), year_end=date(2027, 5, 31)).school
     scenario = scenario_from_dict({"name": "asc week A", "reason": "other", "start": "2026-12-07",
-                                   "end": "2026-12-11", "online": {"all": True}})
+                                   "end": "2026-12-11", "online": {"all": True},
+                                   "overrides": [{"class": c.id, "ready": True, "devices": {"pc": max(1, c.students)},
+                                                  "by": "bench"} for c in school.classes]})
     t0 = time.perf_counter()
     bare = rebuild(school, scenario, library, time_limit=time_limit, workers=1, explain=False)
     t1 = time.perf_counter()

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -100,8 +100,14 @@ def plan_class_days(school: School, plan: Plan, library: NormLibrary,
             if any(o.mode in ONLINE_MODES for o in occs):
                 policy = audit_policy(plan.scenario, klass, norms)
                 declared = plan.policies.get(day.isoformat(), {}).get(klass.id)
-                days.extend(_online_day(look, klass, day, weekday, occs, norms, policy, cell, declared)
-                            for cell in klass.pupil_cells())
+                built: dict[tuple[int, ...], ClassDay] = {}  # cells holding the same parts have the same day
+                for cell in klass.pupil_cells():
+                    members = tuple(n for n, o in enumerate(occs) if _in_cell(o, klass, cell))
+                    if members in built:
+                        days.append(replace(built[members], cell=cell))
+                    else:
+                        built[members] = _online_day(look, klass, day, weekday, occs, norms, policy, cell, declared)
+                        days.append(built[members])
             else:
                 days.append(ClassDay(school, klass, day, weekday, _school_slots(look, klass, day, occs), norms,
                                      day_type="in_school_day", scenario=plan.scenario))
