@@ -71,9 +71,12 @@ class _Lookup:
 
 
 def plan_class_days(school: School, plan: Plan, library: NormLibrary,
-                    norms_by_day: Mapping[date, NormsInForce] | None = None) -> list[ClassDay]:
+                    norms_by_day: Mapping[date, NormsInForce] | None = None,
+                    policies: dict[tuple[str, date], AuditPolicy] | None = None) -> list[ClassDay]:
     """The plan's class days (in-school days per class, online days per pupil cell) on the scenario's dates
-    covered by a federal norm set. norms_by_day: the norms in force per date, when the caller has them."""
+    covered by a federal norm set. norms_by_day: the norms in force per date, when the caller has them;
+    policies: a cache of the auditor's policy per (class, date), for a caller auditing slices of one plan (the
+    policy depends on the scenario's knobs and overrides, the class and the norms of the date only)."""
     look = _Lookup(school, plan, ZoneInfo(school.timezone), {le.id: le for le in school.lessons},
                    {s.id: s for s in school.subjects})
     class_ids = {c.id for c in school.classes}
@@ -98,7 +101,10 @@ def plan_class_days(school: School, plan: Plan, library: NormLibrary,
                 continue
             weekday = timetable_weekday(school, klass, day) or day.isoweekday()
             if any(o.mode in ONLINE_MODES for o in occs):
-                policy = audit_policy(plan.scenario, klass, norms)
+                if policies is None:
+                    policy = audit_policy(plan.scenario, klass, norms)
+                elif (policy := policies.get((klass.id, day))) is None:
+                    policy = policies[(klass.id, day)] = audit_policy(plan.scenario, klass, norms)
                 declared = plan.policies.get(day.isoformat(), {}).get(klass.id)
                 built: dict[tuple[int, ...], ClassDay] = {}  # cells holding the same parts have the same day
                 for cell in klass.pupil_cells():

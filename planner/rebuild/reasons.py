@@ -171,6 +171,7 @@ class _Context:
         self.lessons = {le.id: le for le in school.lessons}
         self.classes = {c.id: c for c in school.classes}
         self.subjects = {s.id: s for s in school.subjects}
+        self.policies: dict = {}  # the auditor's policy per (class, date): one scenario throughout
 
     def norm_key(self, subject_id: str) -> str | None:
         return self.subjects[subject_id].norm_key if subject_id in self.subjects else None
@@ -194,7 +195,7 @@ class _Context:
         for j in idxs:
             if occurrences[j].class_id in related:
                 by_class[occurrences[j].class_id].append(j)
-        key = (o.class_id, tuple(sorted(teachers)))
+        key = ("slice", tuple(sorted(related)))  # whole classes: the slice is fixed by the classes it holds
         if key not in baseline_cache:
             views = {cid: self._class_part(day, cid, tuple(js), occurrences, baseline_cache)[0]
                      for cid, js in by_class.items()}
@@ -244,7 +245,7 @@ class _Context:
         mini = self.plan.model_copy(update={"occurrences": occs, "scenario": self.plan.scenario.model_copy(
             update={"start": day, "end": day})})
         # per pupil cell, unmerged: a reason states the numbers of the one cell its finding is about
-        return plan_class_days(small, mini, self.library, norms_by_day=self.norms_by_day)
+        return plan_class_days(small, mini, self.library, norms_by_day=self.norms_by_day, policies=self.policies)
 
 
 def _signature(cd) -> tuple:
