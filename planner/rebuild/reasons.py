@@ -167,6 +167,8 @@ class _Context:
 
     def __init__(self, school: School, plan: Plan, library: NormLibrary,
                  norms_by_day: Mapping[date, NormsInForce] | None):
+        if norms_by_day is None:  # looked up once per date, not once per trial
+            norms_by_day = {d: library.in_force(d) for d in sorted({o.date for o in plan.occurrences})}
         self.school, self.plan, self.library, self.norms_by_day = school, plan, library, norms_by_day
         self.lessons = {le.id: le for le in school.lessons}
         self.classes = {c.id: c for c in school.classes}
