@@ -101,10 +101,10 @@ def plan_class_days(school: School, plan: Plan, library: NormLibrary,
                 continue
             weekday = timetable_weekday(school, klass, day) or day.isoweekday()
             if any(o.mode in ONLINE_MODES for o in occs):
-                if policies is None:
-                    policy = audit_policy(plan.scenario, klass, norms)
-                elif (policy := policies.get((klass.id, day))) is None:
-                    policy = policies[(klass.id, day)] = audit_policy(plan.scenario, klass, norms)
+                known = policies.get((klass.id, day)) if policies is not None else None
+                policy = known if known is not None else audit_policy(plan.scenario, klass, norms)
+                if policies is not None:
+                    policies[(klass.id, day)] = policy
                 declared = plan.policies.get(day.isoformat(), {}).get(klass.id)
                 built: dict[tuple[int, ...], ClassDay] = {}  # cells holding the same parts have the same day
                 for cell in klass.pupil_cells():

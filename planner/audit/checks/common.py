@@ -16,13 +16,14 @@ def applicable(cd: ClassDay, key: str, **extra_query: Any) -> tuple[Norm, Row] |
     (remembered per query in the norms in force: the same class day asks the same questions many times)."""
     klass = cd.klass
     try:
-        memo: tuple | None = (key, klass.is_college, cd.day_type, klass.norm_grade, cd.date.month, klass.ovz,
+        memo: tuple[Any, ...] | None = (key, klass.is_college, cd.day_type, klass.norm_grade, cd.date.month, klass.ovz,
                               klass.week_days, tuple(sorted(extra_query.items())))
         hash(memo)
     except TypeError:
         memo = None
     if memo is not None and memo in cd.norms.lookups:
-        return cd.norms.lookups[memo]
+        known: tuple[Norm, Row] | None = cd.norms.lookups[memo]
+        return known
     found = _applicable(cd, key, **extra_query)
     if memo is not None:
         cd.norms.lookups[memo] = found
