@@ -126,6 +126,9 @@ if plan.all_paper:  # no silent all-paper plan
                + "\n".join(f"- {plain(c.text_ru)}" for c in plan.all_paper))
     st.page_link(PAGES["readiness"], label="Готовность: опрос об устройствах, чаты, пробные звонки", icon="✅")
     st.page_link(PAGES["school"], label="Школа: число учеников и классы", icon="🏫")
+if plan.notices:  # issue 14: an absent teacher's lesson nobody could be named for — amber, never silent
+    st.warning("Некого назначить при отсутствии учителя — назначьте вручную:\n\n"
+               + "\n".join(f"- {plain(n.text_ru)}" for n in plan.notices))
 sv = plan.solver
 (st.warning if sv.status in DEGRADED else st.caption)(
     f"{status_words(sv.status)[:1].upper()}{status_words(sv.status)[1:]} · составлен за {sv.wall_seconds:.1f} с · "

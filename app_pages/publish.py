@@ -1,6 +1,6 @@
 """Публикация: a saved plan becomes calendar feeds (planner.publish.feeds), feed links per teacher / class /
-family with QR codes (planner.publish.tokens, planner.publish.qr), MAX chat messages (planner.publish.messages,
-dry run unless MAX_BOT_TOKEN is set), the ЭПОС workbook (planner.publish.epos) and the publication history.
+family with QR codes (planner.publish.feeds.tokens, planner.publish.feeds.qr), MAX chat messages (planner.publish.chat,
+dry run unless MAX_BOT_TOKEN is set), the ЭПОС workbook (planner.publish.ejournal) and the publication history.
 Tables and wrappers are in planner/ui/publish_view.py."""
 
 from __future__ import annotations
@@ -13,11 +13,14 @@ import streamlit as st
 
 from app_pages._shared import PAGES, norm_library, require_school, show_error, store
 from planner.errors import InputError
-from planner.publish.epos import write_epos_workbook
-from planner.publish.feeds import live_without_link, publications, publish_to_dir
-from planner.publish.max_api import MaxClient
-from planner.publish.messages import compose_messages, queue_messages, send_due
-from planner.publish.tokens import TokenStore, feed_links
+from planner.publish.ejournal.epos import write_epos_workbook
+from planner.publish.checks import live_without_link
+from planner.publish.feeds.publication import publications
+from planner.publish.feeds.workflow import publish_to_dir
+from planner.publish.chat.max_api import MaxClient
+from planner.publish.chat.compose import compose_messages
+from planner.publish.chat.outbox import queue_messages, send_due
+from planner.publish.feeds.tokens import TokenStore, feed_links
 from planner.ui import publish_view as pv
 from planner.ui.plain import plain
 from planner.ui.records import load_plan, plan_labels

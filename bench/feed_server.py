@@ -5,7 +5,7 @@
                                           [--loop auto|asyncio|uvloop] [--out results.jsonl]
 
 Publishes scenario 01 of the sample school into a temporary data directory, starts the feed server
-(uvicorn + `planner.publish.server:create_app`, no access log) and nginx (a config written to the same temporary
+(uvicorn + `planner.publish.feeds.server:create_app`, no access log) and nginx (a config written to the same temporary
 directory: `daemon off`, pid, logs and temp paths there, the feed's bytes as fetched from our server as a static
 file) on two free 127.0.0.1 ports, then runs `wrk -t2 -c20 -d10s` four times: 200 responses (plain GET) and 304
 responses (`-H 'If-None-Match: <ETag>'`, each server's own ETag) against each. Prints one JSON object: req/s,
@@ -42,7 +42,7 @@ if str(ROOT) not in sys.path:
 SAMPLE = ROOT / "sample_data" / "school-17"
 NOW = datetime(2026, 12, 4, 10, tzinfo=timezone.utc)
 TARGET_RATIO = 0.30
-GUARDED = "planner.publish.httpguard:GuardedHttpToolsProtocol"
+GUARDED = "planner.publish.feeds.httpguard:GuardedHttpToolsProtocol"
 MIN_REQUESTS = 10_000
 
 NGINX_CONF = """worker_processes {workers};
@@ -145,8 +145,8 @@ def prepare(tmp: Path, feed: str):
     """Publish scenario 01 into tmp/data; returns the token of the chosen feed (admin, class:ID, teacher:ID)."""
     from planner.importers import load_school
     from planner.norms import NormLibrary
-    from planner.publish.feeds import publish_to_dir
-    from planner.publish.tokens import TokenStore
+    from planner.publish.feeds.workflow import publish_to_dir
+    from planner.publish.feeds.tokens import TokenStore
     from planner.rebuild import rebuild
     from planner.scenario import scenario_from_toml
     from planner.storage import Store
@@ -171,7 +171,7 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=1, help="uvicorn workers = nginx worker_processes (default 1)")
     ap.add_argument("--http", default="guarded", choices=("guarded", "auto", "h11", "httptools"),
                     help="uvicorn --http; guarded (default, what `planner serve` and the page run): httptools with "
-                         "the request-head limits of planner.publish.httpguard")
+                         "the request-head limits of planner.publish.feeds.httpguard")
     ap.add_argument("--loop", default="auto", choices=("auto", "asyncio", "uvloop"), help="uvicorn --loop")
     ap.add_argument("--out", help="append the JSON line to this file too")
     args = ap.parse_args(argv)
@@ -189,7 +189,7 @@ def main(argv=None) -> int:
             p_ours, p_nginx = free_port(), free_port()
             env = dict(os.environ, PLANNER_DATA_DIR=str(tmp / "data"))
             ours = subprocess.Popen(
-                ["timeout", "-k", "5", str(budget), sys.executable, "-m", "uvicorn", "planner.publish.server:create_app",
+                ["timeout", "-k", "5", str(budget), sys.executable, "-m", "uvicorn", "planner.publish.feeds.server:create_app",
                  "--factory", "--host", "127.0.0.1", "--port", str(p_ours), "--workers", str(args.workers),
                  "--http", GUARDED if args.http == "guarded" else args.http, "--loop", args.loop, "--no-access-log", "--log-level", "warning"],
                 cwd=ROOT, env=env, stdout=open(tmp / "uvicorn.log", "wb"), stderr=subprocess.STDOUT,

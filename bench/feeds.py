@@ -26,10 +26,13 @@ if str(ROOT) not in sys.path:
 
 from planner.importers import load_school  # noqa: E402
 from planner.norms import NormLibrary  # noqa: E402
-from planner.publish import ics  # noqa: E402
-from planner.publish.feeds import (FeedRenderer, FeedSpec, ensure_default_tokens, feed_items, feed_title,  # noqa: E402
-                                   load_state, publish_plan)
-from planner.publish.tokens import TokenStore  # noqa: E402
+from planner.publish.feeds import ics  # noqa: E402
+from planner.publish.feeds.render import FeedRenderer  # noqa: E402
+from planner.publish.feeds.select import FeedSpec, feed_items, feed_title  # noqa: E402
+from planner.publish.feeds.issuing import ensure_default_tokens  # noqa: E402
+from planner.publish.feeds.state import load_state  # noqa: E402
+from planner.publish.feeds.publication import publish_plan  # noqa: E402
+from planner.publish.feeds.tokens import TokenStore  # noqa: E402
 from planner.rebuild import rebuild  # noqa: E402
 from planner.scenario import scenario_from_toml  # noqa: E402
 from planner.storage import Store  # noqa: E402

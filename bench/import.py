@@ -95,7 +95,7 @@ def chain(label: str, path: Path, flags: list[str], tmp: Path) -> dict:
     from planner.importers import hints
     from planner.norms import NormLibrary
     from planner.plan import Plan
-    from planner.publish.feeds import publish_to_dir
+    from planner.publish.feeds.workflow import publish_to_dir
     from planner.rebuild import rebuild
     from planner.scenario import scenario_from_toml
     from planner.storage import Store

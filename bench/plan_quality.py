@@ -14,6 +14,14 @@ Fields (target 0 for each count):
 * reasons_counts_differ_from_plan — a reason's stated call count or minutes differ from the plan's;
 * schema_errors — errors of the plan JSON against schemas/plan.schema.json;
 * moved_calls_without_reason, async_windows_before_day_start — issue 13, item 3;
+* live_lacking_alternative — live lessons of a class whose recorded devices count pupils with only a phone, with
+  no device or with a written refusal, and no paired alternative (issue 14, 004 §3.7);
+* calls_without_gymnastics — live calls with no eye gymnastics (issue 14, СП п. 2.10.2, 004 §3.5);
+* absent_covered_live, absent_named_teacher, absent_reported_amber, absent_unnamed — lessons of teachers absent
+  that date (sick; or working remotely, for a lesson in the building): given live (a call or an in-school
+  lesson) by a present teacher; a task or supervised self-study with a named teacher; nobody named but the
+  plan's amber notices name its class, date and time; nobody named and nothing said (or the absent teacher
+  still named) — issue 14; the first three are counts to read, the last a target 0;
 * rebuild_s, reasons_s, reasons_share — in-process wall time of the rebuild with its reasons, of the reasons step
   alone (explain_async, timed on its own), and their ratio, on this machine; with --repeat N the medians of N
   runs (the counts come from the first run's plan).
@@ -132,7 +140,47 @@ def quality(plan_json: str, school, library: NormLibrary, validator) -> dict:
             pol = data["policies"][o["date"]][o["class_id"]]
             early += _minutes(o["async_work"]["window_start"]) < pol["earliest_start"]["value"]
     out["async_windows_before_day_start"] = early
+    out.update(_alternatives_and_breaks(data))
+    out.update(_absent_teachers(plan))
     return out
+
+
+def _alternatives_and_breaks(data: dict) -> dict:
+    lacking = no_eyes = 0
+    for o in data["occurrences"]:
+        if o["mode"] != "live":
+            continue
+        devices = data["policies"].get(o["date"], {}).get(o["class_id"], {}).get("devices") or {}
+        if sum(int(devices.get(k) or 0) for k in ("phone", "none", "refusals")) > 0 and not o.get("alternative"):
+            lacking += 1
+        no_eyes += not any(g.get("kind", "eyes") == "eyes" for g in o["gymnastics"])
+    return {"live_lacking_alternative": lacking, "calls_without_gymnastics": no_eyes}
+
+
+def _absent_teachers(plan: Plan) -> dict:
+    live = named = amber = unnamed = 0
+    noticed = {(n.class_id, n.date, n.lesson_id) for n in plan.notices}
+    for o in plan.occurrences:
+        states = {t: plan.scenario.teacher_state(t, o.date).value for t in o.regular_teachers}
+        absent = {t for t, s in states.items() if s == "sick" or
+                  (s == "remote_only" and o.mode.value in ("in_school", "replaced"))}
+        if not absent:
+            continue
+        teachers = set(o.teachers)
+        if teachers & absent:
+            unnamed += 1
+        elif not teachers:
+            if (o.class_id, o.date, o.lesson_id) in noticed:
+                amber += 1
+            else:
+                unnamed += 1
+        elif o.mode.value == "live" or (o.mode.value == "replaced" and not (o.cover and o.cover.role == "supervisor")
+                                        and any(r.code in ("substitute", "co_teacher") for r in o.reasons)):
+            live += 1
+        else:
+            named += 1
+    return {"absent_covered_live": live, "absent_named_teacher": named, "absent_reported_amber": amber,
+            "absent_unnamed": unnamed}
 
 
 def main(argv: list[str] | None = None) -> int:

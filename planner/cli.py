@@ -192,6 +192,8 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
     for line in all_paper_lines(plan):
         print(line)
+    for notice in plan.notices:  # issue 14: never silent
+        print(f"WARNING: not arranged: {notice.text_en}")
     live = sum(o.mode == "live" for o in plan.occurrences)
     online = sum(o.mode in ("live", "async") for o in plan.occurrences)
     print(f"{scenario.name}: {plan.solver.status} in {plan.solver.wall_seconds:.2f} s (gap {plan.solver.gap:.1%}); "
@@ -304,8 +306,9 @@ def _moment(text: str | None, tz_name: str | None):
 def cmd_messages(args: argparse.Namespace) -> int:
     """Compose and queue/send the plan's chat messages, or drain the queue (--send-due). Dry run without --send."""
 
-    from planner.publish.max_api import MaxClient
-    from planner.publish.messages import compose_messages, queue_messages, send_due
+    from planner.publish.chat.max_api import MaxClient
+    from planner.publish.chat.compose import compose_messages
+    from planner.publish.chat.outbox import queue_messages, send_due
     from planner.storage import Store
 
     token = None
@@ -343,7 +346,7 @@ def cmd_messages(args: argparse.Namespace) -> int:
             if not args.urgent:
                 from zoneinfo import ZoneInfo
 
-                from planner.publish.messages import late_deliveries
+                from planner.publish.chat.late import late_deliveries
 
                 late = late_deliveries(school, plan, messages, now=now, library=library)
                 if late and not args.accept_late:
@@ -397,7 +400,7 @@ def cmd_readiness(args: argparse.Namespace) -> int:
 
 
 def cmd_epos(args: argparse.Namespace) -> int:
-    from planner.publish.epos import write_epos_workbook
+    from planner.publish.ejournal.epos import write_epos_workbook
 
     school, plan = _plan_for_school(args)
     tables = write_epos_workbook(school, plan, args.out)
@@ -475,19 +478,14 @@ def _base_url(args: argparse.Namespace) -> str:
 def cmd_publish(args: argparse.Namespace) -> int:
     """Exit 0 published, 2 bad input or a plan for another school, 3 live lessons without a link, 4 published
     but the CalDAV push (--caldav) failed."""
-    from planner.publish.feeds import MissingLinks, publish_to_dir
-    from planner.publish.tokens import feed_links
+    from planner.publish.checks import MissingLinks
+    from planner.publish.feeds.workflow import publish_to_dir
+    from planner.publish.feeds.tokens import feed_links
     from planner.storage import Store
 
     school, plan = _plan_for_school(args)
     if args.caldav:  # a bad selection or password file is refused before anything is published
-        from planner.publish.caldav_push import (
-            CalDAVError,
-            check_caldav_url,
-            parse_feed_selection,
-            push_published,
-            read_password_file,
-        )
+        from planner.publish.feeds.caldav import CalDAVError, check_caldav_url, parse_feed_selection, push_published, read_password_file
 
         parse_feed_selection(args.caldav_feed, school)
         check_caldav_url(args.caldav)
@@ -523,7 +521,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def _token_school(store, given: str | None) -> str:
-    from planner.publish.feeds import published_school_ids
+    from planner.publish.feeds.publication import published_school_ids
 
     if given:
         return given
@@ -537,9 +535,9 @@ def _token_school(store, given: str | None) -> str:
 def cmd_tokens(args: argparse.Namespace) -> int:
     from datetime import datetime, timezone
 
-    from planner.publish.feeds import published_school
-    from planner.publish.qr import write_token_qrs
-    from planner.publish.tokens import TokenStore, feed_links
+    from planner.publish.feeds.publication import published_school
+    from planner.publish.feeds.qr import write_token_qrs
+    from planner.publish.feeds.tokens import TokenStore, feed_links
     from planner.storage import Store
 
     now = datetime.now(timezone.utc)
@@ -559,7 +557,7 @@ def cmd_tokens(args: argparse.Namespace) -> int:
                 print(f"wrote {len(files)} QR codes to {args.qr}")
             return 0
         if args.action == "create":
-            from planner.publish.feeds import create_feed_token
+            from planner.publish.feeds.issuing import create_feed_token
 
             school_id = _token_school(store, args.school)
             if args.family:
@@ -580,7 +578,7 @@ def cmd_tokens(args: argparse.Namespace) -> int:
             if not args.token:
                 raise InputError(f"tokens {args.action} needs the token id (tok_…) or the token itself",
                                  f"для tokens {args.action} укажите id ссылки (tok_…) или саму ссылку")
-            from planner.publish.feeds import revoke_token, rotate_token
+            from planner.publish.feeds.issuing import revoke_token, rotate_token
 
             feeds_dir = Path(args.feeds_dir) if args.feeds_dir else None
             if args.action == "revoke":
@@ -589,7 +587,7 @@ def cmd_tokens(args: argparse.Namespace) -> int:
                 return 0
             t = rotate_token(store, args.token, now=now, feeds_dir=feeds_dir)
         if args.feeds_dir:
-            from planner.publish.feeds import write_token_feed
+            from planner.publish.feeds.files import write_token_feed
 
             write_token_feed(store, t, Path(args.feeds_dir), now)
     links = feed_links(_base_url(args), t.secret)
@@ -598,7 +596,7 @@ def cmd_tokens(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from planner.publish.server import serve
+    from planner.publish.feeds.server import serve
 
     serve(args.data_dir, host=args.host, port=args.port, workers=args.workers, access_log=args.access_log)
     return 0

@@ -7,7 +7,7 @@
 | PLANNER_PUBLIC_URL | the public base URL of the feed server (feed links, QR codes) |
 | PLANNER_PAGE_PASSWORD | the page's password (else the file page_password in the data directory) |
 | PLANNER_ADDRESS, PLANNER_PORT | where the page listens (scripts/run-page.sh) |
-| PLANNER_HEAD_TIMEOUT_S | seconds a client has to send a request head (planner.publish.httpguard) |
+| PLANNER_HEAD_TIMEOUT_S | seconds a client has to send a request head (planner.publish.feeds.httpguard) |
 | MAX_BOT_TOKEN, MAX_CA_BUNDLE | the MAX bot token and the CA bundle with the Russian Trusted Root CA |
 
 Every accessor takes an optional mapping instead of the process environment (tests, the page's own values).

@@ -9,8 +9,8 @@ import pytest
 
 from planner.errors import InputError, Location, PlannerError, StaleSaveError, UnknownIdError
 from planner.importers import load_school
-from planner.publish.caldav_push import CalDAVError
-from planner.publish.max_api import MaxApiError
+from planner.publish.feeds.caldav import CalDAVError
+from planner.publish.chat.max_api import MaxApiError
 from planner.rebuild.prechecks import PrecheckError
 
 

@@ -41,7 +41,7 @@ def test_source_options_are_defined_once():
 
 def test_the_admin_feed_label_is_defined_once():
     hits = [_rel(p) for p in SOURCES if '"Администрация"' in p.read_text(encoding="utf-8")]
-    assert hits == ["planner/publish/feeds.py"], hits
+    assert hits == ["planner/publish/feeds/issuing.py"], hits
 
 
 def test_feed_tokens_are_created_through_one_workflow():
@@ -53,7 +53,7 @@ def test_feed_tokens_are_created_through_one_workflow():
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "create"
                     and ("TokenStore" in ast.unparse(node.func.value) or ast.unparse(node.func.value) == "tokens")):
                 callers.append(_rel(p))
-    assert callers == ["planner/publish/feeds.py"], callers
+    assert callers == ["planner/publish/feeds/issuing.py"], callers
 
 
 def test_environment_variables_are_read_only_in_the_settings_module():

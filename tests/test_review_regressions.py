@@ -12,7 +12,7 @@ from planner.cli import main
 from planner.errors import InputError, NormSetError
 from planner.importers import load_school
 from planner.norms import NormLibrary
-from planner.publish.tokens import feed_links
+from planner.publish.feeds.tokens import feed_links
 from planner.rebuild import rebuild
 from planner.scenario import scenario_from_dict
 
@@ -96,7 +96,7 @@ def test_tokens_revoke_without_a_token_is_a_clear_error(tmp_path, capsys):
 
 
 def test_publishing_one_school_keeps_the_other_schools_feed_files(tmp_path):
-    from planner.publish.feeds import publish_to_dir
+    from planner.publish.feeds.workflow import publish_to_dir
     from planner.scenario import scenario_from_toml
     from planner.storage import Store
 
@@ -116,7 +116,8 @@ def test_publishing_one_school_keeps_the_other_schools_feed_files(tmp_path):
 
 
 def test_a_publish_that_fails_half_way_leaves_the_previous_publication_whole(tmp_path, monkeypatch):
-    from planner.publish.feeds import load_state, publish_plan
+    from planner.publish.feeds.state import load_state
+    from planner.publish.feeds.publication import publish_plan
     from planner.scenario import scenario_from_toml
     from planner.storage import Store
 
@@ -146,7 +147,7 @@ def test_a_publish_that_fails_half_way_leaves_the_previous_publication_whole(tmp
 
 
 def test_caldav_refuses_a_password_over_plain_http_off_loopback():
-    from planner.publish.caldav_push import CalDAVError, open_calendar
+    from planner.publish.feeds.caldav import CalDAVError, open_calendar
 
     with pytest.raises(CalDAVError, match="plain http"):
         open_calendar("http://calendar.example/dav/", "u", "secret", timeout=5)

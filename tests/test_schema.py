@@ -68,6 +68,9 @@ def test_committed_plan_schema_is_current_and_a_plan_validates():
 def test_the_plan_schema_knows_the_light_subjects_async_kinds():
     """Issue 13: PE movement recommendations (nothing to hand in: deadline null) and a creative task are async
     kinds of the plan model and its schema; an unknown kind is refused by both."""
+def test_a_plan_with_absent_teachers_cover_and_notices_validates():
+    """Issue 14: the cover of an absent teacher's lesson (Occurrence.cover) and the plan's amber notices
+    (Plan.notices) are in the committed plan schema; a wrong role type or an unknown notice field is refused."""
     from builders import MONDAY, library
 
     from planner.plan import Plan
@@ -93,3 +96,22 @@ def test_the_plan_schema_knows_the_light_subjects_async_kinds():
         assert "poster" in str(err) or "kind" in str(err)
     else:
         raise AssertionError("an unknown async kind passed the plan model")
+    school = make_school({1: ["math", "russian", "history"]})  # nobody else teaches math: a notice
+    plan = rebuild(school, scenario_from_dict({"name": "t", "reason": "other", "start": MONDAY, "end": MONDAY,
+                                               "online": {"all": True},
+                                               "teachers": [{"teacher": "T-math", "state": "sick"}]}), library())
+    schema = json.loads(SCHEMA.with_name("plan.schema.json").read_text(encoding="utf-8"))
+    data = json.loads(plan.to_json())
+    jsonschema.validate(data, schema)
+    assert Plan.from_json(plan.to_json()) == plan
+    [math] = [o for o in data["occurrences"] if o["subject_id"] == "math"]
+    assert math["cover"]["role"] == "none" and math["cover"]["absent"] == ["T-math"]
+    assert [n["code"] for n in data["notices"]] == ["task_without_teacher"]
+    bad = json.loads(plan.to_json())
+    bad["notices"][0]["colour"] = "red"
+    try:
+        jsonschema.validate(bad, schema)
+    except jsonschema.ValidationError as err:
+        assert "colour" in str(err)
+    else:
+        raise AssertionError("an unknown notice field passed the schema")

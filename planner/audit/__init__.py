@@ -220,6 +220,9 @@ def audit_plan(school: School, plan: Plan, library: NormLibrary, *, accept_parti
     for c in plan.all_paper:
         report.notices_en.append(f"all paper: {c.text_en}")
         report.notices_ru.append(f"всё на бумаге: {c.text_ru}")
+    for n in plan.notices:  # issue 14: what the plan could not arrange for an absent teacher
+        report.notices_en.append(f"not arranged: {n.text_en}")
+        report.notices_ru.append(f"не назначено: {n.text_ru}")
     return report
 
 

@@ -70,6 +70,20 @@ class Alternative(_Model):
     set_by: list[str] = []  # the teachers who record the call or set the task, and check the work
 
 
+class Cover(_Model):
+    """Who stands in for the absent regular teachers of an occurrence (family-facing text says only that the
+    teacher is absent, never why). role: online — a colleague takes the live call; co_teacher — the present teacher of a co-taught lesson keeps it; substitute — a colleague
+    teaches the in-school lesson; supervisor — a free adult in the building supervises self-study; task_setter —
+    a named teacher sets and checks the asynchronous task; none — nobody could be named (the plan's notices say
+    so in amber)."""
+
+    role: str  # online | co_teacher | substitute | supervisor | task_setter | none
+    teacher: str | None = None  # the covering teacher's id (None only with role "none")
+    absent: list[str] = []  # the regular teachers absent on the date
+    text_ru: str
+    text_en: str
+
+
 class Occurrence(_Model):
     key: str  # OccurrenceKey: DATE|CLASS-OR-GROUP|LESSON
     part: int = 1  # a college pair or a double lesson becomes several parts
@@ -93,6 +107,7 @@ class Occurrence(_Model):
     screen_minutes: int = 0
     pupils: int = 0
     reasons: list[ReasonText] = []
+    cover: Cover | None = None  # set when a regular teacher is absent (online cover, substitute, named setter)
     teacher_changed: bool = False
     day_changed: bool = False
 
@@ -139,6 +154,21 @@ class PartialTimetable(_Model):
     total: int
 
 
+class PlanNotice(_Model):
+    """Something the plan could not arrange and a person must (shown in amber on the page and in reports):
+    an absent teacher's task nobody could be named to set, self-study with no free adult to supervise it."""
+
+    level: str = "amber"
+    code: str  # task_without_teacher | self_study_without_supervisor
+    class_id: str
+    date: date
+    start: datetime | None = None
+    end: datetime | None = None
+    lesson_id: str = ""
+    text_ru: str
+    text_en: str
+
+
 class Plan(_Model):
     schema_version: int = PLAN_SCHEMA_VERSION
     school_id: str
@@ -155,6 +185,7 @@ class Plan(_Model):
     perturbation_total: float = 0
     all_paper: list[AllPaperClass] = []  # classes fully async for missing data (see planner.rebuild.paper)
     partial_timetable: PartialTimetable | None = None  # set when a partial timetable was accepted
+    notices: list[PlanNotice] = []  # what the plan could not arrange (amber): see PlanNotice
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=1)

@@ -1,22 +1,13 @@
-"""Publishing the plan: iCalendar feeds per teacher, class, family and for the administration, tokens, and
-the feed server. See docs/feeds.md.
+"""Publishing the plan, by channel. The data's path: a checked plan (`checks.py`) goes out as
 
-What the page and the CalDAV work call:
-- `publish_plan(store, school, plan, now)` records a publication and updates the per-UID feed items;
-- `load_state(store, school_id)` gives the published events (`FeedState.items`: FeedItem = FeedEvent +
-  SEQUENCE + changed_at + dropped); `feed_items(state, spec, today)` the events of one feed;
-- `FeedRenderer().render(state, spec, today)` the .ics bytes; `TokenStore(store)` the feed tokens.
+- `feeds/` — iCalendar feeds: the events model (`events.py`), recording a publication (`publication.py`), reading it
+  back (`state.py`), which events a feed shows (`select.py`), iCalendar bytes (`ics.py`, `render.py`), feed tokens
+  (`tokens.py`, `issuing.py`), the feed files (`files.py`), the whole publish of the CLI and the page
+  (`workflow.py`), the feed server (`server.py`, `httpguard.py`), the CalDAV push (`caldav.py`), QR codes (`qr.py`);
+- `chat/` — MAX messages: the texts (`compose.py`), MAX-sized parts (`parts.py`), business hours (`hours.py`), the
+  outbox (`outbox.py`), late deliveries (`late.py`), the MAX API client (`max_api.py`);
+- `ejournal/` — the ЭПОС hand-off workbook (`epos.py`).
+
+`alternative.py` holds the words of the alternative track that every channel shows. See docs/feeds.md,
+docs/caldav.md and docs/max-and-epos.md.
 """
-
-from .events import CANCELLED, CONFIRMED, FeedEvent, FeedItem, event_uid, events_from_plan, regular_events
-from .feeds import (FeedRenderer, FeedSpec, FeedState, PublishResult, check_plan, ensure_default_tokens,
-                    feed_items, feed_title, feed_window, live_without_link, load_state, publications,
-                    publish_plan, render_token_feeds, write_feed_files)
-from .tokens import FeedToken, TokenStore, feed_links, hash_token
-
-__all__ = [
-    "CANCELLED", "CONFIRMED", "FeedEvent", "FeedItem", "FeedRenderer", "FeedSpec", "FeedState", "FeedToken",
-    "PublishResult", "TokenStore", "check_plan", "ensure_default_tokens", "event_uid", "events_from_plan",
-    "feed_items", "feed_links", "feed_title", "feed_window", "hash_token", "live_without_link", "load_state",
-    "publications", "publish_plan", "regular_events", "render_token_feeds", "write_feed_files",
-]

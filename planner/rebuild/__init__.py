@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 from planner.norms import NormLibrary, NormsLapsedError
 from planner.plan.model import Occurrence, Plan, SolverInfo
 from planner.plan.ownership import plan_belongs_to
-from planner.rebuild.assemble import assemble_day, light_subject_kinds, summarise
+from planner.rebuild.assemble import absence_notices, assemble_day, light_subject_kinds, summarise, teaching_level
 from planner.rebuild.day_model import CallSpec, Cell, CoverSpec, floor_key, solve_component
+from planner.rebuild.rules import TeacherLimits
 from planner.rebuild.paper import mark_all_paper
 from planner.rebuild.parts import DayContext, DayInput, Part, expand_day
 from planner.rebuild.prechecks import PrecheckError, run_prechecks
@@ -114,8 +115,9 @@ def rebuild(school: School, scenario: Scenario, library: NormLibrary, *, publish
         policies[day.isoformat()] = dict(ctx.policies)
         budget_left = max(0.1, time_limit - (_time.monotonic() - started))
         share = budget_left / max(1, len([d for d in contexts if d >= day]))
-        live, covers, forced = _solve_day(run, ctx, share)
-        day_occ = assemble_day(school, scenario, ctx, live, covers, forced, run.published_by_key)
+        live, covers, forced, online_covers = _solve_day(run, ctx, share)
+        day_occ = assemble_day(school, scenario, ctx, live, covers, forced, run.published_by_key,
+                               online_covers=online_covers)
         occurrences.extend(day_occ)
         run.count_live(day_occ)
     totals = run.totals
@@ -126,7 +128,8 @@ def rebuild(school: School, scenario: Scenario, library: NormLibrary, *, publish
                                   bound=totals.bound, gap=_gap(totals), wall_seconds=_time.monotonic() - started,
                                   workers=workers, components=totals.components, time_limit_seconds=time_limit),
                 created_at=datetime.now(timezone.utc).replace(microsecond=0),
-                baseline="published" if published is not None else "regular", occurrences=occurrences)
+                baseline="published" if published is not None else "regular", occurrences=occurrences,
+                notices=absence_notices(school, occurrences))
     if explain:
         plan = explain_async(school, plan, library, norms_by_day)
     return mark_all_paper(school, summarise(school, plan, published))
@@ -159,16 +162,19 @@ def _last_days(contexts: dict[date, DayContext]) -> dict[tuple, date]:
 
 def _solve_day(run: _Run, ctx: DayContext, time_limit: float):
     """Build the calls, cells and covers of one date, split them into independent components, solve each.
-    Returns (live: part uid -> start, covers: cover uid -> substitute, forced: part uid -> reason code)."""
+    Returns (live: part uid -> start, covers: cover uid -> substitute, forced: part uid -> reason code,
+    online covers: part uid -> the colleague who takes the call)."""
+    candidates = _online_cover_candidates(run.school, run.scenario, ctx)
     forced = {p.uid: code for parts in ctx.online.values() for p in parts
-              if (code := _forced_reason(run.scenario, ctx, p)) is not None}
-    calls = _call_specs(run, ctx, forced)
+              if (code := _forced_reason(run.scenario, ctx, p, bool(candidates.get(p.uid)))) is not None}
+    calls = _call_specs(run, ctx, forced, candidates)
     cells = [Cell([p for p in ctx.cell_parts(cid, cell) if p.uid not in forced], pol.screen_cap,
                   pol.min_break.value)
              for cid, pol in ctx.policies.items() for cell in ctx.cells[cid]]
     covers = _cover_specs(run.school, run.scenario, ctx)
     live: dict[int, int] = {}
     substitutes: dict[int, str] = {}
+    online_covers: dict[int, str] = {}
     comps = _components(calls, covers)
     day_started = _time.monotonic()
     for n, (cis, vis) in enumerate(comps):
@@ -183,7 +189,8 @@ def _solve_day(run: _Run, ctx: DayContext, time_limit: float):
                                  sum(len(c[0]) for c in comps[n:]), len(comps) - n)
         res = solve_component(comp_calls, comp_cells, [covers[i] for i in vis], _buffer(ctx), floors, open_floors,
                               time_limit=share, workers=run.workers, seed=run.seed,
-                              report=_reporter(run, ctx, n, len(comps)), cancel=run.cancel)
+                              report=_reporter(run, ctx, n, len(comps)), cancel=run.cancel,
+                              teacher_limits=teacher_limits(ctx))
         _count(run.totals, res)
         if res.status not in ("OPTIMAL", "FEASIBLE"):
             for c in comp_calls:  # no solution in time: all-async is always valid
@@ -191,10 +198,11 @@ def _solve_day(run: _Run, ctx: DayContext, time_limit: float):
                     forced.setdefault(p.uid, "time_limit")
         live.update(res.live)
         substitutes.update(res.covers)
+        online_covers.update(res.online_covers)
         if run.progress is not None:
             run.progress({"date": ctx.date.isoformat(), "component": n + 1, "components": len(comps),
                           "status": res.status, "objective": res.objective, "bound": res.bound, "elapsed": res.wall})
-    return live, substitutes, forced
+    return live, substitutes, forced, online_covers
 
 
 def _count(t: _Totals, res) -> None:
@@ -214,21 +222,25 @@ def _reporter(run: _Run, ctx: DayContext, n: int, total: int):
     return report
 
 
-def _forced_reason(scenario: Scenario, ctx: DayContext, p: Part) -> str | None:
-    """Why a part cannot be live at all (the class's readiness and devices, its teachers' states), or None."""
+def _forced_reason(scenario: Scenario, ctx: DayContext, p: Part, can_be_covered: bool = False) -> str | None:
+    """Why a part cannot be live at all (the class's readiness and devices, its teachers' states), or None. A
+    co-taught part keeps its present teacher; a part whose every teacher is sick stays possible when a
+    colleague may take the call (`_online_cover_candidates`)."""
     pol = ctx.policies[p.class_id]
     if not pol.ready:
         return "class_not_ready"
     if pol.binding_device is None:
         return "no_device"
-    if any(scenario.teacher_state(t, ctx.date) == TeacherStateKind.SICK for t in p.teachers):
+    if p.teachers and all(scenario.teacher_state(t, ctx.date) == TeacherStateKind.SICK for t in p.teachers) \
+            and not can_be_covered:
         return "teacher_sick"
     if not p.teachers:
         return "no_teacher"
     return None
 
 
-def _call_specs(run: _Run, ctx: DayContext, forced: dict[int, str]) -> list[CallSpec]:
+def _call_specs(run: _Run, ctx: DayContext, forced: dict[int, str],
+                candidates: dict[int, list[str]] | None = None) -> list[CallSpec]:
     """One call per part that may be live; the parts of a combined lesson (several classes) share one call,
     as short and as narrow as the strictest of their classes needs."""
     calls: list[CallSpec] = []
@@ -259,7 +271,10 @@ def _call_specs(run: _Run, ctx: DayContext, forced: dict[int, str]) -> list[Call
                 published_live=(pub.mode == "live") if pub else None,
                 published_start=_minute(pub.start, run.school.timezone)
                 if pub and pub.mode == "live" and pub.start else None,
-                class_hour=own.get(p.uid, ("",))[0] == CLASS_HOUR)
+                class_hour=own.get(p.uid, ("",))[0] == CLASS_HOUR,
+                absent=tuple(t for t in p.teachers if run.scenario.teacher_state(t, ctx.date) == TeacherStateKind.SICK),
+                cover_candidates=list((candidates or {}).get(p.uid, [])),
+                cover_busy={t: list(ctx.in_school_busy.get(t, [])) for t in (candidates or {}).get(p.uid, [])})
             by_combined[(p.lesson_id, p.part)] = spec
             calls.append(spec)
     return calls
@@ -277,6 +292,48 @@ def _cover_specs(school: School, scenario: Scenario, ctx: DayContext) -> list[Co
                  and t.available(need.weekday, need.period)
                  and not any(a < need.end and need.start < b for a, b in ctx.in_school_busy.get(t.id, []))]
         out.append(CoverSpec(need, cands))
+    return out
+
+
+MAX_ONLINE_COVER_CANDIDATES = 3  # colleagues offered per call: keeps the components small
+
+
+def _online_cover_candidates(school: School, scenario: Scenario, ctx: DayContext) -> dict[int, list[str]]:
+    """Per online part whose every regular teacher is sick on the date, the colleagues who may take its call
+    (`rules.add_online_cover`): same subject (a language group's subject names its language), present that day
+    (available, or working remotely — a call needs no building), not marked unavailable at that period; best
+    first: those who teach the subject at the class's level in the regular timetable, then the lighter day;
+    at most MAX_ONLINE_COVER_CANDIDATES. None when the scenario allows no substitutes."""
+    if not scenario.policy.substitutes_allowed:
+        return {}
+    level_of = {k.id: teaching_level(k) for k in school.classes}
+    teaches: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for lesson in school.lessons:
+        for t in lesson.teachers:
+            for cid in lesson.classes:
+                if cid in level_of:
+                    teaches[(t, lesson.subject)].add(level_of[cid])
+    load: dict[str, int] = defaultdict(int)
+    for parts in ctx.online.values():
+        for p in parts:
+            for t in p.teachers:
+                load[t] += 1
+    for t, spans in ctx.in_school_busy.items():
+        load[t] += len(spans)
+    present = [t for t in school.teachers
+               if scenario.teacher_state(t.id, ctx.date) in (TeacherStateKind.AVAILABLE, TeacherStateKind.REMOTE_ONLY)]
+    out: dict[int, list[str]] = {}
+    for parts in ctx.online.values():
+        for p in parts:
+            if not p.teachers or not all(scenario.teacher_state(t, ctx.date) == TeacherStateKind.SICK
+                                         for t in p.teachers):
+                continue
+            level = level_of.get(p.class_id)
+            cands = [t for t in present if t.id not in p.teachers and p.subject_id in t.subjects
+                     and (not p.weekday or t.available(p.weekday, p.period))]
+            cands.sort(key=lambda t: (level not in teaches.get((t.id, p.subject_id), set()), load[t.id], t.id))
+            if cands:
+                out[p.uid] = [t.id for t in cands[:MAX_ONLINE_COVER_CANDIDATES]]
     return out
 
 
@@ -302,6 +359,8 @@ def _components(calls: list[CallSpec], covers: list[CoverSpec]) -> list[tuple[li
                 union(f"c{ci}", f"t:{t}")
         for chat in c.chats:
             union(f"c{ci}", f"chat:{chat}")
+        for t in c.cover_candidates:
+            union(f"c{ci}", f"t:{t}")
     for vi, cv in enumerate(covers):
         find(f"v{vi}")
         for t in cv.candidates:
@@ -333,6 +392,18 @@ def _floors(run: _Run, ctx: DayContext, calls: list[CallSpec]) -> tuple[dict[tup
 def _component_share(remaining: float, calls: int, calls_left: int, comps_left: int) -> float:
     """A component's share of the day's remaining time: by its number of calls, at least an even split."""
     return max(remaining / max(1, comps_left), remaining * calls / max(1, calls_left))
+
+
+def teacher_limits(ctx: DayContext) -> TeacherLimits:
+    """The optional teacher limits in force on the date (norms "teacher.live_minutes_per_day_max" and
+    "teacher.calls_in_a_row_max"; 0 = off, the planner's default until the school's policy sets them)."""
+    def value(key: str, field: str = "value") -> int:
+        norm = ctx.norms.get(key)
+        row = norm.row() if norm is not None else None
+        return int(row.value(field)) if row is not None and field in row.values else 0
+    return TeacherLimits(live_minutes_per_day=value("teacher.live_minutes_per_day_max"),
+                         calls_in_a_row=value("teacher.calls_in_a_row_max"),
+                         rest_minutes=value("teacher.calls_in_a_row_max", "rest_minutes") or 15)
 
 
 def _buffer(ctx: DayContext) -> int:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from planner.norms.hand_in import hand_in_days, hand_in_deadline
-from planner.plan.model import Alternative, AsyncWork, ClassSummary, Gymnastics, Mode, Occurrence, Plan, ReasonText
+from planner.plan.model import (
+    Alternative, AsyncWork, ClassSummary, Cover, Gymnastics, Mode, Occurrence, Plan, PlanNotice, ReasonText,
+)
 from planner.rebuild.parts import DayContext, in_cell, pupils_of
 from planner.rebuild.priority import subject_async_kind
 from planner.scenario.model import ASYNC_KIND_RU, NO_HAND_IN_KINDS, AsyncKind, Scenario, TeacherStateKind
@@ -67,8 +69,11 @@ def physical_minutes(length: int, norms, eyes: list[Gymnastics]) -> list[Gymnast
 
 
 def assemble_day(school: School, scenario: Scenario, day: DayContext, live: dict[int, int], covers: dict[int, str],
-                 forced: dict[int, str], published_by_key: dict) -> list[Occurrence]:
-    """The date's occurrences: the online classes' calls and tasks, then the in-school lessons and their cover."""
+                 forced: dict[int, str], published_by_key: dict,
+                 online_covers: dict[int, str] | None = None) -> list[Occurrence]:
+    """The date's occurrences: the online classes' calls and tasks (an absent teacher's call given by the
+    colleague in `online_covers`), then the in-school lessons and their cover (self-study supervised by a free
+    adult, `name_supervisors`)."""
     # a combined lesson's call is as short as its strictest class needs
     call_len: dict[tuple[str, int], int] = {}
     for cid, parts in day.online.items():
@@ -81,9 +86,12 @@ def assemble_day(school: School, scenario: Scenario, day: DayContext, live: dict
     for cid in day.online:
         own = light_subject_kinds(school, scenario, day, cid)
         kinds = _async_kinds(scenario, day, cid, live, call_len, own)
-        occ.extend(_online_occurrence(school, scenario, day, p, live, call_len, kinds, forced, own)
+        occ.extend(with_absence_cover(school, scenario, day, p,
+                                      _online_occurrence(school, scenario, day, p, live, call_len, kinds, forced, own),
+                                      (online_covers or {}).get(p.uid))
                    for p in day.online[cid])
-    occ.extend(_in_school_occurrences(school, day, covers))
+    supervisors = name_supervisors(school, scenario, day, covers, occ)
+    occ.extend(with_supervisor(o, day, supervisors) for o in _in_school_occurrences(school, day, covers))
     return occ
 
 
@@ -264,6 +272,214 @@ def _in_school_occurrences(school: School, day: DayContext, covers: dict[int, st
                                                           text_en="the teacher is absent and no qualified teacher "
                                                                   "is free — supervised self-study")]))
     return occ
+
+
+# ---------------------------------------------------------------- absent teachers: who stands in (issue 14)
+
+ONLINE_COVER_TEXT = ("замена: учитель отсутствует, онлайн-урок ведёт учитель того же предмета",
+                     "substitution: the teacher is absent; a teacher of the same subject gives the call")
+CO_TEACHER_TEXT = ("один из учителей отсутствует — урок ведёт второй учитель",
+                   "one of the teachers is absent; the other teacher gives the lesson")
+TASK_SETTER_TEXT = ("учитель отсутствует — задание выдаёт и проверяет {role}",
+                    "the teacher is absent; {role_en} sets and checks the task")
+SETTER_ROLE = {"colleague": ("учитель того же предмета", "a teacher of the same subject"),
+               "curator": ("классный руководитель", "the class teacher"),
+               "deputy": ("заместитель директора по учебной работе", "the deputy head for teaching")}
+NO_SETTER_TEXT = ("учитель отсутствует — некому выдать и проверить задание: назначьте учителя",
+                  "the teacher is absent and nobody could be named to set and check the task: name a teacher")
+SUPERVISOR_TEXT = ("учитель отсутствует, свободного учителя этого предмета нет — самостоятельная работа под "
+                   "присмотром учителя, свободного в это время",
+                   "the teacher is absent and no qualified teacher is free — self-study supervised by a teacher "
+                   "free at that time")
+NO_SUPERVISOR_TEXT = ("учитель отсутствует, свободного учителя этого предмета нет — самостоятельная работа; "
+                      "свободного взрослого в здании в это время нет: назначьте дежурного",
+                      "the teacher is absent and no qualified teacher is free — self-study; no free adult is in "
+                      "the building at that time: name a supervisor")
+
+
+def teaching_level(klass) -> str:
+    """The level a teacher's qualification is read at: primary, basic, senior school, or college."""
+    if klass.course is not None:
+        return "college"
+    return "primary" if klass.grade <= 4 else "basic" if klass.grade <= 9 else "senior"
+
+
+def _sick(scenario: Scenario, day: DayContext, teachers) -> list[str]:
+    return [t for t in teachers if scenario.teacher_state(t, day.date) == TeacherStateKind.SICK]
+
+
+def with_absence_cover(school: School, scenario: Scenario, day: DayContext, p, o: Occurrence,
+                       colleague: str | None) -> Occurrence:
+    """An online part of a sick teacher, as the plan shows it: the live call given by the colleague who covers
+    it (`rules.add_online_cover`), a co-taught lesson kept by its present teacher (only the absent one is
+    dropped), or the asynchronous task set and checked by a named teacher (`task_setter`) — never an unnamed
+    task without a notice. Other parts are returned as they are."""
+    absent = _sick(scenario, day, p.teachers)
+    if not absent:
+        return o
+    present = [t for t in p.teachers if t not in absent]
+    if o.mode == Mode.LIVE:
+        teachers = present + ([colleague] if colleague and colleague not in present else [])
+        ru, en = ONLINE_COVER_TEXT if colleague else CO_TEACHER_TEXT
+        cover = Cover(role="online" if colleague else "co_teacher", teacher=colleague or present[0],
+                      absent=absent, text_ru=ru, text_en=en)
+        alt = o.alternative.model_copy(update={"set_by": teachers}) if o.alternative else None
+        return o.model_copy(update={"teachers": teachers, "teacher_changed": True, "cover": cover,
+                                    "alternative": alt})
+    if present:
+        ru, en = CO_TEACHER_TEXT
+        return o.model_copy(update={"teachers": present, "teacher_changed": True, "cover": Cover(
+            role="co_teacher", teacher=present[0], absent=absent, text_ru=ru, text_en=en)})
+    setter, who = task_setter(school, scenario, day, p)
+    if setter is None:
+        ru, en = NO_SETTER_TEXT
+        return o.model_copy(update={"teachers": [], "teacher_changed": True,
+                                    "cover": Cover(role="none", absent=absent, text_ru=ru, text_en=en)})
+    role_ru, role_en = SETTER_ROLE[who]
+    cover = Cover(role="task_setter", teacher=setter, absent=absent,
+                  text_ru=TASK_SETTER_TEXT[0].format(role=role_ru), text_en=TASK_SETTER_TEXT[1].format(role_en=role_en))
+    return o.model_copy(update={"teachers": [setter], "teacher_changed": True, "cover": cover})
+
+
+def task_setter(school: School, scenario: Scenario, day: DayContext, p) -> tuple[str | None, str]:
+    """Who sets and checks the task of a part whose every teacher is absent (the teacher who sets the task
+    checks the hand-in in the e-journal: regulation on Sferum use, 004 п. 3.7): a colleague of the same subject
+    present that day — even one busy at that time, or off that day by the timetable, since a task is set ahead
+    and checked later; first those at work then, then those who teach the subject at the class's level, then
+    the fewest parts that day — else the class's curator, else the deputy head for teaching from the school's
+    responsible persons (when one is a teacher of the school). (None, "") when nobody is present."""
+    def present(t: str | None) -> bool:
+        return t is not None and scenario.teacher_state(t, day.date) in (TeacherStateKind.AVAILABLE,
+                                                                          TeacherStateKind.REMOTE_ONLY)
+    load: dict[str, int] = defaultdict(int)
+    for parts in day.online.values():
+        for q in parts:
+            for t in q.teachers:
+                load[t] += 1
+    level = teaching_level(school.class_by_id(p.class_id))
+    at_level = {t for lesson in school.lessons if lesson.subject == p.subject_id for t in lesson.teachers
+                if any(teaching_level(k) == level for k in school.classes if k.id in lesson.classes)}
+    colleagues = sorted((t for t in school.teachers if t.id not in p.teachers and p.subject_id in t.subjects
+                         and present(t.id)),
+                        key=lambda t: (bool(p.weekday) and not t.available(p.weekday, p.period),
+                                       t.id not in at_level, load[t.id], t.id))
+    if colleagues:
+        return colleagues[0].id, "colleague"
+    curator = school.class_by_id(p.class_id).curator
+    if present(curator):
+        return curator, "curator"
+    deputy = next((r.teacher_id for r in school.responsible
+                   if r.role.value == "deputy_teaching" and present(r.teacher_id)), None)
+    if deputy is not None:
+        return deputy, "deputy"
+    return None, ""
+
+
+def name_supervisors(school: School, scenario: Scenario, day: DayContext, covers: dict[int, str],
+                     occ: list[Occurrence]) -> dict[int, str]:
+    """A free adult for each in-school lesson of an absent teacher that no substitute takes (supervised
+    self-study): a teacher present that date who is in the building at that time (between the first and the
+    last of the date's in-school lessons they teach or cover) and free then — no lesson, no cover, no
+    supervision, no live call within the transition buffer (norm "teacher.transition_buffer_minutes"), not marked unavailable at that period. Greedy in time order, the
+    least-used teacher first. Lessons left without one are reported by `absence_notices`."""
+    busy: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for t, spans in day.in_school_busy.items():
+        busy[t].extend(spans)
+    for need in day.covers:
+        if need.uid in covers:
+            busy[covers[need.uid]].append((need.start, need.end))
+    calls: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for o in occ:
+        if o.mode == Mode.LIVE and o.start is not None and o.end is not None:
+            buffer = day.policies[o.class_id].transition_buffer.value if o.class_id in day.policies else 0
+            for t in o.teachers:
+                calls[t].append((o.start.hour * 60 + o.start.minute - buffer,
+                                 o.end.hour * 60 + o.end.minute + buffer))
+    span = {t: (min(a for a, _ in s), max(b for _, b in s)) for t, s in busy.items() if s}
+    for t, spans in calls.items():
+        busy[t].extend(spans)  # a call, with the transition buffer either side, keeps the teacher busy
+    building = {t: span[t] for t in day.in_school_busy if t in span}
+    for need in day.covers:
+        if need.uid in covers and covers[need.uid] in span:
+            t = covers[need.uid]
+            building[t] = span[t]
+    used: dict[str, int] = defaultdict(int)
+    out: dict[int, str] = {}
+    alone = [n for n in day.covers if n.uid not in covers and not set(n.teachers) - set(n.absent)]
+    for need in sorted(alone, key=lambda n: (n.start, n.uid)):
+        free = []
+        for t, (first, last) in building.items():
+            if t in need.teachers or scenario.teacher_state(t, day.date) != TeacherStateKind.AVAILABLE:
+                continue
+            if not (first <= need.start and need.end <= last):
+                continue
+            if any(a < need.end and need.start < b for a, b in busy[t]):
+                continue
+            teacher = next((x for x in school.teachers if x.id == t), None)
+            if teacher is not None and not teacher.available(need.weekday, need.period):
+                continue
+            free.append(t)
+        if free:
+            t = min(free, key=lambda x: (used[x], x))
+            out[need.uid] = t
+            used[t] += 1
+            busy[t].append((need.start, need.end))
+    return out
+
+
+def with_supervisor(o: Occurrence, day: DayContext, supervisors: dict[int, str]) -> Occurrence:
+    """An in-school occurrence with its cover named: the substitute, or self-study with the free adult who
+    supervises it (`name_supervisors`), or — when there is none — self-study the plan's notices report."""
+    if o.mode != Mode.REPLACED:
+        return o
+    need = next((n for n in day.covers if n.key == o.key), None)
+    if need is None:
+        return o
+    absent = list(need.absent)
+    sub = next((r.params.get("substitute") for r in o.reasons if r.code == "substitute"), None)
+    if sub is not None:
+        ru, en = o.reasons[0].text_ru, o.reasons[0].text_en
+        return o.model_copy(update={"cover": Cover(role="substitute", teacher=str(sub), absent=absent,
+                                                   text_ru=ru, text_en=en)})
+    if set(need.teachers) - set(need.absent):  # co-taught: the present teacher keeps the lesson
+        ru, en = CO_TEACHER_TEXT
+        return o.model_copy(update={
+            "reasons": [ReasonText(code="co_teacher", text_ru=ru, text_en=en)],
+            "cover": Cover(role="co_teacher", teacher=o.teachers[0] if o.teachers else None, absent=absent,
+                           text_ru=ru, text_en=en)})
+    sup = supervisors.get(need.uid)
+    ru, en = SUPERVISOR_TEXT if sup else NO_SUPERVISOR_TEXT
+    reasons = [r.model_copy(update={"text_ru": ru, "text_en": en, "params": {"supervisor": sup} if sup else {}})
+               if r.code == "supervised_self_study" else r for r in o.reasons]
+    teachers = list(o.teachers) + ([sup] if sup and sup not in o.teachers else [])
+    return o.model_copy(update={"teachers": teachers, "reasons": reasons, "cover": Cover(
+        role="supervisor" if sup else "none", teacher=sup, absent=absent, text_ru=ru, text_en=en)})
+
+
+def absence_notices(school: School, occurrences: list[Occurrence]) -> list[PlanNotice]:
+    """The plan's amber notices for absent teachers' lessons nobody could be named for (an asynchronous task
+    without a teacher to set it, self-study without a free adult), with class, date and time — never silent."""
+    out = []
+    for o in occurrences:
+        if o.cover is None or o.cover.role != "none":
+            continue
+        name = school.class_by_id(o.class_id).name
+        subject = next((s.name for s in school.subjects if s.id == o.subject_id), o.subject_id)
+        start = o.start or o.regular_start
+        end = o.end or o.regular_end
+        when = f"{o.date:%d.%m} {start:%H:%M}–{end:%H:%M}" if start and end else f"{o.date:%d.%m}"
+        if o.mode == Mode.ASYNC:
+            code = "task_without_teacher"
+            ru = f"{name}, {when}, {subject}: учитель отсутствует, задание выдать и проверить некому — назначьте учителя"
+            en = f"{o.class_id}, {when}, {o.subject_id}: the teacher is absent and nobody is named to set the task"
+        else:
+            code = "self_study_without_supervisor"
+            ru = f"{name}, {when}, {subject}: самостоятельная работа в школе без присмотра — свободного взрослого нет, " \
+                 f"назначьте дежурного"
+            en = f"{o.class_id}, {when}, {o.subject_id}: self-study in the building with no free adult to supervise it"
+        out.append(PlanNotice(code=code, class_id=o.class_id, date=o.date, start=start, end=end,
+                              lesson_id=o.lesson_id, text_ru=ru, text_en=en))
+    return out
 
 
 def changed_since(o: Occurrence, before: Occurrence | None) -> bool:

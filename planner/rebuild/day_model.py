@@ -15,9 +15,10 @@ from ortools.sat.python import cp_model
 from planner.rebuild.parts import in_cell
 from planner.rebuild.rules import (
     GRID, CallModel, CallSpec, Cell, CoverSpec, add_cell_order_and_breaks, add_chat_no_overlap, add_cover,
-    add_class_hour_with_the_day, add_priority_inversions, add_screen_cap,
-    add_teacher_no_overlap, cover_terms, floor_key, keep_published_terms, live_value_terms, new_call_model,
-    class_hour_terms, priority_inversion_terms, regular_time_terms, subject_floor_terms,
+    TeacherLimits, add_class_hour_with_the_day, add_online_cover, add_priority_inversions, add_screen_cap,
+    add_teacher_calls_in_a_row, add_teacher_live_minutes,
+    add_teacher_no_overlap, class_hour_terms, cover_terms, floor_key, keep_published_terms, live_value_terms,
+    new_call_model, online_cover_terms, priority_inversion_terms, regular_time_terms, subject_floor_terms,
 )
 
 
@@ -28,6 +29,7 @@ RELATIVE_GAP = 1e-5
 class ComponentResult:
     live: dict[int, int] = field(default_factory=dict)  # part uid -> start minute of its call
     covers: dict[int, str] = field(default_factory=dict)  # cover uid -> substitute id
+    online_covers: dict[int, str] = field(default_factory=dict)  # part uid -> colleague who takes the call
     status: str = "UNKNOWN"
     objective: float = 0
     bound: float = 0
@@ -51,7 +53,8 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
 def solve_component(calls: list[CallSpec], cells: list[Cell], covers: list[CoverSpec], buffer: int,
                     floors: dict[tuple, int], open_floors: frozenset[tuple] = frozenset(), *, time_limit: float,
-                    workers: int, seed: int, report=None, cancel=None) -> ComponentResult:
+                    workers: int, seed: int, report=None, cancel=None,
+                    teacher_limits: TeacherLimits | None = None) -> ComponentResult:
     """Decide one component: hard rules, then the objective."""
     v = new_call_model(cp_model.CpModel(), calls)  # day window and buffer to in-school lessons: allowed starts
     add_cell_order_and_breaks(v, cells)
@@ -59,11 +62,16 @@ def solve_component(calls: list[CallSpec], cells: list[Cell], covers: list[Cover
     add_teacher_no_overlap(v)
     add_chat_no_overlap(v, cells)
     add_cover(v, covers, buffer)
+    add_online_cover(v, covers, buffer)  # after add_cover: a colleague's in-school cover keeps its buffer too
+    limits = teacher_limits or TeacherLimits()  # optional, off unless the school's policy sets them
+    add_teacher_live_minutes(v, limits.live_minutes_per_day)
+    add_teacher_calls_in_a_row(v, limits.calls_in_a_row, limits.rest_minutes)
     add_priority_inversions(v, cells)  # the objective's view of hard and light lessons
     add_class_hour_with_the_day(v, cells)  # a class hour goes live with its class's day
     v.model.maximize(sum([
         *subject_floor_terms(v, floors),
         *cover_terms(v),
+        *online_cover_terms(v),
         *keep_published_terms(v),
         *live_value_terms(v, open_floors),
         *priority_inversion_terms(v),
@@ -96,6 +104,10 @@ def _solve(v: CallModel, *, time_limit: float, workers: int, seed: int, report, 
         for (uid, t), b in v.substitute.items():
             if solver.value(b):
                 result.covers[uid] = t
+        for (ci, t), b in v.online_cover.items():
+            if solver.value(b):
+                for p in v.calls[ci].parts:
+                    result.online_covers[p.uid] = t
     return result
 
 

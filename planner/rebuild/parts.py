@@ -37,6 +37,8 @@ class Part:
     regular_end: int
     order: int  # position in the class's regular day
     chat: str | None = None  # the invite link of the chat its call takes place in (`chat_link`)
+    weekday: int = 0  # the timetable weekday (a transferred day follows another's); 0 = unknown
+    period: int = 0  # the bell period of this part; 0 = unknown
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,7 @@ def _class_parts(school: School, klass: StudentClass, day: date, dated: list[Dat
             end = p_start + span * (k % per + 1) // per
             parts.append(Part(uid, day, klass.id, d.lesson.id, str(d.key), k + 1, n, d.lesson.subject,
                               subjects[d.lesson.subject].norm_key, groups, tuple(d.lesson.teachers),
-                              pupils_of(klass, groups), start, end, order, chat))
+                              pupils_of(klass, groups), start, end, order, chat, d.weekday,
+                              d.lesson.period + k // per))
             uid += 1
     return parts

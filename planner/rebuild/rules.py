@@ -24,6 +24,7 @@ W_DIFFICULTY = 10  # per difficulty point of a live part
 W_FLOOR_EARLY = 1_000  # per live part of a subject whose floor is still open (outweighs difficulty, not priority)
 W_INVERSION = 400  # per hard lesson asynchronous beside a live light one of the same pupils (below any call's value)
 W_CLASS_HOUR = 3_000_000  # per class hour asynchronous while its class has a call that day (above a floor's call)
+W_COVER_RANK = 5  # per rank of the colleague chosen to cover a live call (0 = the best placed colleague)
 
 
 @dataclass
@@ -40,6 +41,9 @@ class CallSpec:
     published_start: int | None = None
     hardness: str | None = None  # "hard" / "light" on the difficulty scale (planner.rebuild.priority)
     class_hour: bool = False  # a class hour («Разговоры о важном», norm "async.kind_by_subject")
+    absent: tuple[str, ...] = ()  # regular teachers absent on the date: they give no call
+    cover_candidates: list[str] = field(default_factory=list)  # colleagues who may take the call, best first
+    cover_busy: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # candidate -> in-school spans
 
     @property
     def name(self) -> str:
@@ -79,12 +83,14 @@ class CallModel:
     substitute: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)  # (cover uid, teacher)
     inversion: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # (hard, light) call indices
     class_hour_missed: dict[int, cp_model.IntVar] = field(default_factory=dict)  # class-hour call index
+    online_cover: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)  # (call index, colleague)
 
     def teachers_calls(self) -> dict[str, list[int]]:
-        """Call indices per teacher of the calls that can be live."""
+        """Call indices per teacher of the calls that can be live (an absent teacher gives none)."""
         out: dict[str, list[int]] = {}
         for ci in self.live:
-            for t in sorted({t for p in self.calls[ci].parts for t in p.teachers}):
+            absent = set(self.calls[ci].absent)
+            for t in sorted({t for p in self.calls[ci].parts for t in p.teachers} - absent):
                 out.setdefault(t, []).append(ci)
         return out
 
@@ -202,6 +208,117 @@ def add_cover(v: CallModel, covers: list[CoverSpec], buffer: int) -> None:
                     m.add_bool_or([~v.substitute[(a.need.uid, t)], ~v.substitute[(b.need.uid, t)]])
 
 
+def add_online_cover(v: CallModel, covers: list[CoverSpec], buffer: int) -> None:
+    """Online cover of absent teachers' live calls (the school's substitution practice, carried to distance
+    lessons: the call is held «согласно утвержденному расписанию» by a subject teacher — regulation on Sferum use,
+    ../shared/reference/regulations/004, п. 2.6 and п. 3.4; the scenario's teachers[].state sick; the planner's
+    default transition buffer, norm "teacher.transition_buffer_minutes"). A call whose every regular teacher is
+    absent may be live only when exactly one colleague from its `cover_candidates` takes it (qualified: same
+    subject — a language group's subject names its language — and present that day, chosen before the model is
+    built). The colleague's calls never overlap (own calls and covered ones, one interval each); the covered call
+    keeps the buffer to the colleague's in-school lessons (`cover_busy`) and to an in-school lesson the colleague
+    covers (`add_cover`, run first). The choice literals are stored in `v.online_cover`."""
+    m = v.model
+    own = v.teachers_calls()
+    extra: dict[str, list] = {}
+    for ci, c in enumerate(v.calls):
+        if ci not in v.live or not c.cover_candidates:
+            continue
+        options = []
+        for t in c.cover_candidates:
+            b = m.new_bool_var(f"online_cover[{c.name}]={t}")
+            v.online_cover[(ci, t)] = b
+            options.append(b)
+            spans = [(a - buffer - c.length, e + buffer, [b]) for a, e in c.cover_busy.get(t, [])]
+            spans += [(cv.need.start - buffer - c.length, cv.need.end + buffer, [b, v.substitute[(cv.need.uid, t)]])
+                      for cv in covers if (cv.need.uid, t) in v.substitute]
+            for lo, hi, when in spans:
+                m.add_linear_expression_in_domain(v.start[ci], cp_model.Domain.from_intervals(
+                    [[-10_000, lo], [hi, 10_000]])).only_enforce_if(when)
+            extra.setdefault(t, []).append(m.new_optional_fixed_size_interval_var(
+                v.start[ci], c.length, b, f"cover_call[{c.name}]={t}"))
+        present = {t for p in c.parts for t in p.teachers} - set(c.absent)
+        if present:
+            m.add(sum(options) <= 1)
+        else:
+            m.add(sum(options) == v.live[ci])
+    for t, intervals in extra.items():
+        if len(intervals) + len(own.get(t, [])) > 1:
+            m.add_no_overlap(intervals + [v.interval[ci] for ci in own.get(t, [])])
+
+
+@dataclass(frozen=True)
+class TeacherLimits:
+    """Optional limits on a teacher's day of calls (planner defaults, confidence M, off — 0 — unless the school's
+    policy sets them): "teacher.live_minutes_per_day_max" and "teacher.calls_in_a_row_max" (with its
+    rest_minutes)."""
+
+    live_minutes_per_day: int = 0
+    calls_in_a_row: int = 0
+    rest_minutes: int = 15
+
+
+def _teacher_items(v: CallModel) -> dict[str, list[tuple]]:
+    """Per teacher the calls they may give, each as (presence literal, start, length): their own calls and the
+    calls they may take as online cover."""
+    out: dict[str, list[tuple]] = {}
+    for t, cis in v.teachers_calls().items():
+        out.setdefault(t, []).extend((v.live[ci], v.start[ci], v.calls[ci].length) for ci in cis)
+    for (ci, t), b in v.online_cover.items():
+        out.setdefault(t, []).append((b, v.start[ci], v.calls[ci].length))
+    return out
+
+
+def add_teacher_live_minutes(v: CallModel, limit: int) -> None:
+    """A teacher's live minutes per day (norm "teacher.live_minutes_per_day_max", a planner default of
+    confidence M motivated by the teachers' health that the regulation on Sferum use, 004 п. 3.5, names without
+    a number; 0 = off): the minutes of the calls a teacher gives (own and covered) stay within the limit."""
+    if limit <= 0:
+        return
+    for items in _teacher_items(v).values():
+        v.model.add(sum(lit * length for lit, _, length in items) <= limit)
+
+
+MAX_RUN_SUBSETS = 2_000  # sets of calls checked per teacher for the calls-in-a-row rule
+
+
+def add_teacher_calls_in_a_row(v: CallModel, limit: int, rest: int) -> None:
+    """A teacher's back-to-back calls (norm "teacher.calls_in_a_row_max" with its rest_minutes, a planner default
+    of confidence M, 004 п. 3.5 without a number; 0 = off): no more than `limit` calls in a row, calls being in
+    a row when fewer than `rest` minutes separate one's end from the next one's start. Per pair of the teacher's
+    calls a literal `far` says that one ends at least `rest` minutes before the other starts; any `limit` + 1
+    calls that are all held split into two groups with every pair across them far apart (else they would form
+    one row)."""
+    import itertools
+
+    if limit <= 0:
+        return
+    m = v.model
+    for t, items in _teacher_items(v).items():
+        if len(items) <= limit:
+            continue
+        far: dict[tuple[int, int], cp_model.IntVar] = {}
+        for i, j in itertools.combinations(range(len(items)), 2):
+            (_, si, li), (_, sj, lj) = items[i], items[j]
+            after, before = m.new_bool_var(f"rest_after[{t}]"), m.new_bool_var(f"rest_before[{t}]")
+            m.add(sj >= si + li + rest).only_enforce_if(after)
+            m.add(si >= sj + lj + rest).only_enforce_if(before)
+            far[(i, j)] = m.new_bool_var(f"far[{t}]")
+            m.add_bool_or([after, before]).only_enforce_if(far[(i, j)])
+        for n, subset in enumerate(itertools.combinations(range(len(items)), limit + 1)):
+            if n >= MAX_RUN_SUBSETS:
+                break
+            cuts = []
+            for mask in range(1, 2 ** limit):  # the first call stays on side 0: each split once
+                side = {subset[0]: 0, **{c: (mask >> k) & 1 for k, c in enumerate(subset[1:])}}
+                cut = m.new_bool_var(f"split[{t}]")
+                for a, b in itertools.combinations(subset, 2):
+                    if side[a] != side[b]:
+                        m.add_implication(cut, far[(a, b)])
+                cuts.append(cut)
+            m.add_bool_or(cuts + [~items[c][0] for c in subset])
+
+
 # ---------------------------------------------------------------- objective terms (largest weight first)
 
 
@@ -295,6 +412,18 @@ def _clean_live(v: CallModel, ci: int):
 def cover_terms(v: CallModel) -> list:
     """Cover of absent teachers: W_COVER per in-school lesson a substitute takes."""
     return [b * W_COVER for b in v.substitute.values()]
+
+
+def online_cover_terms(v: CallModel) -> list:
+    """Online cover of absent teachers: the covered call earns its live value like any call
+    (`live_value_terms`); among the colleagues who could take it, minus W_COVER_RANK per rank prefers the best
+    placed one (who teaches the subject at that level, with the lighter day)."""
+    terms = []
+    for (ci, t), b in v.online_cover.items():
+        rank = v.calls[ci].cover_candidates.index(t)
+        if rank:
+            terms.append(-W_COVER_RANK * rank * b)
+    return terms
 
 
 def live_value_terms(v: CallModel, open_floors: frozenset[tuple]) -> list:

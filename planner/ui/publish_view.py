@@ -15,11 +15,13 @@ import pandas as pd
 from planner import settings
 from planner.plan.ownership import plan_belongs_to
 from planner.plan.model import Occurrence, Plan
-from planner.publish import feeds
-from planner.publish.feeds import PublishOutcome
-from planner.publish.messages import ChatMessage, QueueReport
-from planner.publish.qr import write_qr
-from planner.publish.tokens import FeedToken, TokenStore, feed_links
+from planner.publish.feeds import issuing
+from planner.publish.feeds.publication import head_id, publish_plan
+from planner.publish.feeds.workflow import PublishOutcome
+from planner.publish.chat.compose import ChatMessage
+from planner.publish.chat.outbox import QueueReport
+from planner.publish.feeds.qr import write_qr
+from planner.publish.feeds.tokens import FeedToken, TokenStore, feed_links
 from planner.school.model import School
 from planner.storage import Store
 
@@ -156,7 +158,7 @@ def class_feed_links(tokens: list[FeedToken], base_url: str) -> dict[str, str]:
 
 
 def qr_png(url: str, *, scale: int = 6) -> bytes:
-    """A QR code of the link as PNG bytes (planner.publish.qr writes it; read back here)."""
+    """A QR code of the link as PNG bytes (planner.publish.feeds.qr writes it; read back here)."""
     with tempfile.TemporaryDirectory(prefix="planner-qr-") as tmp:
         return write_qr(url, Path(tmp) / "qr.png", scale=scale).read_bytes()
 
@@ -165,18 +167,18 @@ def create_token(store: Store, school: School, kind: str, subject_id: str, *, no
                  class_id: str | None = None, groups: list[str] | tuple[str, ...] = (),
                  include_regular: bool = False) -> FeedToken:
     """Issue a token (teacher, class, family or administration) and write its feed file if published."""
-    return feeds.create_feed_token(store, school.id, kind, subject_id, now=now, school=school, class_id=class_id,
+    return issuing.create_feed_token(store, school.id, kind, subject_id, now=now, school=school, class_id=class_id,
                                    groups=groups, include_regular=include_regular, feeds_dir=feeds_dir(store))
 
 
 def revoke_token(store: Store, token_id: str, *, now: datetime) -> FeedToken:
     """Revoke a token and remove its feed file from the page's feeds folder."""
-    return feeds.revoke_token(store, token_id, now=now, feeds_dir=feeds_dir(store))
+    return issuing.revoke_token(store, token_id, now=now, feeds_dir=feeds_dir(store))
 
 
 def rotate_token(store: Store, token_id: str, *, now: datetime) -> FeedToken:
     """Replace a token; the page's feeds folder gets the new file instead of the old one."""
-    return feeds.rotate_token(store, token_id, now=now, feeds_dir=feeds_dir(store))
+    return issuing.rotate_token(store, token_id, now=now, feeds_dir=feeds_dir(store))
 
 
 # ---------------------------------------------------------------- messages
@@ -272,7 +274,7 @@ def publish_preview(store: Store, school: School, plan: Plan, now: datetime) -> 
     the publication would create) that carry them."""
     try:
         with store.transaction():
-            result = feeds.publish_plan(store, school, plan, now)
+            result = publish_plan(store, school, plan, now)
             raise _Rollback(result)
     except _Rollback as done:
         result = done.args[0]
@@ -305,7 +307,7 @@ def messages_preview_text(messages: list[ChatMessage], dry_run: bool) -> str:
 
 def last_published_plan_id(store: Store, school_id: str) -> str | None:
     """The id of the plan published last (what «Публикация» offers by default), or None."""
-    head = store.get("publication", feeds.head_id(school_id))
+    head = store.get("publication", head_id(school_id))
     latest = store.get("publication", head.payload["publication_id"]) if head else None
     return latest.columns.get("plan_id") if latest else None
 
@@ -315,7 +317,8 @@ def late_text(school, plan, messages, library, now=None) -> str | None:
     from datetime import datetime, timezone
     from zoneinfo import ZoneInfo
 
-    from planner.publish.messages import chat_label_ru, late_deliveries
+    from planner.publish.chat.compose import chat_label_ru
+    from planner.publish.chat.late import late_deliveries
 
     late = late_deliveries(school, plan, messages, now=now or datetime.now(timezone.utc), library=library)
     if not late:

@@ -22,7 +22,7 @@ MISSING = ("headless Chromium is missing: install the Debian packages chromium, 
 
 
 # The entry scripts/run-page.sh runs (.venv/bin/uvicorn …, host and port from PLANNER_ADDRESS / PLANNER_PORT).
-PAGE_COMMAND = ("uvicorn", "planner.publish.server:page_app", "--factory")
+PAGE_COMMAND = ("uvicorn", "planner.publish.feeds.server:page_app", "--factory")
 
 
 def missing() -> str | None:

@@ -12,7 +12,7 @@ import pytest
 from planner.errors import InputError
 from planner.importers import load_school
 from planner.norms import NormLibrary
-from planner.publish.messages import business_hours
+from planner.publish.chat.hours import business_hours
 from planner.school.calendar import is_holiday, is_public_day_off, is_working_day
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,9 +12,9 @@ from planner.norms import NormLibrary
 from planner.norms.hand_in import hand_in_deadline
 from planner.norms.policy import parse_policy
 from planner.plan.model import Mode
-from planner.publish.epos import epos_tables
-from planner.publish.events import event_uid, events_from_plan
-from planner.publish.messages import compose_messages
+from planner.publish.ejournal.epos import epos_tables
+from planner.publish.feeds.events import event_uid, events_from_plan
+from planner.publish.chat.compose import compose_messages
 from planner.rebuild import rebuild
 from planner.scenario import scenario_from_dict
 from planner.scenario.model import NO_HAND_IN_KINDS

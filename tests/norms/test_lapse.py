@@ -15,7 +15,7 @@ from planner.cli import main
 from planner.errors import NormSetError
 from planner.importers import load_school
 from planner.norms import NormLibrary, NormsLapsedError
-from planner.publish.feeds import publish_plan
+from planner.publish.feeds.publication import publish_plan
 from planner.rebuild import rebuild
 from planner.scenario import scenario_from_dict
 from planner.storage import Store

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from page.pagehelpers import ROOT, frame_with
 
 from planner.importers import load_school
-from planner.publish.feeds import feed_file_name
-from planner.publish.server import create_app
+from planner.publish.feeds.files import feed_file_name
+from planner.publish.feeds.server import create_app
 from planner.storage import Store
 
 SCENARIO = ROOT / "sample_data" / "school-17" / "scenarios" / "03-class-3A-tablets.toml"
@@ -198,7 +198,7 @@ def test_the_epos_workbook_downloads(page):
 
 def test_the_epos_workbook_has_the_plan_rows(plan_3a, tmp_path):
     # what the page's button serves: write_epos_workbook into a temporary file
-    from planner.publish.epos import write_epos_workbook
+    from planner.publish.ejournal.epos import write_epos_workbook
     school = load_school(ROOT / "sample_data" / "school-17").school
     out = tmp_path / "e.xlsx"
     write_epos_workbook(school, plan_3a, out)

@@ -22,9 +22,11 @@ from icalendar import Calendar
 
 from planner.cli import main
 from planner.errors import InputError
-from planner.publish import feed_items, load_state, publish_plan
-from planner.publish.caldav_push import ObjectBuilder, parse_feed_selection, push_caldav
-from planner.publish.events import CANCELLED_PREFIX
+from planner.publish.feeds.select import feed_items
+from planner.publish.feeds.state import load_state
+from planner.publish.feeds.publication import publish_plan
+from planner.publish.feeds.caldav import ObjectBuilder, parse_feed_selection, push_caldav
+from planner.publish.feeds.events import CANCELLED_PREFIX
 from planner.rebuild import rebuild
 from planner.scenario import scenario_from_toml
 from planner.storage import Store

@@ -8,8 +8,8 @@ import sys
 
 from planner.cli import main
 from planner.plan.model import Mode
-from planner.publish.feeds import feed_file_name
-from planner.publish.tokens import TokenStore
+from planner.publish.feeds.files import feed_file_name
+from planner.publish.feeds.tokens import TokenStore
 from planner.storage import Store
 
 from .conftest import ROOT, SAMPLE

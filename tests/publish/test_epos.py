@@ -12,7 +12,9 @@ from planner.cli import main
 from planner.importers import load_school
 from planner.norms import NormLibrary
 from planner.plan.model import Mode
-from planner.publish.epos import LESSON_COLUMNS, MODE_RU, REPLACEMENT_COLUMNS, SELF_STUDY, write_epos_workbook
+from planner.publish.ejournal.epos import (
+    COVER_RU, LESSON_COLUMNS, MODE_RU, NOBODY, REPLACEMENT_COLUMNS, SELF_STUDY, write_epos_workbook,
+)
 from planner.rebuild import rebuild
 from planner.scenario import scenario_from_toml
 
@@ -49,11 +51,13 @@ def test_both_sheets_with_their_columns(workbook):
     assert tuple(_rows(workbook["Журнал замен"])[0]) == REPLACEMENT_COLUMNS
 
 
-def test_one_lesson_row_per_occurrence_and_one_replacement_row_per_replaced(workbook, plan):
+def test_one_lesson_row_per_occurrence_and_one_replacement_row_per_absent_teachers_lesson(workbook, plan):
     replaced = [o for o in plan.occurrences if o.mode == Mode.REPLACED]
     assert replaced  # the sick physics teacher's in-school lessons in 10А and 11А
+    covered = [o for o in plan.occurrences if "T-PHY1" in o.regular_teachers]
+    assert {o.cover is not None for o in covered} == {True}  # online, in school, and his tasks
     assert len(_rows(workbook["Уроки"])) - 1 == len(plan.occurrences)
-    assert len(_rows(workbook["Журнал замен"])) - 1 == len(replaced)
+    assert len(_rows(workbook["Журнал замен"])) - 1 == len(covered) > len(replaced)
 
 
 def test_lesson_rows_are_sorted_and_in_russian(workbook, school, plan):
@@ -78,13 +82,21 @@ def test_lesson_rows_are_sorted_and_in_russian(workbook, school, plan):
     assert sum(r[6] == "онлайн-урок" for r in rows) == count[Mode.LIVE]
 
 
-def test_replacement_journal_names_absent_teacher_substitute_or_supervision(workbook):
+def test_replacement_journal_names_absent_teacher_substitute_or_supervision(workbook, school, plan):
     rows = _rows(workbook["Журнал замен"])[1:]
+    names = {t.id: t.name for t in school.teachers}
     assert {r[4] for r in rows} == {"Григорьев Виктор Юрьевич"}
     assert {r[3] for r in rows} == {"Физика"}
-    assert {r[1] for r in rows} == {"10А", "11А"}
-    assert SELF_STUDY in {r[5] for r in rows}
-    assert any(r[5] not in (SELF_STUDY, None) for r in rows)  # a qualified substitute where one was free
+    assert {"10А", "11А"} < {r[1] for r in rows}  # in school, and the online classes 5–9
+    assert SELF_STUDY not in {r[5] for r in rows} and NOBODY not in {r[5] for r in rows}  # every one named
+    kinds = {r[7] for r in rows}
+    assert {COVER_RU["online"], COVER_RU["substitute"], COVER_RU["supervisor"]} <= kinds
+    # the online cover: the free physics colleague gives the call, as in the plan
+    online = [o for o in plan.occurrences if o.cover and o.cover.role == "online"]
+    assert online and {(o.date, names[o.cover.teacher]) for o in online} == \
+        {(r[0].date(), r[5]) for r in rows if r[7] == COVER_RU["online"]}
+    supervised = [r for r in rows if r[7] == COVER_RU["supervisor"]]
+    assert all(r[5] in names.values() and r[5] != "Гусев Андрей Сергеевич" for r in supervised)
     assert all(r[2] and r[6].startswith("болезнь учителя") for r in rows)
 
 

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import certifi
 import pytest
 
-from planner.publish.max_api import MaxApiError, MaxClient, RateLimiter, invite_slug, ssl_context
+from planner.publish.chat.max_api import MaxApiError, MaxClient, RateLimiter, invite_slug, ssl_context
 
 TOKEN = "test-token-123"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from planner.importers import load_school
 from planner.norms import NormLibrary
-from planner.publish.messages import class_text, teachers_text
+from planner.publish.chat.compose import class_text, teachers_text
 from planner.rebuild import rebuild
 from planner.scenario import scenario_from_toml
 from planner.text import timezone_ru
@@ -47,7 +47,7 @@ def test_the_time_zone_is_named_by_city_and_moscow_offset():
 
 def test_async_work_in_feeds_is_a_short_event_not_a_block_over_the_calls():
     from planner.plan import Mode
-    from planner.publish.events import event_uid, events_from_plan
+    from planner.publish.feeds.events import event_uid, events_from_plan
 
     school = load_school(SAMPLES / "school-17").school
     plan = rebuild(school, scenario_from_toml(SAMPLES / "school-17" / "scenarios" / "05-sick-physics-teacher.toml"),
@@ -68,8 +68,8 @@ def test_light_subjects_async_kinds_read_naturally_everywhere():
     («сдавать не нужно», no «сдать до»); music and art say «творческое задание» with their relaxed term — in the
     class message, the feed event and the e-journal sheet alike."""
     from planner.plan import Mode
-    from planner.publish.epos import epos_tables
-    from planner.publish.events import event_uid, events_from_plan
+    from planner.publish.ejournal.epos import epos_tables
+    from planner.publish.feeds.events import event_uid, events_from_plan
 
     school = load_school(SAMPLES / "school-17").school
     plan = rebuild(school, scenario_from_toml(SAMPLES / "school-17" / "scenarios" / "01-frost-whole-school.toml"),

@@ -13,12 +13,13 @@ from planner.cli import main
 from planner.importers import load_school
 from planner.norms import NormLibrary
 from planner.plan.model import Mode
-from planner.publish import max_api
-from planner.publish.max_api import MaxClient
-from planner.publish.messages import (
-    MAX_TEXT_LENGTH, business_hours, class_text, compose_messages, label_parts, queue_messages, send_due, split_text,
-    teachers_text,
-)
+from planner.publish.chat import max_api
+from planner.publish.chat.max_api import MaxClient
+from planner.publish.chat.max_api import MAX_TEXT_LENGTH
+from planner.publish.chat.hours import business_hours
+from planner.publish.chat.compose import class_text, compose_messages, teachers_text
+from planner.publish.chat.parts import label_parts, split_text
+from planner.publish.chat.outbox import queue_messages, send_due
 from planner.rebuild import rebuild
 from planner.scenario import scenario_from_toml
 from planner.storage import Store
@@ -366,7 +367,7 @@ def test_outbox_max_down_then_back_sends_each_part_once_across_a_restart(school,
 
 
 def test_late_delivery_is_flagged_for_a_2130_queue_before_an_0800_call(school, plan, messages, library):
-    from planner.publish.messages import late_deliveries
+    from planner.publish.chat.late import late_deliveries
 
     sunday_2130 = datetime(2026, 12, 13, 21, 30, tzinfo=TZ)  # the injected clock: the evening before the plan
     firsts = {m.chat_key: min(o.start or o.regular_start for o in plan.occurrences
@@ -568,3 +569,29 @@ def test_the_page_warns_of_late_delivery_in_russian(school, plan, messages, libr
     assert "п. 5.1" in text
     assert "чат учителей: сообщение придёт" in text
     assert late_text(school, plan, messages, library, now=datetime(2026, 12, 11, 19, 0, tzinfo=TZ)) is None
+
+
+def test_messages_and_feeds_show_the_colleague_who_covers_an_absent_teachers_call(school, plan, messages):
+    """Issue 14: the sick physics teacher's calls given by the free colleague appear in the class's message
+    («замена: учитель отсутствует», never a health reason), in the teachers' chat as online cover, and in the
+    feed events of the class and of the colleague."""
+    from planner.publish.feeds.events import events_from_plan
+
+    covered = [o for o in plan.occurrences if o.mode == Mode.LIVE and o.cover and o.cover.role == "online"]
+    assert covered and {o.cover.teacher for o in covered} == {"T-PHY2"}
+    colleague, absent = "Гусев Андрей Сергеевич", "Григорьев Виктор Юрьевич"
+    for o in covered:
+        text = next(m for m in messages if m.chat_key == f"class:{o.class_id}").text
+        assert f"{o.start.astimezone(TZ):%H:%M}–{o.end.astimezone(TZ):%H:%M} Физика ({colleague}, замена: " \
+               f"учитель отсутствует)" in text
+        assert "болеет" not in text and "больн" not in text and "болезн" not in text
+    teachers = next(m for m in messages if m.chat_key == "teachers").text
+    assert "Онлайн-замены:" in teachers
+    for o in covered:
+        assert f"{o.start.astimezone(TZ):%H:%M}–{o.end.astimezone(TZ):%H:%M} {school.class_by_id(o.class_id).name} " \
+               f"Физика — {colleague} (вместо: {absent})" in teachers
+    events = {e.uid: e for e in events_from_plan(school, plan) if e.kind == "live"}
+    cover_events = [e for e in events.values() if "Замена: замена: учитель отсутствует" in e.description]
+    assert len(cover_events) == len(covered)
+    assert all("T-PHY2" in e.teachers and colleague in e.description for e in cover_events)
+    assert not any("болезн" in e.description or "больн" in e.description for e in events.values())

@@ -14,8 +14,8 @@ import time
 import httpx
 import pytest
 
-from planner.publish.feeds import publish_to_dir
-from planner.publish.tokens import TokenStore
+from planner.publish.feeds.workflow import publish_to_dir
+from planner.publish.feeds.tokens import TokenStore
 from planner.storage import Store
 from planner.ui import access
 from planner.ui.access import BindRefused, LoginThrottle, PageGuard, check_bind, try_login
@@ -23,7 +23,7 @@ from planner.ui.access import BindRefused, LoginThrottle, PageGuard, check_bind,
 from .conftest import NOW, ROOT
 
 BIN = os.path.dirname(sys.executable)
-GUARD = "planner.publish.httpguard:GuardedHttpToolsProtocol"
+GUARD = "planner.publish.feeds.httpguard:GuardedHttpToolsProtocol"
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_page_process_refuses_0_0_0_0_without_password(tmp_path):
     env = dict(os.environ, PLANNER_DATA_DIR=str(tmp_path / "data"))
     env.pop("PLANNER_PAGE_PASSWORD", None)
     env.pop("PLANNER_ADDRESS", None)
-    out = subprocess.run([os.path.join(BIN, "uvicorn"), "planner.publish.server:page_app", "--factory", "--host",
+    out = subprocess.run([os.path.join(BIN, "uvicorn"), "planner.publish.feeds.server:page_app", "--factory", "--host",
                           "0.0.0.0", "--port", str(_free_port())], cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=120)
     assert out.returncode != 0
@@ -140,7 +140,7 @@ def test_servers_mask_tokens_and_bound_request_heads(tmp_path, published, target
     env = dict(os.environ, PLANNER_DATA_DIR=str(tmp_path / "data"), PLANNER_HEAD_TIMEOUT_S="1")
     env.pop("PLANNER_PAGE_PASSWORD", None)
     if target == "page":  # as scripts/run-page.sh starts it (uvicorn's access log is on by default)
-        cmd = [os.path.join(BIN, "uvicorn"), "planner.publish.server:page_app", "--factory", "--host", "127.0.0.1",
+        cmd = [os.path.join(BIN, "uvicorn"), "planner.publish.feeds.server:page_app", "--factory", "--host", "127.0.0.1",
                "--port", str(port), "--http", GUARD, "--timeout-keep-alive", "5"]
     else:
         cmd = [os.path.join(BIN, "planner"), "serve", "--data-dir", str(tmp_path / "data"), "--port", str(port),

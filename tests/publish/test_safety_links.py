@@ -9,7 +9,7 @@ import pytest
 from planner.errors import InputError
 from planner.importers import load_school
 from planner.plan.model import Mode
-from planner.publish.feeds import publish_to_dir
+from planner.publish.feeds.workflow import publish_to_dir
 from planner.school.links import LinkError, check_link
 from planner.storage import Store
 
@@ -60,7 +60,7 @@ def test_publish_refuses_a_crlf_link_before_committing(tmp_path, school, plan01)
 
 def test_an_unsafe_link_already_in_a_plan_never_reaches_a_feed(school, plan01):
     """A publication recorded before links were checked: the feed leaves the link out instead of failing."""
-    from planner.publish.events import events_from_plan
+    from planner.publish.feeds.events import events_from_plan
 
     live = next(i for i, o in enumerate(plan01.occurrences) if o.mode == Mode.LIVE and o.link)
     occ = list(plan01.occurrences)

@@ -8,9 +8,10 @@ import stat
 import threading
 from datetime import timedelta
 
-from planner.publish import feeds as feeds_mod
-from planner.publish.feeds import feed_file_name, publish_to_dir, render_token_feeds
-from planner.publish.tokens import TokenStore
+from planner.publish.feeds import workflow as feed_workflow
+from planner.publish.feeds.files import feed_file_name, render_token_feeds
+from planner.publish.feeds.workflow import publish_to_dir
+from planner.publish.feeds.tokens import TokenStore
 from planner.storage import Store
 
 from .conftest import NOW
@@ -32,7 +33,7 @@ def test_concurrent_publishers_leave_the_files_of_the_database(tmp_path, school,
     out = tmp_path / "feeds"
     store = Store.open(tmp_path / "data")
     publish_to_dir(store, school, plan05, out, NOW)  # tokens exist: both publishers then write every feed
-    real_write, real_flock = feeds_mod.write_feed_files, fcntl.flock
+    real_write, real_flock = feed_workflow.write_feed_files, fcntl.flock
     first_paused = threading.Event()
     second_over = threading.Event()  # the second publisher finished, or waits for the first one's lock
 
@@ -50,7 +51,7 @@ def test_concurrent_publishers_leave_the_files_of_the_database(tmp_path, school,
                 second_over.set()  # serialised: it waits for the first publisher
         return real_flock(fd, op)
 
-    monkeypatch.setattr(feeds_mod, "write_feed_files", paused_write)
+    monkeypatch.setattr(feed_workflow, "write_feed_files", paused_write)
     monkeypatch.setattr(fcntl, "flock", watched_flock)
     later = NOW.replace(hour=12)
 

@@ -9,9 +9,9 @@ import pytest
 
 from planner.cli import main
 from planner.errors import InputError
-from planner.publish.caldav_push import CalDAVError, check_caldav_url, open_calendar, push_caldav, redact
-from planner.publish.feeds import FeedSpec
-from planner.publish.max_api import MaxApiError, MaxClient
+from planner.publish.feeds.caldav import CalDAVError, check_caldav_url, open_calendar, push_caldav, redact
+from planner.publish.feeds.select import FeedSpec
+from planner.publish.chat.max_api import MaxApiError, MaxClient
 
 from .conftest import NOW, SAMPLE
 
@@ -41,7 +41,8 @@ def test_publish_with_credentials_in_the_caldav_url_is_exit_2_and_silent(tmp_pat
 
 
 def test_caldav_errors_never_print_the_password(tmp_path, school, plan01):
-    from planner.publish.feeds import load_state, publish_to_dir
+    from planner.publish.feeds.state import load_state
+    from planner.publish.feeds.workflow import publish_to_dir
     from planner.storage import Store
 
     store = Store.open(tmp_path / "data")

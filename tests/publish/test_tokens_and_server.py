@@ -15,10 +15,11 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from planner.publish.feeds import feed_file_name, publish_to_dir
-from planner.publish.qr import write_token_qrs
-from planner.publish.server import create_app
-from planner.publish.tokens import TokenStore, feed_links, hash_token
+from planner.publish.feeds.files import feed_file_name
+from planner.publish.feeds.workflow import publish_to_dir
+from planner.publish.feeds.qr import write_token_qrs
+from planner.publish.feeds.server import create_app
+from planner.publish.feeds.tokens import TokenStore, feed_links, hash_token
 from planner.storage import Store
 
 from .conftest import NOW, ROOT
@@ -135,7 +136,7 @@ def test_feeds_over_real_http(tmp_path, published, target):
     env = dict(os.environ, PLANNER_DATA_DIR=str(tmp_path / "data"))
     bindir = os.path.dirname(sys.executable)
     if target == "page":
-        cmd = [os.path.join(bindir, "uvicorn"), "planner.publish.server:page_app", "--factory", "--host", "127.0.0.1",
+        cmd = [os.path.join(bindir, "uvicorn"), "planner.publish.feeds.server:page_app", "--factory", "--host", "127.0.0.1",
                "--port", str(port)]
     else:
         cmd = [os.path.join(bindir, "planner"), "serve", "--data-dir", str(tmp_path / "data"), "--port", str(port)]
@@ -194,7 +195,7 @@ def test_cache_follows_writes_through_another_store(tmp_path, published, school,
 
 
 def test_cache_hits_query_nothing_and_unrelated_commits_do_not_re_render(published, monkeypatch):
-    from planner.publish import server
+    from planner.publish.feeds import server
 
     app = create_app(store=published, clock=lambda: NOW)
     client = TestClient(app)
@@ -247,7 +248,7 @@ def test_real_server_with_two_workers_follows_other_processes(tmp_path, publishe
     """`serve(workers=2)` (uvicorn, one cache per worker) while the CLI, another process, revokes a token and
     publishes a new plan: every worker answers the new state on the next request."""
     port = _free_port()
-    code = (f"from planner.publish.server import serve; serve({str(tmp_path / 'data')!r}, port={port}, workers=2, "
+    code = (f"from planner.publish.feeds.server import serve; serve({str(tmp_path / 'data')!r}, port={port}, workers=2, "
             "log_level='warning')")
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)
@@ -283,7 +284,7 @@ def test_real_server_with_two_workers_follows_other_processes(tmp_path, publishe
 def test_change_stamp_without_the_sqlite_pragma(tmp_path, published):
     """Other databases (PLANNER_DB_URL): the stamp is an aggregate over tokens and publications; the server then
     checks it in a worker thread and still sees a revocation at once."""
-    from planner.publish.server import ChangeStamp
+    from planner.publish.feeds.server import ChangeStamp
 
     stamp = ChangeStamp(published, sqlite_pragma=False)
     assert not stamp.cheap

@@ -12,9 +12,9 @@ from planner.importers import load_school
 from planner.norms import NormLibrary
 from planner.norms.hand_in import hand_in_deadline
 from planner.plan import Mode, Plan
-from planner.publish.epos import epos_tables
-from planner.publish.events import events_from_plan
-from planner.publish.messages import class_text, teacher_text
+from planner.publish.ejournal.epos import epos_tables
+from planner.publish.feeds.events import events_from_plan
+from planner.publish.chat.compose import class_text, teacher_text
 from planner.rebuild import rebuild
 from planner.scenario import scenario_from_toml
 from planner.scenario.model import AsyncKind

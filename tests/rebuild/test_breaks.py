@@ -11,8 +11,8 @@ from pathlib import Path
 from planner.importers import load_school
 from planner.norms import NormLibrary
 from planner.plan import Mode, Plan
-from planner.publish.events import events_from_plan
-from planner.publish.messages import class_text, teacher_text
+from planner.publish.feeds.events import events_from_plan
+from planner.publish.chat.compose import class_text, teacher_text
 from planner.rebuild import rebuild
 from planner.rebuild.assemble import gymnastics_offsets, physical_minutes
 from planner.scenario import scenario_from_toml

@@ -288,3 +288,28 @@ def test_frost_plan_gives_light_subjects_their_own_async_kinds():
             assert w.deadline > hand_in_deadline(school, o.class_id, o.date, norms), o.key
             seen["creative"] += 1
     assert seen["pe"] > 5 and seen["creative"] > 3 and seen["rov_live"] > 10, seen
+def test_the_sick_physics_teachers_calls_go_to_the_free_physics_colleague():
+    """Issue 14, proof: T-PHY1 is sick; T-PHY2 (physics, off on Mondays) gives his calls from Tuesday on, every
+    other lesson of his names who sets the task or supervises, and nothing is left unnamed."""
+    plan = _plan("05-sick-physics-teacher.toml")
+    own = [o for o in plan.occurrences if "T-PHY1" in o.regular_teachers]
+    covered = [o for o in own if o.mode == Mode.LIVE]
+    assert covered and all(o.teachers == ["T-PHY2"] and o.cover.role == "online" and o.teacher_changed
+                           for o in covered)
+    assert all(o.date.weekday() > 0 for o in covered)  # T-PHY2 is unavailable on Mondays
+    assert all(o.teachers and o.cover is not None for o in own)
+    assert plan.notices == []
+
+
+def test_the_replan_gives_5a_live_russian_from_a_free_russian_teacher():
+    """Issue 14, proof: after 5А's Russian teacher T-RUS1 falls ill (from Tuesday), 5А still has live Russian,
+    given by another Russian teacher."""
+    school = _school("school-17")
+    plan = _plan("11-frost-replan-sick-day2.toml")
+    russian = [o for o in plan.occurrences if o.class_id == "5A" and o.subject_id == "RUS" and o.mode == Mode.LIVE
+               and o.date >= date(2026, 12, 8)]
+    assert russian
+    for o in russian:
+        assert o.regular_teachers == ["T-RUS1"] and o.cover.role == "online"
+        [who] = o.teachers
+        assert "RUS" in school.teacher_by_id(who).subjects and who != "T-RUS1"

@@ -16,7 +16,7 @@ from planner.cells import FORMULA_START, csv_cell, csv_restore, has_formula
 from planner.importers import load_school
 from planner.importers.tabular import write_csv_folder, write_xlsx
 from planner.norms import NormLibrary
-from planner.publish.epos import write_epos_workbook
+from planner.publish.ejournal.epos import write_epos_workbook
 from planner.rebuild import rebuild
 from planner.scenario import scenario_from_toml
 from planner.ui.audit_view import report_xlsx

@@ -22,7 +22,9 @@ from planner.audit.checks.online import (
     check_screen_reserve, check_sick_teacher_idle, check_transition_buffer,
 )
 from planner.audit.checks.regime import check_first_shift_only, check_grade1_five_day_week
-from planner.audit.checks.teachers import check_teacher_availability, check_teacher_overlap
+from planner.audit.checks.teachers import (
+    check_teacher_availability, check_teacher_calls_in_a_row, check_teacher_live_minutes, check_teacher_overlap,
+)
 
 DAILY_CHECKS = (
     check_earliest_start,  # day.earliest_start — СП 2.4.3648-20
@@ -65,6 +67,8 @@ DATE_CHECKS = (
     check_remote_teacher_not_in_school,  # scenario.teacher_remote_only — scenario rule
     check_transition_buffer,  # scenario.transition_buffer — the scenario's policy
     check_chat_overlap,  # integrity: one call per chat at a time
+    check_teacher_live_minutes,  # teacher.live_minutes_per_day_max — planner default (M), off unless set
+    check_teacher_calls_in_a_row,  # teacher.calls_in_a_row_max — planner default (M), off unless set
 )
 
 __all__ = ["DAILY_CHECKS", "DATE_CHECKS", "WEEKLY_CHECKS"]

@@ -1,7 +1,9 @@
 """The e-journal hand-off: ЭПОС has no public API, so the plan becomes a workbook a person pastes from.
 
 Sheet «Уроки»: one row per plan occurrence, sorted by date, class (school order), lesson number.
-Sheet «Журнал замен»: one row per replaced occurrence (substitute or supervised self-study).
+Sheet «Журнал замен»: one row per occurrence of an absent teacher — the colleague who gives the live call, the
+present teacher of a co-taught lesson, the substitute in the building, the adult who supervises self-study, the
+teacher who sets and checks the task, or «не назначен» (the plan's notices say so in amber).
 Nothing here talks to ЭПОС; the file is written atomically (temporary file, then rename).
 """
 
@@ -19,7 +21,7 @@ from planner.scenario.model import ASYNC_KIND_RU
 from planner.school.model import School
 from planner.text import hand_in_ru
 
-from .alternative import KIND_RU, pupils_gen
+from planner.publish.alternative import KIND_RU, pupils_gen
 
 MODE_RU = {Mode.LIVE: "онлайн-урок", Mode.ASYNC: "самостоятельная работа (асинхронно)", Mode.IN_SCHOOL: "очно",
            Mode.REPLACED: "замена", Mode.CANCELLED: "отменён"}
@@ -28,7 +30,12 @@ SELF_STUDY = "самостоятельная работа под присмот�
 
 LESSON_COLUMNS = ("Дата", "Класс", "№ урока", "Время", "Предмет", "Учитель", "Форма", "Ссылка", "Задание",
                   "Срок сдачи")
-REPLACEMENT_COLUMNS = ("Дата", "Класс", "№ урока", "Предмет", "Отсутствующий учитель", "Замена", "Причина")
+REPLACEMENT_COLUMNS = ("Дата", "Класс", "№ урока", "Предмет", "Отсутствующий учитель", "Замена", "Причина",
+                       "Вид замены")
+COVER_RU = {"online": "онлайн-урок ведёт", "co_teacher": "урок ведёт второй учитель",
+            "substitute": "урок в школе ведёт", "supervisor": "присмотр за самостоятельной работой",
+            "task_setter": "задание выдаёт и проверяет", "none": "не назначен — назначьте учителя"}
+NOBODY = "не назначен"
 
 
 @dataclass(frozen=True)
@@ -84,11 +91,18 @@ def epos_tables(school: School, plan: Plan) -> EposTables:
         link = o.link if o.mode in (Mode.LIVE, Mode.ASYNC) and o.link else ""
         lesson_rows.append((o.date, cls(o), number(o), time_text, subject(o), teacher, MODE_RU.get(o.mode, o.mode),
                             link, task, due))
-        if o.mode == Mode.REPLACED:
+        if o.cover is not None:  # issue 14: online cover, named supervisors and task setters too
+            c = o.cover
+            states = [STATE_RU.get(plan.scenario.teacher_state(t, o.date), "") for t in c.absent]
+            reason = "; ".join(dict.fromkeys([s for s in states if s] + [c.text_ru]))
+            replacement_rows.append((o.date, cls(o), number(o), subject(o), who(c.absent),
+                                     who([c.teacher]) if c.teacher else NOBODY, reason, COVER_RU.get(c.role, c.role)))
+        elif o.mode == Mode.REPLACED:  # a plan made before the cover field
             states = [STATE_RU.get(plan.scenario.teacher_state(t, o.date), "") for t in o.regular_teachers]
             reason = "; ".join(dict.fromkeys([s for s in states if s] + [r.text_ru for r in o.reasons]))
             replacement_rows.append((o.date, cls(o), number(o), subject(o), who(o.regular_teachers),
-                                     who(o.teachers) if o.teachers else SELF_STUDY, reason))
+                                     who(o.teachers) if o.teachers else SELF_STUDY, reason, COVER_RU["substitute"]
+                                     if o.teachers else COVER_RU["supervisor"]))
     return EposTables(lesson_rows, replacement_rows)
 
 

@@ -22,7 +22,7 @@ from planner.school.model import School
 from planner.school.occurrence import OccurrenceKey
 from planner.text import hand_in_ru
 
-from . import alternative
+from planner.publish import alternative
 
 CONFIRMED = "CONFIRMED"
 CANCELLED = "CANCELLED"
@@ -122,7 +122,8 @@ def _occurrence_text(o: Occurrence, names: _Names, tz: ZoneInfo) -> tuple[str, l
     else:
         start, end = o.start.astimezone(tz), o.end.astimezone(tz)
         suffix = {Mode.LIVE: "онлайн", Mode.IN_SCHOOL: "в школе", Mode.CANCELLED: "отменён",
-                  Mode.REPLACED: "в школе, замена" if o.teachers else "в школе, самоподготовка"}[o.mode] + part
+                  Mode.REPLACED: "в школе, замена" if o.teachers and not (o.cover and o.cover.role == "supervisor")
+                  else "в школе, самоподготовка"}[o.mode] + part
         if o.mode == Mode.LIVE:
             lines.append(LINK_LINE + (_safe_link(o) or NO_LINK_TEXT))
         if o.mode == Mode.LIVE and o.alternative is not None:  # 004 §3.7: what the teacher sets for them
@@ -132,6 +133,8 @@ def _occurrence_text(o: Occurrence, names: _Names, tz: ZoneInfo) -> tuple[str, l
         lines.append(f"Учитель: {names.teacher_list(o.teachers)}")
     if o.teacher_changed and o.regular_teachers and list(o.regular_teachers) != list(o.teachers):
         lines.append(f"Учитель по расписанию: {names.teacher_list(o.regular_teachers)}")
+    if o.cover is not None and o.mode in (Mode.LIVE, Mode.ASYNC):  # issue 14: «учитель отсутствует», never why
+        lines.append(f"Замена: {o.cover.text_ru}")
     if o.regular_start and o.regular_end and o.mode != Mode.ASYNC and o.regular_start != o.start:  # moved
         rs, re = o.regular_start.astimezone(tz), o.regular_end.astimezone(tz)
         lines.append(f"По расписанию: {rs:%d.%m} {_hm(rs)}–{_hm(re)}")

@@ -31,7 +31,9 @@ from planner.school.links import plain_http_off_loopback
 
 from . import ics
 from .events import CANCELLED, FeedItem
-from .feeds import FeedSpec, FeedState, feed_items, feed_window
+from .select import FeedSpec, feed_items
+from .state import FeedState
+from .window import feed_window
 
 
 class CalDAVError(PlannerError):
@@ -273,7 +275,7 @@ def _new_event(calendar, uid: str):
 def push_published(store, school_id: str, url: str, *, feed: str | None, username: str | None,
                    password_file: str | Path | None, now: datetime) -> PushResult:
     """What `planner publish --caldav URL` runs after publishing: the school's state, the selection, the push."""
-    from .feeds import load_state, today_at
+    from .state import load_state, today_at
 
     state = load_state(store, school_id)
     if state is None:

@@ -2,7 +2,7 @@
 
 - `create_app(data_dir)`: a Starlette app with the feed route (`planner serve` runs it with uvicorn).
 - `page_app()`: the Streamlit page plus the feed route in one process (st.App, streamlit ≥ 1.67, experimental):
-  `PLANNER_DATA_DIR=data .venv/bin/uvicorn planner.publish.server:page_app --factory --port 8501`.
+  `PLANNER_DATA_DIR=data .venv/bin/uvicorn planner.publish.feeds.server:page_app --factory --port 8501`.
 - `serve(data_dir, host=…, port=…, workers=N)`: uvicorn (httptools/uvloop when installed) with N worker processes.
 
 Unknown, malformed and revoked tokens get 404; nothing lists tokens over HTTP. ETag/If-None-Match → 304,
@@ -46,15 +46,17 @@ from planner.storage import Store
 from planner.storage.db import make_engine
 
 from .httpguard import MAX_HEAD_BYTES, GuardedHttpToolsProtocol, install_token_log_filter
-from .feeds import FeedRenderer, FeedSpec, FeedState, RenderedFeed, head_version, load_state, today_at
+from .render import FeedRenderer, RenderedFeed
+from .select import FeedSpec
+from .state import FeedState, head_version, load_state, today_at
 from .tokens import TOKEN_RE, TokenStore, hash_token
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 MEDIA_TYPE = "text/calendar; charset=utf-8"
 Clock = Callable[[], datetime]
 NEGATIVE_CACHE_MAX = 4096  # unknown/revoked token hashes remembered until the next commit (bounded)
 _NOT_FOUND = b"Not found"
-# uvicorn settings of both servers: bounded request heads (size, time; planner.publish.httpguard) and idle
+# uvicorn settings of both servers: bounded request heads (size, time; planner.publish.feeds.httpguard) and idle
 # keep-alive connections closed after 5 s.
 SERVER_LIMITS = {"http": GuardedHttpToolsProtocol, "timeout_keep_alive": 5,
                  "h11_max_incomplete_event_size": MAX_HEAD_BYTES}
@@ -374,5 +376,5 @@ def serve(data_dir: str | Path | None = None, *, host: str = "127.0.0.1", port: 
 
     if data_dir is not None:
         settings.export_data_dir(str(Path(data_dir).resolve()))
-    uvicorn.run("planner.publish.server:create_app", factory=True, host=host, port=port, workers=workers,
+    uvicorn.run("planner.publish.feeds.server:create_app", factory=True, host=host, port=port, workers=workers,
                 access_log=access_log, log_level=log_level, **SERVER_LIMITS)

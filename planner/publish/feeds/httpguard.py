@@ -4,7 +4,7 @@
   line and headers, MAX_HEAD_BYTES: larger heads get 431 and the connection is closed before the rest is read)
   and on the time to receive it (HEAD_TIMEOUT_S from the connection or from the request's first byte: a client
   that trickles its head gets 408 and is closed). Use it with `uvicorn --http
-  planner.publish.httpguard:GuardedHttpToolsProtocol` (scripts/run-page.sh, `planner serve` do).
+  planner.publish.feeds.httpguard:GuardedHttpToolsProtocol` (scripts/run-page.sh, `planner serve` do).
 - `install_token_log_filter()`: masks `/feeds/<token>` in every log record of uvicorn, Streamlit and the root
   logger (`/feeds/***.ics`), so neither the access logs nor error messages carry a token.
 
