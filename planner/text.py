@@ -57,3 +57,9 @@ def timezone_ru(tz_name: str, on: date | None = None) -> str:
     msk = "МСК" if hours == 0 else f"МСК{hours:+d}".replace("-", "−")
     city = CITY_RU.get(tz_name, tz_name.split("/")[-1].replace("_", " "))
     return f"{city}, {msk}"
+
+
+def hand_in_ru(deadline: date | None, fmt: str = "%d.%m.%Y") -> str:
+    """The hand-in of asynchronous work in words: «сдать до 16.12.2026», or «сдавать не нужно» for work with
+    nothing to hand in (no deadline: movement recommendations, a class hour)."""
+    return "сдавать не нужно" if deadline is None else f"сдать до {deadline:{fmt}}"

@@ -65,6 +65,9 @@ def test_committed_plan_schema_is_current_and_a_plan_validates():
     assert {o["mode"] for o in data["occurrences"]} == {"live", "async"}
 
 
+def test_the_plan_schema_knows_the_light_subjects_async_kinds():
+    """Issue 13: PE movement recommendations (nothing to hand in: deadline null) and a creative task are async
+    kinds of the plan model and its schema; an unknown kind is refused by both."""
 def test_a_plan_with_absent_teachers_cover_and_notices_validates():
     """Issue 14: the cover of an absent teacher's lesson (Occurrence.cover) and the plan's amber notices
     (Plan.notices) are in the committed plan schema; a wrong role type or an unknown notice field is refused."""
@@ -74,6 +77,25 @@ def test_a_plan_with_absent_teachers_cover_and_notices_validates():
     from planner.rebuild import rebuild
     from planner.scenario import scenario_from_dict
 
+    schema = json.loads(SCHEMA.with_name("plan.schema.json").read_text(encoding="utf-8"))
+    school = make_school({1: ["math", "russian", "pe", "music", "english", "history", "pe"]})
+    plan = rebuild(school, scenario_from_dict({"name": "t", "reason": "other", "start": MONDAY, "end": MONDAY,
+                                               "online": {"all": True}}), library())
+    data = json.loads(plan.to_json())
+    jsonschema.validate(data, schema)
+    works = {o["subject_id"]: o["async_work"] for o in data["occurrences"] if o["mode"] == "async"}
+    assert works["pe"]["kind"] == "movement" and works["pe"]["deadline"] is None
+    assert Plan.from_json(plan.to_json()) == plan
+    bad = json.loads(plan.to_json())
+    next(o for o in bad["occurrences"] if o["mode"] == "async")["async_work"]["kind"] = "poster"
+    errors = list(jsonschema.validators.validator_for(schema)(schema).iter_errors(bad))
+    assert errors and any("poster" in e.message for e in errors)
+    try:
+        Plan.from_json(json.dumps(bad))
+    except ValueError as err:
+        assert "poster" in str(err) or "kind" in str(err)
+    else:
+        raise AssertionError("an unknown async kind passed the plan model")
     school = make_school({1: ["math", "russian", "history"]})  # nobody else teaches math: a notice
     plan = rebuild(school, scenario_from_dict({"name": "t", "reason": "other", "start": MONDAY, "end": MONDAY,
                                                "online": {"all": True},

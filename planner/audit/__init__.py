@@ -29,19 +29,23 @@ FAMILY_NAMES = {"sanpin": ("СанПиН 1.2.3685-21", "СанПиН 1.2.3685-21
 
 
 def run_checks(days: list[ClassDay]) -> list[Finding]:
-    """Every check over already-built class days (the regular timetable or a plan), findings not yet merged.
+    """Every check over already-built class days (the regular timetable or a plan), findings not yet merged:
+    the per-class checks (`class_checks`) and the cross-class ones per date (`date_checks`)."""
+    return [*class_checks(days), *date_checks(days)]
+
+
+def class_checks(days: list[ClassDay]) -> list[Finding]:
+    """The daily and weekly checks, which see one class at a time.
 
     Weekly checks see one class's days of one ISO week; on a plan, each pupil cell's online days form their own
     week, together with the class's in-school days of that week (which belong to every cell)."""
     findings: list[Finding] = []
     weeks: dict[tuple[str, int, int], list[ClassDay]] = defaultdict(list)
-    by_date: dict[date, list[ClassDay]] = defaultdict(list)
     for cd in days:
         for check in DAILY_CHECKS:
             findings.extend(check(cd))
         iso = cd.date.isocalendar()
         weeks[(cd.klass.id, iso.year, iso.week)].append(cd)
-        by_date[cd.date].append(cd)
     for week in weeks.values():
         week.sort(key=lambda cd: cd.date)
         cells = sorted({cd.cell for cd in week if cd.cell}) or [()]
@@ -49,6 +53,15 @@ def run_checks(days: list[ClassDay]) -> list[Finding]:
             cell_week = [cd for cd in week if cd.cell in (cell, ())]
             for weekly in WEEKLY_CHECKS:
                 findings.extend(replace(f, groups=f.groups or cell) for f in weekly(cell_week))
+    return findings
+
+
+def date_checks(days: list[ClassDay]) -> list[Finding]:
+    """The cross-class checks (teachers, chats), over all class days of each date."""
+    findings: list[Finding] = []
+    by_date: dict[date, list[ClassDay]] = defaultdict(list)
+    for cd in days:
+        by_date[cd.date].append(cd)
     for day_list in by_date.values():
         for per_date in DATE_CHECKS:
             findings.extend(per_date(day_list))
@@ -214,4 +227,4 @@ def audit_plan(school: School, plan: Plan, library: NormLibrary, *, accept_parti
 
 
 __all__ = ["AuditReport", "Finding", "audit_class_days", "audit_plan", "audit_school", "plan_class_days",
-           "run_checks"]
+           "run_checks", "class_checks", "date_checks"]

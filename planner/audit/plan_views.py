@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -34,7 +34,7 @@ from planner.plan.model import Mode, Occurrence, Plan
 from planner.audit.limits import AuditPolicy, audit_policy
 from planner.scenario.resolved import ClassPolicy
 from planner.school.calendar import dates_between, timetable_weekday
-from planner.school.model import Lesson, School, StudentClass
+from planner.school.model import Lesson, School, StudentClass, Subject
 
 ONLINE_MODES = (Mode.LIVE, Mode.ASYNC)
 
@@ -45,6 +45,7 @@ class _Lookup:
     plan: Plan
     zone: ZoneInfo
     lessons: dict[str, Lesson]
+    subjects: dict[str, Subject]
 
     def minute(self, moment: datetime | None, occ: Occurrence, name: str) -> int:
         if moment is None:
@@ -54,7 +55,7 @@ class _Lookup:
         return local.hour * 60 + local.minute
 
     def item(self, occ: Occurrence) -> Item:
-        subject = next((s for s in self.school.subjects if s.id == occ.subject_id), None) or \
+        subject = self.subjects.get(occ.subject_id) or \
             self.school.subject_by_id(self.lessons[occ.lesson_id].subject)
         return Item(occ.lesson_id, subject.id, subject.name, subject.norm_key, subject.activity,
                     tuple(occ.teachers), tuple(occ.groups), occ.link if occ.mode == Mode.LIVE else None)
@@ -70,10 +71,14 @@ class _Lookup:
 
 
 def plan_class_days(school: School, plan: Plan, library: NormLibrary,
-                    norms_by_day: Mapping[date, NormsInForce] | None = None) -> list[ClassDay]:
+                    norms_by_day: Mapping[date, NormsInForce] | None = None,
+                    policies: dict[tuple[str, date], AuditPolicy] | None = None) -> list[ClassDay]:
     """The plan's class days (in-school days per class, online days per pupil cell) on the scenario's dates
-    covered by a federal norm set. norms_by_day: the norms in force per date, when the caller has them."""
-    look = _Lookup(school, plan, ZoneInfo(school.timezone), {le.id: le for le in school.lessons})
+    covered by a federal norm set. norms_by_day: the norms in force per date, when the caller has them;
+    policies: a cache of the auditor's policy per (class, date), for a caller auditing slices of one plan (the
+    policy depends on the scenario's knobs and overrides, the class and the norms of the date only)."""
+    look = _Lookup(school, plan, ZoneInfo(school.timezone), {le.id: le for le in school.lessons},
+                   {s.id: s for s in school.subjects})
     class_ids = {c.id for c in school.classes}
     by_day: dict[tuple[date, str], list[Occurrence]] = defaultdict(list)
     for occ in plan.occurrences:
@@ -96,10 +101,19 @@ def plan_class_days(school: School, plan: Plan, library: NormLibrary,
                 continue
             weekday = timetable_weekday(school, klass, day) or day.isoweekday()
             if any(o.mode in ONLINE_MODES for o in occs):
-                policy = audit_policy(plan.scenario, klass, norms)
+                known = policies.get((klass.id, day)) if policies is not None else None
+                policy = known if known is not None else audit_policy(plan.scenario, klass, norms)
+                if policies is not None:
+                    policies[(klass.id, day)] = policy
                 declared = plan.policies.get(day.isoformat(), {}).get(klass.id)
-                days.extend(_online_day(look, klass, day, weekday, occs, norms, policy, cell, declared)
-                            for cell in klass.pupil_cells())
+                built: dict[tuple[int, ...], ClassDay] = {}  # cells holding the same parts have the same day
+                for cell in klass.pupil_cells():
+                    members = tuple(n for n, o in enumerate(occs) if _in_cell(o, klass, cell))
+                    if members in built:
+                        days.append(replace(built[members], cell=cell))
+                    else:
+                        built[members] = _online_day(look, klass, day, weekday, occs, norms, policy, cell, declared)
+                        days.append(built[members])
             else:
                 days.append(ClassDay(school, klass, day, weekday, _school_slots(look, klass, day, occs), norms,
                                      day_type="in_school_day", scenario=plan.scenario))

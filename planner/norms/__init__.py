@@ -51,6 +51,8 @@ class NormsInForce:
     policy_name: str = ""
     carried_over: tuple[NormSet, ...] = ()  # lapsed acts whose values apply as the school's norms
     policy: Policy | None = None  # the school policy applied (its settings, e.g. hand_in_count)
+    # answers of the auditor's applicable() per query (norms never change once in force); not compared or shown
+    lookups: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
     def get(self, key: str) -> Norm | None:
         return self.norms.get(key)

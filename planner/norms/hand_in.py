@@ -45,10 +45,13 @@ def _school_day(school: School, klass: StudentClass, d: date) -> bool:
     return timetable_weekday(school, klass, d) is not None
 
 
-def hand_in_deadline(school: School, class_id: str, lesson_day: date, norms: NormsInForce) -> date:
-    """The last day to hand in work given on `lesson_day` (see the module docstring for the rule)."""
+def hand_in_deadline(school: School, class_id: str, lesson_day: date, norms: NormsInForce,
+                     days: int | None = None) -> date:
+    """The last day to hand in work given on `lesson_day` (see the module docstring for the rule). days: a
+    relaxed term counted by the same rule instead of "async.hand_in_days" (a light subject's creative task,
+    norm "async.kind_by_subject")."""
     klass = school.class_by_id(class_id)
-    n = hand_in_days(norms)
+    n = hand_in_days(norms) if days is None else days
     no_homework = norms.get("grade1.no_homework")
     if klass.grade is not None and no_homework is not None:
         row = no_homework.row(grade=klass.grade)

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from planner.scenario.model import Scenario
+from planner.scenario.model import AsyncKind, Scenario
 from planner.scenario.resolved import ClassPolicy
 
 PLAN_SCHEMA_VERSION = 1
@@ -46,10 +46,12 @@ class Gymnastics(_Model):
 
 
 class AsyncWork(_Model):
-    kind: str  # paper | recording | online_task
+    kind: AsyncKind  # paper | recording | online_task | movement | creative | class_hour
     window_start: datetime
     window_end: datetime
-    deadline: date  # hand-in date (norm async.hand_in_days, counted by planner.norms.hand_in)
+    # hand-in date (norm async.hand_in_days, counted by planner.norms.hand_in; a creative task's relaxed term from
+    # norm async.kind_by_subject); None: nothing to hand in (movement recommendations, a class hour)
+    deadline: date | None
     work_minutes: int
 
 

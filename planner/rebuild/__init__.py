@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from planner.norms import NormLibrary, NormsLapsedError
 from planner.plan.model import Occurrence, Plan, SolverInfo
 from planner.plan.ownership import plan_belongs_to
-from planner.rebuild.assemble import absence_notices, assemble_day, summarise, teaching_level
+from planner.rebuild.assemble import absence_notices, assemble_day, light_subject_kinds, summarise, teaching_level
 from planner.rebuild.day_model import CallSpec, Cell, ComponentResult, CoverSpec, Report, floor_key, solve_component
 from planner.rebuild.rules import TeacherLimits
 from planner.rebuild.paper import mark_all_paper
@@ -25,12 +25,13 @@ from planner.rebuild.parts import DayContext, DayInput, Part, expand_day
 from planner.rebuild.prechecks import PrecheckError, run_prechecks
 from planner.rebuild.priority import difficulty_points, hardness, subject_weight
 from planner.rebuild.reasons import explain_async
-from planner.scenario.model import Scenario, TeacherStateKind
+from planner.scenario.model import AsyncKind, Scenario, TeacherStateKind
 from planner.scenario.policy import ClassPolicy, class_policy
 from planner.school.calendar import dates_between
 from planner.school.model import School
 
 Progress = Callable[[dict], None]
+CLASS_HOUR = AsyncKind.CLASS_HOUR.value
 
 
 class RebuildCancelled(Exception):
@@ -252,12 +253,14 @@ def _call_specs(run: _Run, ctx: DayContext, forced: dict[int, str],
         length = pol.call_minutes.value
         window = (max(pol.earliest_start.value, parts[0].regular_start), pol.latest_end.value - length)
         buffer = pol.transition_buffer.value
+        own = light_subject_kinds(run.school, run.scenario, ctx, cid)
         for p in parts:
             if p.uid in forced:
                 continue
             spec = by_combined.get((p.lesson_id, p.part))
             if spec is not None:
                 spec.parts.append(p)
+                spec.class_hour = spec.class_hour or own.get(p.uid, ("",))[0] == CLASS_HOUR
                 spec.length = min(spec.length, length)
                 spec.window = (max(spec.window[0], window[0]), min(spec.window[1], window[1]))
                 continue
@@ -271,6 +274,7 @@ def _call_specs(run: _Run, ctx: DayContext, forced: dict[int, str],
                 published_live=(pub.mode == "live") if pub else None,
                 published_start=_minute(pub.start, run.school.timezone)
                 if pub and pub.mode == "live" and pub.start else None,
+                class_hour=own.get(p.uid, ("",))[0] == CLASS_HOUR,
                 absent=tuple(t for t in p.teachers if run.scenario.teacher_state(t, ctx.date) == TeacherStateKind.SICK),
                 cover_candidates=list((candidates or {}).get(p.uid, [])),
                 cover_busy={t: list(ctx.in_school_busy.get(t, [])) for t in (candidates or {}).get(p.uid, [])})

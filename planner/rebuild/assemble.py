@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 
 from planner.norms import NormsInForce
 from planner.norms.hand_in import hand_in_days, hand_in_deadline
@@ -12,7 +13,8 @@ from planner.plan.model import (
     Alternative, AsyncWork, ClassSummary, Cover, Gymnastics, Mode, Occurrence, Plan, PlanNotice, ReasonText,
 )
 from planner.rebuild.parts import DayContext, Part, in_cell, pupils_of
-from planner.scenario.model import AsyncKind, Scenario, TeacherStateKind
+from planner.rebuild.priority import subject_async_kind
+from planner.scenario.model import ASYNC_KIND_RU, NO_HAND_IN_KINDS, AsyncKind, Scenario, TeacherStateKind
 from planner.school.calendar import local_datetime
 from planner.school.model import School, StudentClass
 
@@ -87,9 +89,10 @@ def assemble_day(school: School, scenario: Scenario, day: DayContext, live: dict
     hand_in_days(day.norms)  # the rule must be in force on the date (else a clear error)
     occ: list[Occurrence] = []
     for cid in day.online:
-        kinds = _async_kinds(scenario, day, cid, live, call_len)
+        own = light_subject_kinds(school, scenario, day, cid)
+        kinds = _async_kinds(scenario, day, cid, live, call_len, own)
         occ.extend(with_absence_cover(school, scenario, day, p,
-                                      _online_occurrence(school, scenario, day, p, live, call_len, kinds, forced),
+                                      _online_occurrence(school, scenario, day, p, live, call_len, kinds, forced, own),
                                       (online_covers or {}).get(p.uid))
                    for p in day.online[cid])
     supervisors = name_supervisors(school, scenario, day, covers, occ)
@@ -97,23 +100,42 @@ def assemble_day(school: School, scenario: Scenario, day: DayContext, live: dict
     return occ
 
 
+def light_subject_kinds(school: School, scenario: Scenario, day: DayContext,
+                        cid: str) -> dict[int, tuple[str, str, int]]:
+    """The parts of the class whose subject has its own asynchronous kind in the norm data (norm
+    "async.kind_by_subject": PE movement recommendations, music and art creative tasks, «Разговоры о важном» a
+    class hour) and whose kind the scenario does not set itself: uid -> (kind, hand_in, hand_in_days)."""
+    knobs, out = scenario.policy, {}
+    names = {s.id: s.name for s in school.subjects}
+    for p in day.online[cid]:
+        if p.subject_id in knobs.async_kind_by_subject or (p.norm_key or "") in knobs.async_kind_by_subject:
+            continue
+        own = subject_async_kind(day.norms, p.norm_key, names.get(p.subject_id, p.subject_id))
+        if own is not None:
+            out[p.uid] = own
+    return out
+
+
 def _async_kinds(scenario: Scenario, day: DayContext, cid: str, live: dict[int, int],
-                 call_len: dict[tuple[str, int], int]) -> dict[int, str]:
-    """The asynchronous kind of each part not live: the scenario's kind for its subject, turned into paper where
-    its screen time would take a pupil cell over the daily screen cap (табл. 6.8 less the reserve)."""
+                 call_len: dict[tuple[str, int], int],
+                 own: dict[int, tuple[str, str, int]] | None = None) -> dict[int, str]:
+    """The asynchronous kind of each part not live: the scenario's kind for its subject, else the subject's own
+    kind from the norm data (`light_subject_kinds`), else the scenario's default; a kind with screen time turned
+    into paper where it would take a pupil cell over the daily screen cap (табл. 6.8 less the reserve)."""
     knobs, pol, parts = scenario.policy, day.policies[cid], day.online[cid]
+    own = own or {}
     kinds: dict[int, str] = {}
     for p in parts:
         if p.uid not in live:
             k = knobs.async_kind_by_subject.get(p.subject_id) or knobs.async_kind_by_subject.get(p.norm_key or "")
-            kinds[p.uid] = (k or knobs.async_kind).value
+            kinds[p.uid] = (k or knobs.async_kind).value if k or p.uid not in own else own[p.uid][0]
     for cell in day.cells[cid]:
         members = day.cell_parts(cid, cell)
         used = sum(call_len[(p.lesson_id, p.part)] for p in members if p.uid in live)
         for p in members:
             if p.uid in kinds:
                 screen = pol.async_screen[kinds[p.uid]]
-                if used + screen > pol.screen_cap:
+                if screen and used + screen > pol.screen_cap:
                     kinds[p.uid] = AsyncKind.PAPER.value
                     screen = pol.async_screen[AsyncKind.PAPER.value]
                 used += screen
@@ -121,9 +143,10 @@ def _async_kinds(scenario: Scenario, day: DayContext, cid: str, live: dict[int, 
 
 
 def _online_occurrence(school: School, scenario: Scenario, day: DayContext, p: Part, live: dict[int, int],
-                       call_len: dict, kinds: dict[int, str], forced: dict[int, str]) -> Occurrence:
+                       call_len: dict, kinds: dict[int, str], forced: dict[int, str],
+                       own: dict[int, tuple[str, str, int]] | None = None) -> Occurrence:
     """One part of an online class: a live call with its eye gymnastics, or asynchronous work with its window
-    (to the class's regular end of day) and deadline."""
+    (to the class's regular end of day) and deadline (`async_deadline`)."""
     pol = day.policies[p.class_id]
     tz_day = day.date
     regular_start = local_datetime(school, tz_day, p.regular_start)
@@ -144,7 +167,9 @@ def _online_occurrence(school: School, scenario: Scenario, day: DayContext, p: P
     reasons = []
     if p.uid in forced:
         ru, en = FORCED_TEXT[forced[p.uid]]
-        if forced[p.uid] == "teacher_sick" and kind != AsyncKind.ONLINE_TASK.value:
+        if forced[p.uid] == "teacher_sick" and kind in LIGHT_KINDS:
+            ru, en = _teacher_absent_light(kind)
+        elif forced[p.uid] == "teacher_sick" and kind != AsyncKind.ONLINE_TASK.value:
             ru, en = TEACHER_ABSENT_PAPER  # the text matches the task kind: no «Моя школа» for a paper task
         reasons.append(ReasonText(code=forced[p.uid], text_ru=ru, text_en=en))
     # the window opens no earlier than the day window (never before 08:00) and closes at the class's regular end
@@ -154,9 +179,31 @@ def _online_occurrence(school: School, scenario: Scenario, day: DayContext, p: P
     return Occurrence(**common, mode=Mode.ASYNC, teachers=[] if sick else list(p.teachers), teacher_changed=sick,
                       async_work=AsyncWork(kind=kind, window_start=local_datetime(school, tz_day, window_start),
                                            window_end=local_datetime(school, tz_day, window_end),
-                                           deadline=hand_in_deadline(school, p.class_id, tz_day, day.norms),
+                                           deadline=async_deadline(school, day, p, kind, (own or {}).get(p.uid)),
                                            work_minutes=pol.async_work_minutes.value),
                       screen_minutes=pol.async_screen[kind], reasons=reasons)
+
+
+LIGHT_KINDS = (AsyncKind.MOVEMENT.value, AsyncKind.CREATIVE.value, AsyncKind.CLASS_HOUR.value)
+
+
+def _teacher_absent_light(kind: str) -> tuple[str, str]:
+    """An absent teacher's light-subject part: the reason names its own kind (nothing on paper with a term)."""
+    none = kind in NO_HAND_IN_KINDS
+    return (f"учитель отсутствует — {ASYNC_KIND_RU[kind]}" + (", сдавать ничего не нужно" if none else ""),
+            f"the teacher is absent — {kind.replace('_', ' ')}" + (", nothing to hand in" if none else ""))
+
+
+def async_deadline(school: School, day: DayContext, p: Part, kind: str,
+                   own: tuple[str, str, int] | None) -> date | None:
+    """The hand-in date of an asynchronous part: none for a kind with nothing to hand in (PE movement
+    recommendations, a class hour); the relaxed term of norm "async.kind_by_subject" for a light subject's own
+    kind (a creative task); else the school's rule (norm "async.hand_in_days", planner.norms.hand_in)."""
+    if kind in NO_HAND_IN_KINDS:
+        return None
+    if own is not None and own[0] == kind and own[1] == "relaxed":
+        return hand_in_deadline(school, p.class_id, day.date, day.norms, days=own[2])
+    return hand_in_deadline(school, p.class_id, day.date, day.norms)
 
 
 def alternative_kind(scenario: Scenario, subject_id: str, norm_key: str | None, no_device: int) -> str:

@@ -17,10 +17,10 @@ from ortools.sat.python import cp_model
 from planner.rebuild.parts import in_cell
 from planner.rebuild.rules import (
     GRID, CallModel, CallSpec, Cell, CoverSpec, add_cell_order_and_breaks, add_chat_no_overlap, add_cover,
-    TeacherLimits, add_online_cover, add_priority_inversions, add_screen_cap, add_teacher_calls_in_a_row,
-    add_teacher_live_minutes,
-    add_teacher_no_overlap, cover_terms, floor_key, keep_published_terms, live_value_terms, new_call_model,
-    online_cover_terms, priority_inversion_terms, regular_time_terms, subject_floor_terms,
+    TeacherLimits, add_class_hour_with_the_day, add_online_cover, add_priority_inversions, add_screen_cap,
+    add_teacher_calls_in_a_row, add_teacher_live_minutes,
+    add_teacher_no_overlap, class_hour_terms, cover_terms, floor_key, keep_published_terms, live_value_terms,
+    new_call_model, online_cover_terms, priority_inversion_terms, regular_time_terms, subject_floor_terms,
 )
 
 Report = Callable[..., None]  # progress of one component: report(solutions=, objective=, bound=, elapsed=)
@@ -70,6 +70,7 @@ def solve_component(calls: list[CallSpec], cells: list[Cell], covers: list[Cover
     add_teacher_live_minutes(v, limits.live_minutes_per_day)
     add_teacher_calls_in_a_row(v, limits.calls_in_a_row, limits.rest_minutes)
     add_priority_inversions(v, cells)  # the objective's view of hard and light lessons
+    add_class_hour_with_the_day(v, cells)  # a class hour goes live with its class's day
     v.model.maximize(sum([
         *subject_floor_terms(v, floors),
         *cover_terms(v),
@@ -77,6 +78,7 @@ def solve_component(calls: list[CallSpec], cells: list[Cell], covers: list[Cover
         *keep_published_terms(v),
         *live_value_terms(v, open_floors),
         *priority_inversion_terms(v),
+        *class_hour_terms(v),
         *regular_time_terms(v),
     ]))
     return _solve(v, time_limit=time_limit, workers=workers, seed=seed, report=report, cancel=cancel)

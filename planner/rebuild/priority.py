@@ -43,3 +43,21 @@ def hardness(norms: NormsInForce, points: int | None) -> str | None:
     if points <= int(row.value("light_max")):
         return "light"
     return None
+
+
+ASYNC_KIND_NORM = "async.kind_by_subject"
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.lower().replace("ё", "е").split())
+
+
+def subject_async_kind(norms: NormsInForce, norm_key: str | None, name: str) -> tuple[str, str, int] | None:
+    """The light subject's own asynchronous kind from the norm data (norm "async.kind_by_subject", a planner
+    default): (kind, hand_in, hand_in_days) — hand_in "none" (nothing to hand in) or "relaxed" (hand_in_days
+    calendar days) — matched by the subject's difficulty-scale key or its name; None for other subjects."""
+    norm = norms.get(ASYNC_KIND_NORM)
+    row = norm.row(subject=norm_key or "", name=_name_key(name)) if norm else None
+    if row is None or "kind" not in row.extras:
+        return None
+    return str(row.extras["kind"]), str(row.extras.get("hand_in", "regular")), int(row.value("hand_in_days"))

@@ -10,13 +10,14 @@ lessons of higher priority.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from planner.scenario.resolved import Source
 from planner.school.model import DEVICE_RU
-from planner.audit import run_checks
+from planner.audit import class_checks, date_checks
 from planner.audit.plan_views import plan_class_days
 from planner.norms import NormLibrary, NormsInForce
 from planner.plan.model import Mode, Occurrence, Plan, ReasonText
@@ -27,10 +28,11 @@ from planner.text import plural
 
 if TYPE_CHECKING:
     from planner.audit.findings import Finding
+    from planner.audit.views import ClassDay
     from planner.scenario.resolved import ClassPolicy
 
-# (class id, its teachers) -> the violations of their day before any trial, by finding key
-_Baseline = dict[tuple[str, tuple[str, ...]], dict[tuple[Any, ...], "Finding"]]
+# the explanation's cache of one date: class days and findings of the slices tried (see _Context.new_findings)
+_Baseline = dict[tuple[Any, ...], Any]
 
 
 def _finding_key(f: Finding) -> tuple[Any, ...]:
@@ -178,10 +180,13 @@ class _Context:
 
     def __init__(self, school: School, plan: Plan, library: NormLibrary,
                  norms_by_day: Mapping[date, NormsInForce] | None):
+        if norms_by_day is None:  # looked up once per date, not once per trial
+            norms_by_day = {d: library.in_force(d) for d in sorted({o.date for o in plan.occurrences})}
         self.school, self.plan, self.library, self.norms_by_day = school, plan, library, norms_by_day
         self.lessons = {le.id: le for le in school.lessons}
         self.classes = {c.id: c for c in school.classes}
         self.subjects = {s.id: s for s in school.subjects}
+        self.policies: dict = {}  # the auditor's policy per (class, date): one scenario throughout
 
     def norm_key(self, subject_id: str) -> str | None:
         return self.subjects[subject_id].norm_key if subject_id in self.subjects else None
@@ -191,24 +196,105 @@ class _Context:
 
     def new_findings(self, day: date, idxs: list[int], occurrences: list[Occurrence], changed: dict[int, Occurrence],
                      o: Occurrence, baseline_cache: _Baseline) -> list[Finding]:
-        """The violations the changed occurrences add to the day of o's class and o's teachers."""
-        teachers = set(o.regular_teachers)
-        related = [j for j in idxs if occurrences[j].class_id == o.class_id or teachers & set(occurrences[j].teachers)]
-        key = (o.class_id, tuple(sorted(teachers)))
-        if key not in baseline_cache:
-            baseline_cache[key] = self.findings(day, [occurrences[j] for j in related])
-        after = self.findings(day, [changed.get(j, occurrences[j]) for j in related])
-        return [f for k, f in after.items() if k not in baseline_cache[key]]
+        """The violations the changed occurrences add to the day of o's class and o's teachers.
 
-    def findings(self, day: date, occs: list[Occurrence]) -> dict[tuple[Any, ...], Finding]:
+        The same as auditing the whole slice before and after and keeping what is new, done by parts: the
+        per-class checks of a class the change leaves alone find the same before and after, so only the changed
+        classes' days are rebuilt and checked, and the cross-class (date) checks, whose findings are of their own
+        norms, rerun over all the slice's days. Class days and findings are cached per day (baseline_cache): the
+        explanation adds reasons and never moves a part, so a class's days that day are fixed by which of its
+        parts the slice holds."""
+        teachers = set(o.regular_teachers)
+        related = {o.class_id} | {occurrences[j].class_id for j in idxs if teachers & set(occurrences[j].teachers)}
+        by_class: dict[str, list[int]] = defaultdict(list)
+        for j in idxs:
+            if occurrences[j].class_id in related:
+                by_class[occurrences[j].class_id].append(j)
+        key = ("slice", tuple(sorted(related)))  # whole classes: the slice is fixed by the classes it holds
+        if key not in baseline_cache:
+            views = {cid: self._class_part(day, cid, tuple(js), occurrences, baseline_cache)[0]
+                     for cid, js in by_class.items()}
+            baseline_cache[key] = (views, _keyed(date_checks(_distinct(views))))
+        views, before_dates = baseline_cache[key]
+        before, after = dict(before_dates), {}
+        now = dict(views)
+        for cid in sorted({changed[j].class_id for j in changed}):
+            js = tuple(by_class.get(cid, ()))
+            before.update(self._class_part(day, cid, js, occurrences, baseline_cache, checked=True)[1])
+            now[cid] = self.class_days(day, [changed.get(j, occurrences[j]) for j in js])
+            # a pupil cell no changed part belongs to has the same day, and so the same findings, as before
+            moved = [x for j in changed for x in (changed[j], occurrences[j]) if x.class_id == cid]
+            after.update(_keyed(_cell_checks([cd for cd in now[cid] if self._touches(cd, moved)])))
+        after.update(_keyed(date_checks(_distinct(now))))
+        return [f for k, f in after.items() if k not in before]
+
+    def _touches(self, cd: ClassDay, occs: list[Occurrence]) -> bool:
+        """Whether any of the occurrences belongs to the class day's pupil cell (the auditor's rule: a part of no
+        group of the class is the whole class's)."""
+        if not cd.cell:
+            return True
+        own = {g.id for g in self.classes[cd.klass.id].groups}
+        for o in occs:
+            mine = [g for g in o.groups if g in own]
+            if not mine or any(g in cd.cell for g in mine):
+                return True
+        return False
+
+    def _class_part(self, day: date, cid: str, js: tuple[int, ...], occurrences: list[Occurrence], cache: _Baseline,
+                    checked: bool = False) -> tuple[list[ClassDay], dict[tuple[Any, ...], Finding]]:
+        """One class's days of the slice (its parts js) and, when checked, their per-class findings; cached."""
+        ck = ("class", cid, js)
+        if ck not in cache:
+            cache[ck] = [self.class_days(day, [occurrences[j] for j in js]), None]
+        if checked and cache[ck][1] is None:
+            cache[ck][1] = _keyed(_cell_checks(cache[ck][0]))
+        return cache[ck][0], cache[ck][1] or {}
+
+    def class_days(self, day: date, occs: list[Occurrence]) -> list[ClassDay]:
+        """The auditor's class days (per pupil cell, unmerged) of these occurrences on one date."""
+        if not occs:
+            return []
         small = self.school.model_copy(update={
             "lessons": [self.lessons[i] for i in sorted({o.lesson_id for o in occs})],
             "classes": [self.classes[c] for c in sorted({o.class_id for o in occs})]})
         mini = self.plan.model_copy(update={"occurrences": occs, "scenario": self.plan.scenario.model_copy(
             update={"start": day, "end": day})})
         # per pupil cell, unmerged: a reason states the numbers of the one cell its finding is about
-        found = run_checks(plan_class_days(small, mini, self.library, norms_by_day=self.norms_by_day))
-        return {_finding_key(f): f for f in found if f.severity == "violation"}
+        return plan_class_days(small, mini, self.library, norms_by_day=self.norms_by_day, policies=self.policies)
+
+
+def _signature(cd: ClassDay) -> tuple[Any, ...]:
+    """What the checks see of a class day besides its cell (the class, date, policy and norms are the class's),
+    by identity: the auditor builds the pupil cells holding the same parts as one day (planner.audit.plan_views),
+    so the same content is the same objects; the days compared are alive while compared."""
+    return cd.klass.id, cd.date, cd.day_type, id(cd.slots), id(cd.async_parts), id(cd.load_units)
+
+
+def _distinct(views: dict) -> list:
+    """The class days of the views, one per distinct content: the date checks (teachers, chats) take a lesson
+    seen from several pupil cells as one lesson and label their findings by the lesson, never by the cell."""
+    return list({_signature(cd): cd for v in views.values() for cd in v}.values())
+
+
+def _cell_checks(days: list) -> list:
+    """`class_checks` over one class's days, run once per distinct content: pupil cells holding the same lessons
+    have the same day (the checks read the cell only to label a finding), so a cell with the content of one
+    already checked takes its findings, relabelled with its own cell."""
+    checked: dict[tuple, tuple] = {}
+    found: list = []
+    for cd in days:
+        sig = _signature(cd)
+        if sig not in checked:
+            checked[sig] = (cd.cell, class_checks([cd]))
+            found.extend(checked[sig][1])
+            continue
+        cell, same = checked[sig]
+        found.extend(replace(f, groups=cd.cell) if f.groups == cell else f for f in same)
+    return found
+
+
+def _keyed(found: list) -> dict:
+    return {_finding_key(f): f for f in found if f.severity == "violation"}
 
 
 def _shares_pupils(a: Occurrence, b: Occurrence) -> bool:

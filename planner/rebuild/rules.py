@@ -24,6 +24,7 @@ W_KEEP_TIME = 5_000  # per call kept at its published start
 W_DIFFICULTY = 10  # per difficulty point of a live part
 W_FLOOR_EARLY = 1_000  # per live part of a subject whose floor is still open (outweighs difficulty, not priority)
 W_INVERSION = 400  # per hard lesson asynchronous beside a live light one of the same pupils (below any call's value)
+W_CLASS_HOUR = 3_000_000  # per class hour asynchronous while its class has a call that day (above a floor's call)
 W_COVER_RANK = 5  # per rank of the colleague chosen to cover a live call (0 = the best placed colleague)
 
 
@@ -40,6 +41,7 @@ class CallSpec:
     published_live: bool | None = None
     published_start: int | None = None
     hardness: str | None = None  # "hard" / "light" on the difficulty scale (planner.rebuild.priority)
+    class_hour: bool = False  # a class hour («Разговоры о важном», norm "async.kind_by_subject")
     absent: tuple[str, ...] = ()  # regular teachers absent on the date: they give no call
     cover_candidates: list[str] = field(default_factory=list)  # colleagues who may take the call, best first
     cover_busy: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # candidate -> in-school spans
@@ -81,6 +83,7 @@ class CallModel:
     call_of: dict[int, int] = field(default_factory=dict)  # part uid -> call index
     substitute: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)  # (cover uid, teacher)
     inversion: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # (hard, light) call indices
+    class_hour_missed: dict[int, cp_model.IntVar] = field(default_factory=dict)  # class-hour call index
     online_cover: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)  # (call index, colleague)
 
     def teachers_calls(self) -> dict[str, list[int]]:
@@ -358,6 +361,33 @@ def add_priority_inversions(v: CallModel, cells: list[Cell]) -> None:
                     inverted = v.model.new_bool_var(f"inversion[{v.calls[h].name}|{v.calls[lt].name}]")
                     v.model.add(inverted >= v.live[lt] - v.live[h])
                     v.inversion[(h, lt)] = inverted
+
+
+def add_class_hour_with_the_day(v: CallModel, cells: list[Cell]) -> None:
+    """A class hour goes live with its class's day (norm "async.kind_by_subject", a planner default: «Разговоры
+    о важном» is a class hour, never a paper task): per class-hour call a literal true when it is not live while
+    another call of its pupils is live that day (stored in `v.class_hour_missed`). The objective
+    (`class_hour_terms`) weighs it above any call and any subject floor, so the class hour is live whenever a
+    hard rule allows; where one keeps it out (its teacher, the window, the screen cap), the others stay live and
+    its reason names the rule."""
+    for cell in cells:
+        idx = _cell_calls(v, cell)
+        for ch in idx:
+            if not v.calls[ch].class_hour:
+                continue
+            others = [ci for ci in idx if ci != ch]
+            if not others:
+                continue
+            if ch not in v.class_hour_missed:
+                v.class_hour_missed[ch] = v.model.new_bool_var(f"class_hour_missed[{v.calls[ch].name}]")
+            for ci in others:
+                v.model.add(v.class_hour_missed[ch] >= v.live[ci] - v.live[ch])
+
+
+def class_hour_terms(v: CallModel) -> list:
+    """Minus W_CLASS_HOUR per class hour left asynchronous beside a live call of its class (above a subject
+    floor's W_FLOOR: the class hour outranks any one other call)."""
+    return [-W_CLASS_HOUR * missed for missed in v.class_hour_missed.values()]
 
 
 def priority_inversion_terms(v: CallModel) -> list:

@@ -104,10 +104,19 @@ class AsyncKind(StrEnum):
     PAPER = "paper"  # paper tasks / textbook: no screen
     RECORDING = "recording"  # a recorded lesson: counts as screen time
     ONLINE_TASK = "online_task"  # «Моя школа» or e-journal tasks on a screen
+    # light subjects' own kinds (norm "async.kind_by_subject"): nothing to hand in, or a relaxed hand-in
+    MOVEMENT = "movement"  # PE: movement recommendations, nothing handed in
+    CREATIVE = "creative"  # music, art: a creative task with a relaxed hand-in
+    CLASS_HOUR = "class_hour"  # «Разговоры о важном»: a class hour; asynchronous only as material, no hand-in
 
 
 ASYNC_KIND_RU = {AsyncKind.PAPER.value: "задание на бумаге или по учебнику",
-                 AsyncKind.RECORDING.value: "видеозапись урока", AsyncKind.ONLINE_TASK.value: "задание онлайн"}
+                 AsyncKind.RECORDING.value: "видеозапись урока", AsyncKind.ONLINE_TASK.value: "задание онлайн",
+                 AsyncKind.MOVEMENT.value: "рекомендации по двигательной активности",
+                 AsyncKind.CREATIVE.value: "творческое задание",
+                 AsyncKind.CLASS_HOUR.value: "классный час: материалы для обсуждения дома"}
+# kinds with nothing to hand in: no deadline in the plan, the texts say «сдавать не нужно»
+NO_HAND_IN_KINDS = frozenset({AsyncKind.MOVEMENT.value, AsyncKind.CLASS_HOUR.value})
 
 
 class PolicyKnobs(_Model):

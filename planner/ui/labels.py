@@ -16,7 +16,9 @@ REASON_LABELS = {REASON_RU[r]: r.value for r in Reason}  # label -> value (label
 STATE_RU = {TeacherStateKind.AVAILABLE.value: "работает", TeacherStateKind.SICK.value: "болеет",
             TeacherStateKind.REMOTE_ONLY.value: "только онлайн"}
 ASYNC_RU = {AsyncKind.PAPER.value: "бумажное задание", AsyncKind.RECORDING.value: "видеозапись",
-            AsyncKind.ONLINE_TASK.value: "задание на экране"}
+            AsyncKind.ONLINE_TASK.value: "задание на экране",
+            AsyncKind.MOVEMENT.value: "рекомендации по движению", AsyncKind.CREATIVE.value: "творческое задание",
+            AsyncKind.CLASS_HOUR.value: "классный час"}
 BUDGET_RU = {"home_day": "дома, включая досуговую деятельность", "school_day": "в школе"}
 SEVERITY_RU = {"violation": "нарушение", "warning": "предупреждение"}
 CONFIDENCE_RU = {"P": "P — первичный текст", "S2": "S2 — два вторичных источника", "S1": "S1 — один источник",

@@ -15,6 +15,7 @@ from planner.norms import NormLibrary
 from planner.plan.model import Occurrence, Plan
 from planner.school.model import WEEKDAY_NAMES_RU, School
 from planner.ui.labels import ASYNC_RU, CHANGED_BORDER, MODE_COLOUR, MODE_ICON, MODE_RU, source_label
+from planner.text import hand_in_ru
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -175,8 +176,8 @@ def lesson_details(school: School, plan: Plan, key_part: str) -> dict[str, Any]:
         info["Гимнастика"] = ", ".join(f"через {g.offset_minutes} мин — {g.minutes} мин" for g in o.gymnastics)
     if o.async_work:
         a = o.async_work
-        info["Задание"] = (f"{ASYNC_RU.get(str(getattr(a.kind, 'value', a.kind)), 'задание')}: с {a.window_start:%d.%m %H:%M} до {a.window_end:%d.%m %H:%M}, сдать до "
-                           f"{a.deadline:%d.%m}, {a.work_minutes} мин")
+        info["Задание"] = (f"{ASYNC_RU.get(str(getattr(a.kind, 'value', a.kind)), 'задание')}: с {a.window_start:%d.%m %H:%M} до {a.window_end:%d.%m %H:%M}, "
+                           f"{hand_in_ru(a.deadline, '%d.%m')}, {a.work_minutes} мин")
     info["Причины"] = [r.text_ru for r in o.reasons]
     info["Изменён"] = changed(o)
     return info

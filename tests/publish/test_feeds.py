@@ -14,6 +14,7 @@ from planner.publish.feeds import files as feed_files
 from planner.publish.feeds import select as feed_select
 from planner.publish.feeds.state import FeedState
 from planner.publish.feeds import ics
+from planner.scenario.model import ASYNC_KIND_RU
 from planner.publish import alternative
 from planner.publish.feeds.events import CANCELLED_PREFIX, LINK_LINE, NO_LINK_TEXT, event_uid
 from planner.publish.feeds.render import FeedRenderer
@@ -75,7 +76,10 @@ def test_every_feed_is_valid_and_complete(tmp_path, school, plan01):
         assert "Учитель: " in str(ev["DESCRIPTION"])
     assert any("Гимнастика для глаз: " in str(e["DESCRIPTION"]) for e in live)
     tasks = [e for e in admin.events if "(самостоятельно" in str(e["SUMMARY"])]
-    assert tasks and all("сдать до" in str(e["DESCRIPTION"]) and str(e["TRANSP"]) == "TRANSPARENT" for e in tasks)
+    assert tasks and all(("сдать до" in str(e["DESCRIPTION"])) != ("сдавать не нужно" in str(e["DESCRIPTION"]))
+                         and str(e["TRANSP"]) == "TRANSPARENT" for e in tasks)
+    assert sum("сдавать не нужно" in str(e["DESCRIPTION"]) for e in tasks) == sum(
+        o.mode == Mode.ASYNC and o.async_work.deadline is None for o in plan01.occurrences)
 
 
 def test_icalendar_and_ical_js_agree(tmp_path, school, plan01):
@@ -294,6 +298,7 @@ def test_feeds_hold_only_class_subject_teacher_and_link_data(tmp_path, school, p
     fixed = _words(" ".join([
         "Ссылка на урок пока не назначена смотрите чат класса Учитель по расписанию По",
         "Самостоятельная работа задание на бумаге или по учебнику видеозапись урока задание онлайн около мин",
+        *ASYNC_KIND_RU.values(), "сдавать не нужно",  # light subjects' own kinds (issue 13)
         "Выполнить сдать до Чат класса Гимнастика для глаз Физкультминутка Причина онлайн в школе замена",
         "самоподготовка отменён самостоятельно ч ОТМЕНЁН Урок по обычному расписанию Видеозвонок",
         "Уроки Все все уроки администрация уроки учителя класса школы Календарь обновляется не чаще раза в час",

@@ -61,3 +61,47 @@ def test_async_work_in_feeds_is_a_short_event_not_a_block_over_the_calls():
         live_same_pupils = [x for x in plan.occurrences if x.date == o.date and x.class_id == o.class_id
                             and x.mode == Mode.LIVE and (not x.groups or not o.groups or set(x.groups) & set(o.groups))]
         assert not any(x.start < e.end and e.start < x.end for x in live_same_pupils), e.summary
+
+
+def test_light_subjects_async_kinds_read_naturally_everywhere():
+    """Issue 13: PE movement recommendations and a class hour have nothing to hand in, and every text says so
+    («сдавать не нужно», no «сдать до»); music and art say «творческое задание» with their relaxed term — in the
+    class message, the feed event and the e-journal sheet alike."""
+    from planner.plan import Mode
+    from planner.publish.ejournal.epos import epos_tables
+    from planner.publish.feeds.events import event_uid, events_from_plan
+
+    school = load_school(SAMPLES / "school-17").school
+    plan = rebuild(school, scenario_from_toml(SAMPLES / "school-17" / "scenarios" / "01-frost-whole-school.toml"),
+                   NormLibrary.load(), time_limit=10, workers=1)
+    names = {s.id: s.name for s in school.subjects}
+    events = {e.uid: e for e in events_from_plan(school, plan)}
+    rows = epos_tables(school, plan).lessons
+    found = set()
+    for o in plan.occurrences:
+        w = o.async_work
+        if o.mode != Mode.ASYNC or w is None or w.kind not in ("movement", "creative"):
+            continue
+        found.add(w.kind)
+        subject = names[o.subject_id]
+        line = next(ln for ln in class_text(school, plan, o.class_id).splitlines()
+                    if ln.startswith(subject) and w.window_start.astimezone(plan_tz(school)).strftime("%H:%M") in ln)
+        event = events[event_uid(o.key, o.part, school.id)]
+        klass = school.class_by_id(o.class_id).name
+        row = next(r for r in rows if r[0] == o.date and r[1].startswith(klass) and r[4].startswith(subject)
+                   and r[6].startswith("самостоятельная работа"))
+        if w.kind == "movement":
+            assert "рекомендации по двигательной активности" in line and "сдавать не нужно" in line, line
+            assert "сдать до" not in line and "сдать до" not in event.description + event.summary
+            assert "сдавать не нужно" in event.description
+            assert "сдавать не нужно" in row[8] and row[9] is None, row
+        else:
+            assert "творческое задание" in line and f"сдать до {w.deadline:%d.%m.%Y}" in line, line
+            assert f"сдать до {w.deadline:%d.%m.%Y}" in event.description and row[9] == w.deadline
+    assert found == {"movement", "creative"}
+
+
+def plan_tz(school):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(school.timezone)

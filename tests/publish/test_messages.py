@@ -87,7 +87,8 @@ def test_class_message_names_reason_dates_live_times_links_and_deadlines(school,
     for o in live:  # school time, not UTC
         assert f"{o.start.astimezone(TZ):%H:%M}–{o.end.astimezone(TZ):%H:%M} " in text
     for o in work:
-        assert f"сдать до {o.async_work.deadline:%d.%m.%Y}" in text
+        due = o.async_work.deadline  # none for work with nothing to hand in (PE movement, a class hour)
+        assert (f"сдать до {due:%d.%m.%Y}" if due else "сдавать не нужно") in text
     assert "Пн 14.12.2026" in text
     assert "Пт 18.12.2026" in text
 
@@ -121,10 +122,28 @@ def test_every_part_fits_and_parts_rebuild_the_whole_text(school, plan, messages
                 header, body = part.split("\n", 1)
                 # the teachers' message, and a class message grown by its families' section (004 §3.7)
                 assert f"(часть {i}/{n})" in header
-                assert " — расписание с 14.12.2026" in header
+                assert header.startswith(m.text.split("\n", 1)[0])  # the text's own title, dates included
                 assert body.endswith("\n")  # cut at a line end, never inside a line
     later = teachers.text_parts[1].split("\n", 1)[0]
     assert ", продолжение: Пн 14.12.2026" in later or teachers.text_parts[1].split("\n")[1] == "Вт 15.12.2026"
+
+
+def test_every_part_of_a_split_message_has_exactly_one_header(school, plan, messages):
+    """Issue 13: a class message split into parts once carried two headers in its first part («8Б — расписание
+    с … (часть 1/2)» above «8Б — дистанционное обучение с …»); each part now has one, with the part number."""
+    split = [m for m in messages if len(m.text_parts) > 1]
+    assert any(m.chat_key.startswith(("class:", "parents:")) for m in split)  # class messages are split too
+    assert any(m.chat_key == "teachers" for m in split)
+    for m in split:
+        title = m.text.split("\n", 1)[0]
+        who = title.split(" — ", 1)[0] + " — "
+        assert " с 14.12.2026" in title
+        for i, part in enumerate(m.text_parts, 1):
+            lines = part.split("\n")
+            assert lines[0].startswith(f"{title} (часть {i}/{len(m.text_parts)})"), (m.chat_key, lines[0])
+            assert not [ln for ln in lines[1:] if ln.startswith(who) or "(часть " in ln], (m.chat_key, i)
+    wide = compose_messages(school, plan, teachers_chat_id=TEACHERS_CHAT_ID, limit=100_000)
+    assert {m.chat_key: m.text for m in wide} == {m.chat_key: m.text for m in messages}  # nothing lost
 
 
 def test_feed_link_is_optional(school, plan):

@@ -11,8 +11,8 @@ from ortools.sat.python import cp_model
 
 from planner.rebuild.parts import CoverNeed, Part
 from planner.rebuild.rules import (
-    W_COVER, W_FLOOR, W_KEEP, W_KEEP_TIME, W_LIVE, CallModel, CallSpec, Cell, CoverSpec, add_cell_order_and_breaks,
-    add_chat_no_overlap, add_cover, add_priority_inversions, add_screen_cap, add_teacher_no_overlap, allowed_starts, cover_terms, floor_key, keep_published_terms,
+    W_CLASS_HOUR, W_COVER, W_FLOOR, W_KEEP, W_KEEP_TIME, W_LIVE, CallModel, CallSpec, Cell, CoverSpec,
+    add_cell_order_and_breaks, add_chat_no_overlap, add_class_hour_with_the_day, class_hour_terms, add_cover, add_priority_inversions, add_screen_cap, add_teacher_no_overlap, allowed_starts, cover_terms, floor_key, keep_published_terms,
     live_value_terms, new_call_model, priority_inversion_terms, regular_time_terms, subject_floor_terms,
 )
 
@@ -251,3 +251,37 @@ def test_a_subject_floor_never_counts_a_light_call_that_displaces_a_hard_one():
         return v
     assert solvable(build, live_1=1)  # the hard call live too: the light one meets its floor
     assert not solvable(build, live_1=0)  # the light call beside an asynchronous hard one earns no floor credit
+
+
+def test_a_class_hour_goes_live_with_its_class_day():
+    # «Разговоры о важном» (a class hour) and mathematics of one class: the class hour is live whenever
+    # anything of the class is live that day
+    hour, math = part(0, subject="conversations"), part(1, subject="math", start=NINE + 55)
+    cell = Cell([hour, math], screen_cap=120, min_break=10)
+
+    def build():
+        v = model_of([call(hour, class_hour=True), call(math)])
+        add_cell_order_and_breaks(v, [cell])
+        add_class_hour_with_the_day(v, [cell])
+        v.model.add(sum(class_hour_terms(v)) >= 0)  # the class hour not missed
+        return v
+    assert solvable(build, live_0=1, live_1=1)
+    assert solvable(build, live_0=0, live_1=0)  # nothing live that day: the class hour may be material too
+    assert not solvable(build, live_0=0, live_1=1)  # mathematics live, the class hour not: missed
+    assert W_CLASS_HOUR > W_FLOOR  # it outranks a subject floor's call
+
+
+def test_a_class_hour_the_screen_cap_keeps_out_leaves_the_day_live():
+    # room for one call only and the class hour cannot be live (no start in its window): the other call stays
+    # live; the objective pays the miss instead of dropping the day
+    hour, math = part(0, subject="conversations"), part(1, subject="math", start=NINE + 55)
+    cell = Cell([hour, math], screen_cap=30, min_break=10)
+
+    def build():
+        v = model_of([call(hour, class_hour=True), call(math)])
+        add_screen_cap(v, [cell])
+        add_class_hour_with_the_day(v, [cell])
+        v.model.add(v.live[0] == 0)  # a hard rule keeps the class hour out
+        v.model.add(sum(class_hour_terms(v)) >= -W_CLASS_HOUR)
+        return v
+    assert solvable(build, live_1=1)

@@ -17,6 +17,7 @@ from planner.plan import Mode, Plan
 from planner.rebuild import rebuild
 from planner.rebuild.parts import in_cell
 from planner.scenario import scenario_from_toml
+from planner.scenario.model import NO_HAND_IN_KINDS
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 SCENARIOS = sorted(SAMPLES.glob("*/scenarios/*.toml"))
@@ -58,7 +59,10 @@ def test_every_sample_plan_passes_the_audit(path):
     for o in plan.occurrences:
         if o.mode == Mode.ASYNC:
             assert o.reasons, f"{o.key} is asynchronous without a reason"
-            assert o.async_work and o.async_work.deadline > o.date
+            assert o.async_work
+            # nothing to hand in only for the kinds without a hand-in (PE movement recommendations, a class hour)
+            assert (o.async_work.deadline is None) == (o.async_work.kind in NO_HAND_IN_KINDS), o.key
+            assert o.async_work.deadline is None or o.async_work.deadline > o.date
 
 
 def _plan(name: str) -> Plan:
@@ -250,6 +254,40 @@ def test_no_hard_lesson_is_async_beside_a_live_light_one_without_a_hard_rule_rea
                     assert o.reasons[0].code != "priority", (path.name, o.key, o.reasons[0].text_en)
 
 
+def test_frost_plan_gives_light_subjects_their_own_async_kinds():
+    """Issue 13: light subjects that go asynchronous get a fitting kind from the norm data ("async.kind_by_subject"):
+    PE movement recommendations with nothing to hand in, music and art a creative task with the relaxed term,
+    «Разговоры о важном» a class hour live whenever the class has a call that day — never a paper task with a
+    deadline."""
+    from planner.norms.hand_in import hand_in_deadline
+
+    plan, school = _plan("01-frost-whole-school.toml"), _school("school-17")
+    names = {s.id: s.name for s in school.subjects}
+    keys = {s.id: s.norm_key for s in school.subjects}
+    rov = next(s.id for s in school.subjects if s.name == "Разговоры о важном")
+    norms = _library().in_force(plan.scenario.start)
+    relaxed = int(norms.get("async.kind_by_subject").row(subject="music").value("hand_in_days"))
+    assert relaxed > int(norms.get("async.hand_in_days").row().value())
+    seen = {"pe": 0, "creative": 0, "rov_live": 0}
+    live_days = {(o.date, o.class_id) for o in plan.occurrences if o.mode == Mode.LIVE}
+    for o in plan.occurrences:
+        w = o.async_work
+        if o.subject_id == rov:
+            assert not (w and w.deadline is not None), (o.key, names[o.subject_id])  # no paper task with a term
+            if (o.date, o.class_id) in live_days:
+                assert o.mode == Mode.LIVE or any(r.code != "priority" for r in o.reasons), o.key
+                seen["rov_live"] += o.mode == Mode.LIVE
+        if o.mode != Mode.ASYNC or w is None:
+            continue
+        if keys[o.subject_id] == "pe":
+            assert (w.kind, w.deadline) == ("movement", None), o.key
+            seen["pe"] += 1
+        if keys[o.subject_id] in ("music", "fine_art"):
+            assert w.kind == "creative", o.key
+            assert w.deadline == hand_in_deadline(school, o.class_id, o.date, norms, days=relaxed), o.key
+            assert w.deadline > hand_in_deadline(school, o.class_id, o.date, norms), o.key
+            seen["creative"] += 1
+    assert seen["pe"] > 5 and seen["creative"] > 3 and seen["rov_live"] > 10, seen
 def test_the_sick_physics_teachers_calls_go_to_the_free_physics_colleague():
     """Issue 14, proof: T-PHY1 is sick; T-PHY2 (physics, off on Mondays) gives his calls from Tuesday on, every
     other lesson of his names who sets the task or supervises, and nothing is left unnamed."""

@@ -12,7 +12,25 @@ WEEKDAY_EN = {1: "Monday", 2: "Tuesday", 3: "Wednesday", 4: "Thursday", 5: "Frid
 
 
 def applicable(cd: ClassDay, key: str, **extra_query: Any) -> tuple[Norm, Row] | None:
-    """The norm in force on the class day, if it applies to this kind of institution, and its matching row."""
+    """The norm in force on the class day, if it applies to this kind of institution, and its matching row
+    (remembered per query in the norms in force: the same class day asks the same questions many times)."""
+    klass = cd.klass
+    try:
+        memo: tuple[Any, ...] | None = (key, klass.is_college, cd.day_type, klass.norm_grade, cd.date.month, klass.ovz,
+                              klass.week_days, tuple(sorted(extra_query.items())))
+        hash(memo)
+    except TypeError:
+        memo = None
+    if memo is not None and memo in cd.norms.lookups:
+        known: tuple[Norm, Row] | None = cd.norms.lookups[memo]
+        return known
+    found = _applicable(cd, key, **extra_query)
+    if memo is not None:
+        cd.norms.lookups[memo] = found
+    return found
+
+
+def _applicable(cd: ClassDay, key: str, **extra_query: Any) -> tuple[Norm, Row] | None:
     norm = cd.norms.get(key)
     if norm is None:
         return None

@@ -16,17 +16,18 @@ from planner.plan.model import Mode, Occurrence, Plan
 from planner.scenario.model import REASON_RU
 from planner.school.model import WEEKDAY_NAMES_RU, School
 from planner.publish import alternative
-from planner.text import institution_words, timezone_ru
+from planner.text import hand_in_ru, institution_words, timezone_ru
 
 from .max_api import MAX_TEXT_LENGTH
-from .parts import DAY_LINE, label_parts
+from .parts import DAY_LINE, PART_MARK, own_title_parts
 
 TEACHERS_CHAT = "teachers"
 
 
 @dataclass(frozen=True)
 class ChatMessage:
-    """One chat's message: `text_parts` each ≤ MAX_TEXT_LENGTH; parts after a split start with a header line."""
+    """One chat's message: `text_parts` each ≤ MAX_TEXT_LENGTH. After a split every part starts with exactly one
+    header line, the text's own title with «(часть i/n)»: in the first part it is the title line itself."""
 
     chat_key: str  # "class:5A" or "teachers"
     chat_id: str | None
@@ -35,10 +36,12 @@ class ChatMessage:
 
     @property
     def text(self) -> str:
-        """The whole text: the parts without their «(часть i/n)» header lines."""
+        """The whole text: the first part with its title line given back, the later parts without their header
+        lines."""
         if len(self.text_parts) == 1:
             return self.text_parts[0]
-        return "".join(p.split("\n", 1)[1] for p in self.text_parts)
+        first = PART_MARK.sub("", self.text_parts[0], count=1)
+        return first + "".join(p.split("\n", 1)[1] for p in self.text_parts[1:])
 
 
 # ---------------------------------------------------------------- composition
@@ -84,7 +87,7 @@ def _async_line(n: _Names, o: Occurrence, prefix: str = "") -> str:
         return f"{prefix}{n.subject(o)} — самостоятельная работа"
     kind = ASYNC_KIND_RU.get(w.kind, w.kind)
     return (f"{prefix}{n.subject(o)} — {kind}, {w.work_minutes} мин, выполнить {n.span(w.window_start, w.window_end)}"
-            f", сдать до {w.deadline:%d.%m.%Y}")
+            f", {hand_in_ru(w.deadline)}")
 
 
 BREAK_RU = {"eyes": "гимнастика для глаз", "physical": "физкультминутка"}
@@ -215,11 +218,12 @@ def teachers_text(school: School, plan: Plan, feed_link: str | None = None) -> s
         if replaced:
             lines += ["Замены в школе:", *[_replaced_line(n, o, f"{n.cls(o.class_id)} ")
                                            + f" (вместо: {n.people(o.regular_teachers)})" for o in replaced]]
-        online_cover = [o for o in today if o.mode == Mode.LIVE and o.cover is not None and o.cover.role == "online"]
+        online_cover = [(o, o.cover) for o in today
+                        if o.mode == Mode.LIVE and o.cover is not None and o.cover.role == "online" and o.cover.teacher]
         if online_cover:  # issue 14: an absent teacher's call given by a colleague
             lines += ["Онлайн-замены:", *[f"{n.span(o.start, o.end)} {n.cls(o.class_id)} {n.subject(o)} — "
-                                          f"{n.people([o.cover.teacher])} (вместо: {n.people(o.cover.absent)})"
-                                          for o in online_cover if o.cover.teacher]]
+                                          f"{n.people([c.teacher])} (вместо: {n.people(c.absent)})"
+                                          for o, c in online_cover if c.teacher]]
         by_teacher: dict[str, list[str]] = {}
         for o in today:
             if o.mode == Mode.LIVE:
@@ -351,7 +355,7 @@ def compose_messages(school: School, plan: Plan, *, teachers_chat_link: str | No
         text = text_of(make_class, title=f"{cls.name} — обновление расписания {_dates(plan)}")
         if text is None:
             continue
-        parts = label_parts(f"{cls.name} — расписание {_dates(plan)}", text, limit)
+        parts = own_title_parts(text, limit)
         out.append(ChatMessage(f"class:{cls.id}", chat.chat_id if chat else None, link, parts))
         family = parents.get(cls.id)
         if family is not None:  # the same message to the families' chat
@@ -360,7 +364,7 @@ def compose_messages(school: School, plan: Plan, *, teachers_chat_link: str | No
                    title=f"{institution_words(school.kind)['teachers_dat']} — обновление расписания {_dates(plan)}")
     if text is not None:
         out.append(ChatMessage(TEACHERS_CHAT, teachers_chat_id, teachers_chat_link,
-                               label_parts(f"{institution_words(school.kind)['teachers_dat']} — расписание {_dates(plan)}", text, limit)))
+                               own_title_parts(text, limit)))
     if personal:
         for t in school.teachers:
             if not t.max_chat_id:
@@ -369,7 +373,7 @@ def compose_messages(school: School, plan: Plan, *, teachers_chat_link: str | No
                            title=f"{t.name} — обновление ваших уроков {_dates(plan)}")
             if text is not None:
                 out.append(ChatMessage(f"teacher:{t.id}", t.max_chat_id, None,
-                                       label_parts(f"{t.name} — ваши уроки {_dates(plan)}", text, limit)))
+                                       own_title_parts(text, limit)))
     return out
 
 

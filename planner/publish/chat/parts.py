@@ -50,11 +50,19 @@ def _preferred_cut(chunk: str, minimum: int) -> int:
 
 
 DAY_LINE = re.compile(r"^(Пн|Вт|Ср|Чт|Пт|Сб|Вс) \d\d\.\d\d\.\d{4}$")
+PART_MARK = re.compile(r" \(часть 1/\d+\)(?=\n)")  # the number the first part's title line takes
+
+
+def own_title_parts(text: str, limit: int = MAX_TEXT_LENGTH) -> tuple[str, ...]:
+    """The text split by `label_parts` under its own first line as the title: the first part's title line
+    takes the part number, so every part has exactly one header line."""
+    return label_parts(text.split("\n", 1)[0], text, limit)
 
 
 def label_parts(title: str, text: str, limit: int = MAX_TEXT_LENGTH) -> tuple[str, ...]:
     """The text as one part, or as parts each starting with one header line «TITLE (часть i/n)», plus
-    «, продолжение: <day>» when a part continues a day begun in the previous one."""
+    «, продолжение: <day>» when a part continues a day begun in the previous one. A text whose first line is
+    the title keeps it as the first part's header (see `own_title_parts`)."""
     if len(text) <= limit:
         return (text,)
     header_room = len(title) + len(" (часть 99/99), продолжение: Пн 01.01.2000\n")

@@ -20,6 +20,7 @@ from planner.fileio import atomic_file
 from planner.plan.model import Mode, Occurrence, Plan
 from planner.scenario.model import ASYNC_KIND_RU
 from planner.school.model import School
+from planner.text import hand_in_ru
 
 from planner.publish.alternative import KIND_RU, pupils_gen
 
@@ -40,7 +41,7 @@ NOBODY = "не назначен"
 
 # One row of each sheet, in its columns' order (LESSON_COLUMNS, REPLACEMENT_COLUMNS).
 LessonRow = tuple[date, str, int | None, str, str, str, str, str, str, date | None]
-ReplacementRow = tuple[date, str, int | None, str, str, str, str]
+ReplacementRow = tuple[date, str, int | None, str, str, str, str, str]
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,8 @@ def epos_tables(school: School, plan: Plan) -> EposTables:
         work = o.async_work
         if o.mode == Mode.ASYNC and work is not None:
             time_text = hm(work.window_start, work.window_end)
-            task = f"{ASYNC_KIND_RU.get(work.kind, work.kind)}, {work.work_minutes} мин"
+            task = f"{ASYNC_KIND_RU.get(work.kind, work.kind)}, {work.work_minutes} мин" + \
+                ("" if work.deadline is not None else f", {hand_in_ru(None)}")
             due: date | None = work.deadline
         elif o.mode == Mode.LIVE and o.alternative is not None:  # 004 §3.7: the paired alternative
             a = o.alternative

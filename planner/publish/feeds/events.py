@@ -21,6 +21,7 @@ from planner.school.calendar import lessons_on
 from planner.school.links import link_problem
 from planner.school.model import School
 from planner.school.occurrence import OccurrenceKey
+from planner.text import hand_in_ru
 
 from planner.publish import alternative
 
@@ -113,9 +114,9 @@ def _occurrence_text(o: Occurrence, names: _Names, tz: ZoneInfo) -> tuple[str, l
     if o.mode == Mode.ASYNC and o.async_work is not None:
         w = o.async_work
         start, end = w.window_start.astimezone(tz), w.window_end.astimezone(tz)
-        suffix = f"самостоятельно{part}, сдать до {w.deadline:%d.%m}"
+        suffix = f"самостоятельно{part}, {hand_in_ru(w.deadline, '%d.%m')}"
         lines.append(f"Самостоятельная работа: {ASYNC_KIND_RU.get(w.kind, w.kind)}, около {w.work_minutes} мин.")
-        lines.append(f"Выполнить: {start:%d.%m} {_hm(start)}–{_hm(end)}; сдать до {w.deadline:%d.%m.%Y}.")
+        lines.append(f"Выполнить: {start:%d.%m} {_hm(start)}–{_hm(end)}; {hand_in_ru(w.deadline)}.")
 
         if _safe_link(o):
             lines.append(f"Чат класса: {_safe_link(o)}")
