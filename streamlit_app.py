@@ -63,8 +63,9 @@ if labels:
     if read_settings(s.data_dir).get("last_school") != labels[chosen]:
         write_setting(s.data_dir, "last_school", labels[chosen])
     record = s.get("school", labels[chosen])
-    st.sidebar.caption(f"Версия данных: {record.version}, изменены "
-                       f"{local_time(record.updated_at, record.payload.get('timezone'))}")
+    if record is not None:  # None: deleted in another tab since the list was read
+        st.sidebar.caption(f"Версия данных: {record.version}, изменены "
+                           f"{local_time(record.updated_at, record.payload.get('timezone'))}")
 else:
     st.session_state["school_id"] = None
 

@@ -13,6 +13,7 @@ from planner.errors import PlannerError, StaleSaveError
 from planner.norms import NormLibrary
 from planner.school.model import School
 from planner.storage import Store
+from planner.ui.jobs import RebuildJob
 from planner.ui.plain import plain
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,7 +56,7 @@ def policy_key() -> str:
 
 
 @st.cache_resource
-def jobs() -> dict:
+def jobs() -> dict[str, RebuildJob]:
     """Rebuild jobs of this server process by id (they outlive a page rerun or a reload)."""
     return {}
 

@@ -47,10 +47,13 @@ scenario_dates = {scenario_id: (date.fromisoformat(_rec.payload["start"]), date.
     if _rec else {}
 # the rebuild job of THIS school and scenario: another school's run or result never shows here
 JOB_KEY = f"job_id:{school.id}:{scenario_id}"
-job = registry.get(st.session_state.get(JOB_KEY))
+job = registry.get(st.session_state.get(JOB_KEY, ""))
 running = job is not None and not job.done
 if c3.button("Пересобрать", key="plan_rebuild", type="primary", disabled=running):
     rec = s.get("scenario", scenario_id)
+    if rec is None:  # deleted in another tab since the list was read
+        st.error("Сценарий не найден — возможно, его удалили. Выберите другой.")
+        st.stop()
     try:
         scenario = Scenario.model_validate(rec.payload)
     except Exception as err:  # noqa: BLE001
@@ -65,7 +68,7 @@ if c3.button("Пересобрать", key="plan_rebuild", type="primary", disab
 
 @st.fragment(run_every=0.5 if running else None)
 def progress() -> None:
-    job = registry.get(st.session_state.get(JOB_KEY))
+    job = registry.get(st.session_state.get(JOB_KEY, ""))
     if job is None:
         return
     snap = job.snapshot()
@@ -116,6 +119,9 @@ if st.session_state.get("plan_pick") not in mine:
     st.session_state.pop("plan_pick", None)
 plan_label = st.selectbox("План", list(mine), key="plan_pick")
 plan = load_plan(s, mine[plan_label])
+if plan is None:  # deleted in another tab since the list was read
+    st.warning("План не найден — возможно, его удалили. Выберите другой.")
+    st.stop()
 if not plan_belongs_to(plan, school):
     st.warning("План составлен для прежней версии данных школы — пересоберите его.")
 if plan.partial_timetable is not None:

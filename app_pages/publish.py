@@ -8,6 +8,7 @@ from __future__ import annotations
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -46,9 +47,12 @@ if published_id in plans.values():
 names = {lbl: lbl + (" — опубликован сейчас" if plans[lbl] == published_id else "") for lbl in options}
 if st.session_state.get("pub_plan") not in options:
     st.session_state.pop("pub_plan", None)
-plan_label = st.selectbox("План для публикации", options, key="pub_plan", format_func=names.get)
+plan_label = st.selectbox("План для публикации", options, key="pub_plan", format_func=lambda lbl: names[lbl])
 plan_id = plans[plan_label]
 plan = load_plan(s, plan_id)
+if plan is None:  # deleted in another tab since the list was read
+    st.warning("План не найден — возможно, его удалили. Выберите другой.")
+    st.stop()
 if published_id and plan_id != published_id:
     st.info("Выбран не тот план, что опубликован сейчас: публикация заменит опубликованный план этим.")
 elif not published_id:
@@ -86,6 +90,7 @@ with tab_pub:
         st.session_state["pub_confirm"] = plan_id
         st.session_state.pop("pub_outcome", None)
     if st.session_state.get("pub_confirm") == plan_id:
+        preview: dict[str, Any] | None
         try:
             preview = pv.publish_preview(s, school, plan, datetime.now(timezone.utc))
         except InputError as err:
@@ -184,8 +189,8 @@ with tab_links:
             subject = class_id
             if kind == "family":
                 subject = st.text_input("Название (видно только в этом списке)", key="tok_family").strip()
-                options = {g.name: g.id for c in school.classes if c.id == class_id for g in c.groups}
-                groups = [options[g] for g in st.multiselect("Группы", list(options), key="tok_groups", placeholder="все группы")]
+                group_ids = {g.name: g.id for c in school.classes if c.id == class_id for g in c.groups}
+                groups = [group_ids[g] for g in st.multiselect("Группы", list(group_ids), key="tok_groups", placeholder="все группы")]
         regular = st.checkbox("Показывать и обычное расписание", key="tok_regular")
         if st.button("Создать ссылку", key="tok_create"):
             if not subject:
@@ -287,10 +292,12 @@ with tab_epos:
     st.markdown("У ЭПОС нет открытого API: план выгружается в книгу Excel (листы «Уроки» и «Журнал замен»), "
                 "из которой данные переносят в журнал.")
 
+    epos_plan = plan  # the chosen plan, for the callback below
+
     def epos_bytes() -> bytes:
         with tempfile.TemporaryDirectory(prefix="planner-epos-") as tmp:
             out = Path(tmp) / "epos.xlsx"
-            write_epos_workbook(school, plan, out)
+            write_epos_workbook(school, epos_plan, out)
             return out.read_bytes()
 
     st.download_button("Скачать для ЭПОС (XLSX)", data=epos_bytes,

@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages._shared import require_school, show_error, store
+from planner.school.model import School
 from planner.school.readiness import read_survey, readiness_board, record_item, record_teacher
 from planner.ui.readiness_view import classes_frame, survey_bytes, teachers_frame
 
@@ -23,7 +24,7 @@ st.caption("Пункты — по положению об использован
 st.dataframe(classes_frame(school), hide_index=True, width="stretch")
 
 
-def _save(new, done: str) -> None:
+def _save(new: School, done: str) -> None:
     try:
         s.save_school(new, version)
     except Exception as err:

@@ -9,12 +9,12 @@ from datetime import date, timedelta
 import streamlit as st
 
 from app_pages._shared import PAGES, base_norm_library, norm_library, policy_key, require_school, show_error, store
-from planner.audit import audit_plan, audit_school
+from planner.audit import AuditReport, audit_plan, audit_school
 from planner.errors import InputError
 from planner.school.model import WEEKDAY_NAMES_RU
 from planner.ui.audit_view import counts, findings_frame, report_xlsx
 from planner.ui.plan_view import policy_overrides_frame
-from planner.ui.records import load_plan, plan_labels
+from planner.ui.records import plan_labels, require_plan
 from planner.ui.view import NEXT_STEP, class_names_sorted
 
 s = store()
@@ -32,13 +32,13 @@ if school.incomplete is not None:  # never «0 нарушений» on an unfini
 
 @st.cache_data(max_entries=32, show_spinner="Проверяю расписание…")
 def _audit_regular(school_id: str, version: int, start: date, end: date, policy_key: str = "",
-                   accept: bool = False):
+                   accept: bool = False) -> AuditReport:
     return audit_school(school, library, start, end, accept_partial=accept)
 
 
 @st.cache_data(max_entries=32, show_spinner="Проверяю план…")
-def _audit_plan(school_id: str, version: int, plan_id: str, policy_key: str = "", accept: bool = False):
-    return audit_plan(school, load_plan(s, plan_id), library, accept_partial=accept)
+def _audit_plan(school_id: str, version: int, plan_id: str, policy_key: str = "", accept: bool = False) -> AuditReport:
+    return audit_plan(school, require_plan(s, plan_id), library, accept_partial=accept)
 
 
 plans = plan_labels(s, school.id)
@@ -53,7 +53,7 @@ try:
             st.info("Планов ещё нет: пересоберите расписание на странице «План».")
             st.stop()
         label = st.selectbox("План", list(plans), key="au_plan")
-        plan = load_plan(s, plans[label])
+        plan = require_plan(s, plans[label])
         report = _audit_plan(school.id, version, plans[label], policy_key(), accept_partial)
         title = f"план сценария «{plan.scenario.name}»"
     else:
@@ -140,12 +140,12 @@ with st.form("policy_form"):
     if st.form_submit_button("Сохранить политику"):
         body = uploaded.getvalue().decode("utf-8") if uploaded is not None else text
         try:
-            v = save_school_policy(s, school.id, body, created_by=who, reason=why, library=base_norm_library(),
+            saved = save_school_policy(s, school.id, body, created_by=who, reason=why, library=base_norm_library(),
                                    source=uploaded.name if uploaded is not None else "политика")
         except InputError as err:
             show_error(err, "исправьте текст политики; сохранённая политика не изменилась")
         else:
-            st.success(f"Политика сохранена (версия {v.number}); проверки школы используют её.")
+            st.success(f"Политика сохранена (версия {saved.number}); проверки школы используют её.")
             st.rerun()
 history = policy_history(s, school.id)
 if history:

@@ -3,6 +3,8 @@ findings, perturbation, teacher load, pupils without devices) and a lesson-by-le
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -27,10 +29,10 @@ if not records:
 rows = []
 for r in records:
     p = r.payload
-    plans = plan_records(s, school.id, r.id)
+    saved = plan_records(s, school.id, r.id)
     rows.append({"Сценарий": p["name"], "Причина": reasons.get(p["reason"], p["reason"]),
-                 "С": p["start"], "По": p["end"], "Планов": len(plans),
-                 "Последний план": status_words(plans[0].columns.get("status")) if plans else "—",
+                 "С": p["start"], "По": p["end"], "Планов": len(saved),
+                 "Последний план": status_words(saved[0].columns.get("status")) if saved else "—",
                  "Изменён": local_time(r.updated_at, school.timezone), "Версия": r.version})
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="sc_list")
 
@@ -44,26 +46,33 @@ if len(chosen) < 2:
 
 
 @st.cache_data(max_entries=32, show_spinner="Проверяю планы…")
-def _findings(plan_id: str, school_version: int) -> dict:
+def _findings(plan_id: str, school_version: int) -> dict[str, Any]:
+    plan = load_plan(s, plan_id)
+    if plan is None:  # deleted in another tab
+        return {"error": "план не найден"}
     try:
-        rep = audit_plan(school, load_plan(s, plan_id), library)
+        rep = audit_plan(school, plan, library)
     except InputError as err:
         return {"error": err.text("ru")}
     return {"new": sum(1 for f in rep.violations if not f.preexisting),
             "old": sum(1 for f in rep.violations if f.preexisting), "warn": len(rep.warnings)}
 
 
-plans = {lbl: load_plan(s, labels[lbl]) for lbl in chosen}
+loaded = {lbl: load_plan(s, labels[lbl]) for lbl in chosen}
+plans = {lbl: p for lbl, p in loaded.items() if p is not None}
+if len(plans) < len(loaded):  # deleted in another tab since the list was read
+    st.warning("Часть выбранных планов не найдена — возможно, их удалили. Выберите планы заново.")
+    st.stop()
 short = {lbl: f"{i + 1}. {p.scenario.name}" for i, (lbl, p) in enumerate(plans.items())}
 overview = []
-for lbl, p in plans.items():
+for lbl, plan in plans.items():
     f = _findings(labels[lbl], version)
-    summ = summary_frame(school, p)
-    overview.append({"План": short[lbl], "Статус": status_words(p.solver.status),
+    summ = summary_frame(school, plan)
+    overview.append({"План": short[lbl], "Статус": status_words(plan.solver.status),
                      "Доля онлайн, % (средняя)": int(round(float(summ["Доля онлайн, %"].mean()))) if len(summ) else 0,
                      "Экран макс., мин": int(summ["Экран макс., мин"].max()) if len(summ) else 0,
                      "Новые нарушения": f.get("new", "—"), "Прежние нарушения": f.get("old", "—"),
-                     "Предупреждения": f.get("warn", "—"), "Изменения (всего)": int(round(p.perturbation_total)),
+                     "Предупреждения": f.get("warn", "—"), "Изменения (всего)": int(round(plan.perturbation_total)),
                      "Без устройства": int(summ["Без допустимого устройства"].sum()) if len(summ) else 0})
 st.dataframe(pd.DataFrame(overview), hide_index=True, width="stretch", key="cmp_overview")
 
@@ -73,7 +82,7 @@ def side_by_side(column: str, frames: dict[str, pd.DataFrame], index: str = "К�
     out = pd.DataFrame({short[lbl]: f.set_index(index)[column] for lbl, f in frames.items()})
     out.index.name = index
     # a class outside one plan's scenario has no value there: a dash, not an empty or "None" cell
-    def cell(v):
+    def cell(v: Any) -> str:
         if pd.isna(v):
             return missing
         return str(int(v)) if float(v).is_integer() else f"{v:.2f}".replace(".", ",")

@@ -4,13 +4,15 @@ chat links (validated by rebuilding the School model, saved with the record's ve
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from app_pages._shared import PAGES, SAMPLES, current_school, select_school, show_error, store
 from planner.errors import InputError, StaleSaveError
-from planner.importers import detect_format, load_school
+from planner.importers import SourceOptions, detect_format, load_school
 from planner.importers.template import write_template
 from planner.school.model import School
 from planner.school.frames import classes_frame
@@ -21,6 +23,9 @@ from planner.ui.importing import (page_source_options, read_group, result as imp
                                   upload_groups, warnings_rows)
 from planner.ui.settings import SETTING_LABELS, TIMEZONES_RU, apply_school_settings
 from planner.ui.view import NEXT_STEP, read_settings, write_setting
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 s = store()
 st.title("Школа")
@@ -42,7 +47,7 @@ with st.expander("Загрузить расписание", expanded=current_sch
                                     placeholder="101=10, 201=2к")
         pupils_text = st.text_input("Число учеников", key="imp_pupils", placeholder="7А=25, *=25")
 
-    def import_options():
+    def import_options() -> SourceOptions:
         """What the school adds to an aSc/FET file, as typed; load_school reads it (a bad text names the field)."""
         return page_source_options(bells_text, grades_text, pupils_text)
 
@@ -96,7 +101,7 @@ with st.expander("Загрузить расписание", expanded=current_sch
                 name = st.text_input("Название", value=school.name, key=f"imp_name_{i}")
                 zones = dict(TIMEZONES_RU) | {school.timezone: TIMEZONES_RU.get(school.timezone, school.timezone)}
                 tz = st.selectbox("Часовой пояс", list(zones), index=list(zones).index(school.timezone),
-                                  format_func=zones.get, key=f"imp_tz_{i}")
+                                  format_func=zones.__getitem__, key=f"imp_tz_{i}")
                 y1c, y2c = st.columns(2)
                 y1 = y1c.date_input("Учебный год: начало", value=school.calendar.year_start, format="DD.MM.YYYY",
                                     key=f"imp_y1_{i}")
@@ -147,6 +152,7 @@ if pin is None or pin["id"] != school_now.id:
     pin = st.session_state["edit_pin"] = {"id": school_now.id, "version": version_now,
                                           "school": school_now.model_dump(mode="json")}
 school = School.model_validate(pin["school"])
+pinned_version: int = pin["version"]
 
 st.subheader(plain(school.name))
 cal = school.calendar
@@ -164,11 +170,11 @@ def reload_fresh() -> None:
         st.session_state.pop(k, None)
 
 
-def save(apply, frame, state_key: str) -> None:
+def save(apply: Callable[[School, pd.DataFrame], School], frame: pd.DataFrame, state_key: str) -> None:
     edited = apply_editor_state(frame, st.session_state.get(state_key))
     try:
         new = apply(school, edited)
-        record = s.save_school(new, pin["version"])
+        record = s.save_school(new, pinned_version)
     except StaleSaveError as err:
         st.session_state["stale"] = err.message_ru
         st.rerun()  # the message and the reload button sit above the tables

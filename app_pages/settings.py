@@ -28,7 +28,7 @@ key = f"set_{school.id}_{version}"  # the form starts from the stored values of 
 with st.form(f"school_settings_{key}"):
     name = st.text_input("Название", value=school.name, key=f"{key}_name")
     tz = st.selectbox("Часовой пояс", list(zones), index=list(zones).index(school.timezone),
-                      format_func=zones.get, key=f"{key}_tz")
+                      format_func=zones.__getitem__, key=f"{key}_tz")
     c1, c2 = st.columns(2)
     y1 = c1.date_input("Учебный год: начало", value=school.calendar.year_start, format="DD.MM.YYYY",
                        key=f"{key}_y1")

@@ -4,17 +4,18 @@ policy knob, their source and confidence; saved as Store kind "scenario"."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import streamlit as st
 from pydantic import ValidationError
 
 from app_pages._shared import PAGES, norm_library, require_school, sample_dir_for, show_error, store
-from planner.errors import InputError, input_error_from_validation, StaleSaveError
+from planner.errors import InputError, input_error_from_validation, StaleSaveError, UnknownIdError
 from planner.scenario.model import REASON_RU, Reason, Scenario, scenario_from_toml
 from planner.ui.labels import ASYNC_RU, BUDGET_RU, REASON_LABELS, STATE_RU
 from planner.ui.records import save_scenario, scenario_labels
 from planner.ui.view import NEXT_STEP, class_names_sorted, parse_ranges, selection_preview
-from planner.ui.scenario_form import (KNOBS, build_scenario, defaults_frame, knob_defaults, overrides_frame,
+from planner.ui.scenario_form import (KNOBS, KnobDefault, build_scenario, defaults_frame, knob_defaults, overrides_frame,
                                       teacher_states_frame)
 
 s = store()
@@ -78,6 +79,8 @@ if loaded is None or loaded["pick"] != pick:
                                     end=monday + timedelta(days=4)), None, None)
         elif pick in saved:
             rec = s.get("scenario", saved[pick])
+            if rec is None:  # deleted in another tab since the list was read
+                raise UnknownIdError("scenario", "сценария", saved[pick])
             load_into_form(Scenario.model_validate(rec.payload), rec.id, rec.version)
         else:
             load_into_form(scenario_from_toml(samples[pick]), None, None)
@@ -85,6 +88,7 @@ if loaded is None or loaded["pick"] != pick:
         show_error(err, "выберите другой сценарий или исправьте файл")
         st.stop()
     loaded = st.session_state["sc_loaded"]
+form: dict[str, Any] = loaded  # the scenario in the form: {"pick", "id", "version", "base"}
 base = Scenario.model_validate(loaded["base"])
 if loaded["id"]:
     st.caption(f"Сохранённый сценарий, версия {loaded['version']}")
@@ -109,7 +113,7 @@ chosen = c1.multiselect("Классы", class_names_sorted(school), key="sc_clas
 exclude = c2.multiselect("Кроме классов", class_names_sorted(school), key="sc_exclude", placeholder="никого не исключать")
 ranges = [g.strip() for g in grades.replace(";", ",").split(",") if g.strip()]
 is_college = school.kind.value == "college"
-online = {"all": mode == "вся школа", "grades": [] if is_college or mode != "параллели" else ranges,
+online: dict[str, Any] = {"all": mode == "вся школа", "grades": [] if is_college or mode != "параллели" else ranges,
           "courses": ranges if is_college and mode == "параллели" else [],
           "classes": [class_ids[c] for c in chosen] if mode == "список классов" else [],
           "exclude": [class_ids[c] for c in exclude]}
@@ -148,8 +152,8 @@ overrides_df = st.data_editor(
 st.subheader("Параметры политики")
 st.caption("Пустое поле — значение по умолчанию из норм (указаны источник и достоверность; ⚠ M — значение не "
            "подтверждено первичным текстом).")
-knob_values: dict = {}
-defaults: dict = {}
+knob_values: dict[str, Any] = {}
+defaults: dict[str, KnobDefault] = {}
 try:
     preview = base.model_copy(update={"start": start, "end": max(start, end), "online": base.online.model_validate(online)})
     rep_ids = preview.online.resolve(school) or [c.id for c in school.classes]
@@ -192,7 +196,7 @@ if defaults:
 
 def build() -> Scenario | None:
     try:
-        return build_scenario(school, loaded["base"], name=name, reason=REASON_LABELS[reason_label], start=start,
+        return build_scenario(school, form["base"], name=name, reason=REASON_LABELS[reason_label], start=start,
                               end=end, online=online, teachers=teachers_df, overrides=overrides_df,
                               knobs=knob_values, created_by=created_by, description=description,
                               library=library)
@@ -205,7 +209,7 @@ def do_save(as_new: bool) -> None:
     scenario = build()
     if scenario is None:
         return
-    sid, ver = (None, None) if as_new or not loaded["id"] else (loaded["id"], loaded["version"])
+    sid, ver = (None, None) if as_new or not form["id"] else (form["id"], form["version"])
     try:
         rec = save_scenario(s, school.id, scenario, sid, ver)
     except StaleSaveError as err:
@@ -227,7 +231,7 @@ if c2.button("Сохранить как новый", key="sc_save_new"):
 if st.session_state.get("sc_stale"):
     st.error(st.session_state["sc_stale"])
 
-    def _reload():
+    def _reload() -> None:
         st.session_state.pop("sc_stale", None)
         st.session_state.pop("sc_loaded", None)
 

@@ -13,7 +13,12 @@ Every writer (convert/CSV folder and workbook, the SanPiN report, the ЭПОС w
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # untyped libraries (no stubs installed): these names read as Any to mypy, but say what is meant
+    import pandas as pd
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -36,12 +41,12 @@ def csv_restore(value: Any) -> Any:
     return value
 
 
-def csv_frame(frame):
+def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A pandas DataFrame with every cell passed through csv_cell."""
     return frame.map(csv_cell)
 
 
-def text_cells(worksheets: Iterable) -> None:
+def text_cells(worksheets: Iterable[Worksheet]) -> None:
     """Make every formula cell of these openpyxl worksheets a string cell holding the same text (the planner
     writes no formulas: any `=…` came from data)."""
     for ws in worksheets:
@@ -51,12 +56,12 @@ def text_cells(worksheets: Iterable) -> None:
                     cell.data_type = "s"
 
 
-def text_workbook(workbook) -> None:
+def text_workbook(workbook: Workbook) -> None:
     """text_cells over every sheet of an openpyxl workbook (for pandas: `text_workbook(writer.book)` before the
     ExcelWriter closes)."""
     text_cells(workbook.worksheets)
 
 
-def has_formula(workbook) -> bool:
+def has_formula(workbook: Workbook) -> bool:
     """True when any cell of the openpyxl workbook is a formula."""
     return any(cell.data_type == "f" for ws in workbook.worksheets for row in ws.iter_rows() for cell in row)

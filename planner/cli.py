@@ -8,27 +8,35 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from planner import settings
 from planner.errors import InputError, Location, PlannerError
 from planner.fileio import atomic_write_text
 from planner.storage.paths import PUBLIC_URL_ENV
 
+if TYPE_CHECKING:
+    from planner.importers import Loaded, SourceOptions
+    from planner.norms import NormLibrary
+    from planner.plan.model import Plan
+    from planner.school.model import School
+    from planner.storage import Store
 
-def _load(args: argparse.Namespace):
+
+def _load(args: argparse.Namespace) -> Loaded:
     """The school named by SOURCE with its source options, through the one loader the page calls too."""
     from planner.importers import load_school
 
     return load_school(args.source, source_options(args))
 
 
-def source_options(args: argparse.Namespace):
+def source_options(args: argparse.Namespace) -> SourceOptions:
     """The parsed SOURCE_OPTIONS as the importers' `SourceOptions` (texts and paths as typed; the importers read them)."""
     from planner.importers import SourceOptions
 
-    def opt(name: str):
+    def opt(name: str) -> Any:
         return getattr(args, name, None)
 
     def path(name: str) -> Path | None:
@@ -80,7 +88,7 @@ def _source_options() -> argparse.ArgumentParser:
 SOURCE_OPTIONS = _source_options()
 
 
-def _school_library(args: argparse.Namespace, school, store=None):
+def _school_library(args: argparse.Namespace, school: School, store: Store | None = None) -> NormLibrary:
     """The norm library for the school: a --policy file wins for this run; else, with a data directory, the
     school's stored policy (planner policy set); else the norms alone."""
     from planner.norms import NormLibrary
@@ -159,7 +167,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
-def _load_plan(path: str):
+def _load_plan(path: str) -> Plan:
     from planner.plan.ownership import read_plan_file
 
     return read_plan_file(path)
@@ -178,7 +186,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
         raise InputError("the scenario re-plans (replan_from) but no --published plan was given",
                          "сценарий перепланирует (replan_from), но опубликованный план не указан (--published)")
 
-    def progress(event: dict) -> None:
+    def progress(event: dict[str, Any]) -> None:
         if args.verbose and "status" in event:
             print(f"{event['date']} component {event['component']}/{event['components']}: {event['status']}, "
                   f"objective {event['objective']:.0f}, bound {event['bound']:.0f}, {event['elapsed']:.2f} s",
@@ -278,7 +286,7 @@ def cmd_store(args: argparse.Namespace) -> int:
     return 0
 
 
-def _plan_for_school(args: argparse.Namespace):
+def _plan_for_school(args: argparse.Namespace) -> tuple[School, Plan]:
     """The school from SOURCE (with the source options) and the plan, refused when made for another school."""
     from planner.plan.ownership import require_plan_for_school
 
@@ -288,7 +296,7 @@ def _plan_for_school(args: argparse.Namespace):
     return school, plan
 
 
-def _moment(text: str | None, tz_name: str | None):
+def _moment(text: str | None, tz_name: str | None) -> datetime:
     """--now as a tz-aware datetime: an ISO time with an offset, or a naive one in the school's time zone."""
     from datetime import datetime, timezone
     from zoneinfo import ZoneInfo
@@ -412,7 +420,7 @@ def cmd_epos(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_messages_and_epos(sub) -> None:
+def _add_messages_and_epos(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     m = sub.add_parser("messages", parents=[SOURCE_OPTIONS], help="chat messages about a plan to MAX (dry run unless --send), or --send-due")
     m.add_argument("source", nargs="?", help="a CSV folder, an XLSX workbook or a school JSON file")
     m.add_argument("plan", nargs="?", help="the plan JSON")
@@ -461,7 +469,7 @@ def _add_messages_and_epos(sub) -> None:
 
 
 
-def _feed_now(text: str | None, tz_name: str):
+def _feed_now(text: str | None, tz_name: str) -> datetime:
     from datetime import datetime, timezone
     from zoneinfo import ZoneInfo
 
@@ -510,7 +518,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     print(f"publication {r.publication_id} (serial {r.serial}): {state}; {out.feeds} feeds, "
           f"{len(out.written)} files written, {len(out.removed)} removed in {args.out}")
     for t in out.new_tokens:
-        print(f"  new feed {t.kind} {t.subject_id}: {feed_links(_base_url(args), t.secret)['https']}")
+        print(f"  new feed {t.kind} {t.subject_id}: {feed_links(_base_url(args), t.secret)['https'] if t.secret else '?'}")
     if args.caldav:  # docs/caldav.md; exit 4: published, but the push failed (re-run: it is idempotent)
         with Store.open(args.data_dir) as store:
             try:
@@ -524,7 +532,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
-def _token_school(store, given: str | None) -> str:
+def _token_school(store: Store, given: str | None) -> str:
     from planner.publish.feeds.publication import published_school_ids
 
     if given:
@@ -594,7 +602,7 @@ def cmd_tokens(args: argparse.Namespace) -> int:
             from planner.publish.feeds.files import write_token_feed
 
             write_token_feed(store, t, Path(args.feeds_dir), now)
-    links = feed_links(_base_url(args), t.secret)
+    links = feed_links(_base_url(args), t.secret) if t.secret else {"https": "?", "webcal": "?"}
     print(f"{t.id}\t{t.kind}\t{t.subject_id}\t{links['https']}\t{links['webcal']}")
     return 0
 
@@ -606,7 +614,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_publish_commands(sub) -> None:
+def _add_publish_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     pb = sub.add_parser("publish", parents=[SOURCE_OPTIONS], help="publish a plan as calendar feeds (exit 0, 2 bad input or another school's "
                                         "plan, 3 live lessons without a link)")
     pb.add_argument("source", help="a CSV folder, an XLSX workbook or a school JSON file")
@@ -812,7 +820,8 @@ def cmd_norms_check(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        code: int = args.func(args)
+        return code
     except PlannerError as err:  # one protocol: English text with its location, the error's own exit code
         lang = "ru" if getattr(args, "lang", "en") == "ru" else "en"
         word = "ошибка" if lang == "ru" else "error"

@@ -3,6 +3,8 @@ implementation of agreement by number, so no text falls back to «урок(ам�
 
 from __future__ import annotations
 
+from datetime import date
+
 
 def plural_form(n: int, one: str, few: str, many: str) -> str:
     """The noun form agreeing with n: one for 1, 21, 101; few for 2–4, 22–24; many for 0, 5–20, 11–14, 25 …"""
@@ -42,20 +44,22 @@ CITY_RU = {"Europe/Kaliningrad": "Калининград", "Europe/Moscow": "М�
            "Asia/Vladivostok": "Владивосток", "Asia/Magadan": "Магадан", "Asia/Kamchatka": "Петропавловск-Камчатский"}
 
 
-def timezone_ru(tz_name: str, on=None) -> str:
+def timezone_ru(tz_name: str, on: date | None = None) -> str:
     """«Екатеринбург, МСК+2»: the zone's city and its offset from Moscow on the date `on` (default: today)."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
     moment = datetime.combine(on, datetime.min.time()) if on is not None else datetime.now()
-    offset = ZoneInfo(tz_name).utcoffset(moment) - ZoneInfo("Europe/Moscow").utcoffset(moment)
+    here, moscow = ZoneInfo(tz_name).utcoffset(moment), ZoneInfo("Europe/Moscow").utcoffset(moment)
+    assert here is not None and moscow is not None  # a ZoneInfo knows the offset of every naive moment
+    offset = here - moscow
     hours = int(offset.total_seconds() // 3600)
     msk = "МСК" if hours == 0 else f"МСК{hours:+d}".replace("-", "−")
     city = CITY_RU.get(tz_name, tz_name.split("/")[-1].replace("_", " "))
     return f"{city}, {msk}"
 
 
-def hand_in_ru(deadline, fmt: str = "%d.%m.%Y") -> str:
+def hand_in_ru(deadline: date | None, fmt: str = "%d.%m.%Y") -> str:
     """The hand-in of asynchronous work in words: «сдать до 16.12.2026», or «сдавать не нужно» for work with
     nothing to hand in (no deadline: movement recommendations, a class hour)."""
     return "сдавать не нужно" if deadline is None else f"сдать до {deadline:{fmt}}"

@@ -108,12 +108,12 @@ def load_school(path: str | Path, options: ImportOptions | SourceOptions | None 
         from planner.importers.fet import load_fet
 
         solved = p.with_name(f"{p.stem}_activities.xml")  # what fet-cl writes beside its output
-        imported = load_fet(p, activities_xml=solved if solved.is_file() else None, bell_minutes=options.bell_minutes,
+        fet_import = load_fet(p, activities_xml=solved if solved.is_file() else None, bell_minutes=options.bell_minutes,
                             bells=options.bells, grades=options.grades, pupils=options.pupils,
                             subject_keys=options.subject_keys, years_as_classes=options.years_as_classes,
                             timezone=options.timezone, year_start=options.year_start, year_end=options.year_end,
                             a_week_monday=options.a_week_monday, max_bytes=MAX_SOURCE_BYTES)
-        return Loaded(imported.school, imported.warnings, str(p))
+        return Loaded(fet_import.school, fet_import.warnings, str(p))
     root = _root_element(p)
     what_en = f"the file's root element is <{root}>" + (f" ({_KNOWN_ROOTS[root][0]})" if root in _KNOWN_ROOTS else "") \
         if root else "the file is not XML, JSON or a workbook"

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 from xml.etree.ElementTree import Element
 
 from pydantic import ValidationError
@@ -35,7 +35,6 @@ from planner.text import plural
 BELLS_ID = "asc"
 VERSION_ID = "asc"
 DEFAULT_STUDENTS = 25
-FALLBACK_GRADE = 1  # the strictest norm band: a class whose grade is unknown hides no breach
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})(?::\d{2})?\s*$")
 _ASC_FIELD = {"classes": "period", "teachers": "teacherids", "groups": "groupids", "rooms": "classroomids",
               "subject": "subjectid"}  # a lesson problem's model field -> the card/lesson attribute to fix
@@ -85,6 +84,11 @@ class _Row:
     index: int  # 0-based position among the table's rows
 
 
+_T = TypeVar("_T")
+# One placed card: (day, period, weeks, rooms, card label)
+_Placement = tuple[int, int, frozenset[int], list[str], str]
+
+
 def _label(tag: str, n: int, elem: Element) -> str:
     ident = elem.get("id")
     return f"{tag}[{n}]" + (f" id={ident}" if ident else "")
@@ -123,7 +127,8 @@ class _Importer(ImportContext):
     def integer(self, row: _Row, name: str, default: int | None = None, low: int = 0, high: int = 99) -> int:
         raw = self.attr(row, name, required=default is None).strip()
         if not raw:
-            return default  # type: ignore[return-value]
+            assert default is not None  # with no default the value is required: attr() refused it empty
+            return default
         try:
             value = int(raw)
         except ValueError:
@@ -132,13 +137,13 @@ class _Importer(ImportContext):
             raise self.error(f"{value} is outside {low}..{high}", f"{value} вне диапазона {low}..{high}", row.label, name)
         return value
 
-    def build(self, factory: Callable[..., Any], row_label: str, **kwargs: Any) -> Any:
+    def build(self, factory: Callable[..., _T], row_label: str, **kwargs: Any) -> _T:
         try:
             return factory(**kwargs)
         except ValidationError as err:
-            first = err.errors()[0] if err.errors() else {}
-            loc = first.get("loc", ())
-            msg = str(first.get("msg", err)).removeprefix("Value error, ")
+            errors = err.errors()
+            loc = errors[0]["loc"] if errors else ()
+            msg = str(errors[0]["msg"] if errors else err).removeprefix("Value error, ")
             raise self.error(msg, f"недопустимое значение: {msg}", row_label,
                              ".".join(str(x) for x in loc)) from None
 
@@ -151,7 +156,8 @@ class _Importer(ImportContext):
                 raise self.error(f"required element <{name}> is missing", f"нет обязательного элемента <{name}>",
                                  "timetable", name)
             return []
-        rows, other = [], Counter()
+        rows: list[_Row] = []
+        other: Counter[str] = Counter()
         for child in found[0]:
             if child.tag == row_tag:
                 rows.append(_Row(child, _label(row_tag, len(rows) + 1, child), len(rows)))
@@ -174,7 +180,7 @@ class _Importer(ImportContext):
             out[ident] = row
         return out
 
-    def known(self, row: _Row, fld: str, ids: list[str], pool: dict, what_en: str, what_ru: str) -> list[str]:
+    def known(self, row: _Row, fld: str, ids: list[str], pool: dict[str, _Row], what_en: str, what_ru: str) -> list[str]:
         for ident in ids:
             if ident not in pool:
                 raise self.error(f"unknown {what_en} '{ident}'", f"неизвестный {what_ru} «{ident}»", row.label, fld)
@@ -453,7 +459,7 @@ class _Importer(ImportContext):
     def subgroups(self, groups: list[_Row], class_size: int) -> list[SubGroup]:
         parts = [r for r in groups if r.elem.get("entireclass", "").strip() != "1"]
         division_size = Counter(r.elem.get("divisiontag", "").strip() for r in parts)
-        seen: Counter = Counter()
+        seen: Counter[str] = Counter()
         out = []
         for row in parts:
             div = row.elem.get("divisiontag", "").strip()
@@ -468,15 +474,16 @@ class _Importer(ImportContext):
 
     # -------------------------------------------------------------- lessons and cards
 
-    def place_cards(self, cards: list[_Row], lessons: dict[str, _Row], classes: dict, subjects: dict, teachers: dict,
-                    rooms: dict, groups: dict[str, _Row], students: dict, weeksdefs: dict[str, frozenset[int]],
+    def place_cards(self, cards: list[_Row], lessons: dict[str, _Row], classes: dict[str, _Row],
+                    subjects: dict[str, _Row], teachers: dict[str, _Row], rooms: dict[str, _Row],
+                    groups: dict[str, _Row], students: dict[str, _Row], weeksdefs: dict[str, frozenset[int]],
                     day_index: dict[str, int], periods: list[Period]) -> list[tuple[Lesson, str]]:
         """Every card as a placed Lesson (with the label of the card(s) it came from); doubles merged."""
         info = {i: self.lesson_info(r, classes, subjects, teachers, rooms, groups, students, weeksdefs)
                 for i, r in lessons.items()}
         numbers = {p.number for p in periods}
         # (lesson id) -> [(day, period, weeks, rooms, card label)]
-        placements: dict[str, list[tuple[int, int, frozenset[int], list[str], str]]] = defaultdict(list)
+        placements: dict[str, list[_Placement]] = defaultdict(list)
         for row in cards:
             lid = self.attr(row, "lessonid", required=True).strip()
             if lid not in lessons:
@@ -521,8 +528,9 @@ class _Importer(ImportContext):
                              f"«{mask}» — не маска дней из {len(day_index)} цифр 0/1 с единицей", row.label, "days")
         return [i + 1 for i in _mask_bits(mask)]
 
-    def lesson_info(self, row: _Row, classes: dict, subjects: dict, teachers: dict, rooms: dict,
-                    groups: dict[str, _Row], students: dict, weeksdefs: dict[str, frozenset[int]]) -> dict:
+    def lesson_info(self, row: _Row, classes: dict[str, _Row], subjects: dict[str, _Row], teachers: dict[str, _Row],
+                    rooms: dict[str, _Row], groups: dict[str, _Row], students: dict[str, _Row],
+                    weeksdefs: dict[str, frozenset[int]]) -> dict[str, Any]:
         class_ids = self.known(row, "classids", _ids(row.elem.get("classids")), classes, "class", "класс")
         subject = self.known(row, "subjectid", [self.attr(row, "subjectid", required=True).strip()], subjects,
                              "subject", "предмет")[0]
@@ -557,7 +565,7 @@ class _Importer(ImportContext):
                 "groups": kept, "weeks": weeks,
                 "per_card": self.integer(row, "periodspercard", default=1, low=1, high=4)}
 
-    def lesson_cards(self, lid: str, row: _Row, info: dict, placed: list,
+    def lesson_cards(self, lid: str, row: _Row, info: dict[str, Any], placed: list[_Placement],
                      numbers: set[int]) -> list[tuple[Lesson, str]]:
         if not placed:
             return []
@@ -566,7 +574,7 @@ class _Importer(ImportContext):
                       "imported", f"у {row.label} нет класса; его карточки ({len(placed)}) не импортированы")
             return []
         k = info["per_card"]
-        runs: list[list] = []  # consecutive cards of one day and weeks merge into one multi-period card
+        runs: list[list[_Placement]] = []  # consecutive cards of one day and weeks merge into one multi-period card
         for p in sorted(placed, key=lambda x: (x[0], sorted(x[2]), x[1])):
             last = runs[-1][-1] if runs else None
             if (k > 1 and last is not None and len(runs[-1]) < k and last[0] == p[0] and last[2] == p[2]

@@ -14,8 +14,12 @@ import os
 import stat
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner.errors import InputError, Location
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MiB = 1024 * 1024
 MAX_SOURCE_BYTES = 50 * MiB
@@ -83,7 +87,7 @@ def check_xlsx_zip(path: Path) -> None:
                              f"{i.file_size // max(1, i.compress_size)} раз — больше {MAX_ZIP_RATIO}", where)
 
 
-def check_frame(frame, file: str) -> None:
+def check_frame(frame: pd.DataFrame, file: str) -> None:
     """Row count and cell length of one table (pandas DataFrame of strings), vectorised."""
     if len(frame) > MAX_TABLE_ROWS:
         raise InputError(f"the table has {len(frame)} rows, more than the limit of {MAX_TABLE_ROWS}",

@@ -412,16 +412,17 @@ def _read_students(ctx: ImportContext, root: Element) -> list[_Year]:
             for leaf in (subs or [gname]):
                 year.leaves.setdefault(leaf, year.subgroups.get(leaf, year.group_students[gname]))
         years.append(year)
-    names = [y.name for y in years]
-    for i, y in enumerate(years):
-        if names.index(y.name) != i:
-            raise ctx.error(f"year '{y.name}' is listed twice", f"год (класс) «{y.name}» указан дважды", y.element, "Name")
+    names = [year.name for year in years]
+    for i, year in enumerate(years):
+        if names.index(year.name) != i:
+            raise ctx.error(f"year '{year.name}' is listed twice", f"год (класс) «{year.name}» указан дважды",
+                            year.element, "Name")
     year_names = set(names)
-    for y in years:
-        for n in list(y.groups) + list(y.subgroups):
-            if n in year_names and n != y.name:
+    for year in years:
+        for n in list(year.groups) + list(year.subgroups):
+            if n in year_names and n != year.name:
                 raise ctx.error(f"'{n}' is the name of a year and of a group or subgroup",
-                                f"«{n}» — имя и года (класса), и группы или подгруппы", y.element, "Name")
+                                f"«{n}» — имя и года (класса), и группы или подгруппы", year.element, "Name")
     return years
 
 
@@ -671,7 +672,7 @@ def _build_classes(ctx: ImportContext, sets: _Sets, acts: list[_Act], days: _Day
                 no_pupils.append(y.name)
         groups: list[SubGroup] = []
 
-        def gid(name: str, y=y) -> str:  # bound now: called within this iteration only
+        def gid(name: str, y: _Year = y) -> str:  # bound now: called within this iteration only
             return group_ids.make(f"{y.name}: {name}" if name in shared else name)
 
         if y.groups:

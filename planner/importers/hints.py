@@ -19,8 +19,12 @@ import re
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner.errors import InputError, Location
+
+if TYPE_CHECKING:
+    from planner.school.integrity import ImportWarning
 
 MAX_HINT_BYTES = 1024 * 1024
 
@@ -98,7 +102,7 @@ def grades_warning(guessed: list[tuple[str, Level, str, str]]) -> tuple[str, str
             "«класс,класс_или_курс» (--grades-file), или на странице школы")
 
 
-def one_subject_warning(warnings: list) -> list:
+def one_subject_warning(warnings: list[ImportWarning]) -> list[ImportWarning]:
     """The integrity check's one warning per subject without a difficulty key, folded into one that lists them all
     and says how the school maps them (a subject,key CSV file it keeps)."""
     unknown = [w for w in warnings if w.collection == "subjects" and w.field == "norm_key"]
@@ -106,8 +110,8 @@ def one_subject_warning(warnings: list) -> list:
         return warnings
     from planner.school.integrity import ImportWarning
 
-    names = [re.search(r"'(.*)'", w.message_en).group(1) if re.search(r"'(.*)'", w.message_en) else "?"
-             for w in unknown]
+    quoted = [re.search(r"'(.*)'", w.message_en) for w in unknown]
+    names = [m.group(1) if m else "?" for m in quoted]
     shown = ", ".join(f"«{n}»" for n in names[:40]) + (f" … (+{len(names) - 40})" if len(names) > 40 else "")
     rest = [w for w in warnings if w not in unknown]
     return rest + [ImportWarning(
@@ -119,10 +123,6 @@ def one_subject_warning(warnings: list) -> list:
 
 
 # ------------------------------------------------------------------ texts and CSV files
-
-
-def _where(source: str, row: int | None = None, field: str = "") -> Location:
-    return Location(file=source, row=row, field=field)
 
 
 def _pairs(text: str, source: str, field: str) -> list[tuple[str, str, int]]:

@@ -8,6 +8,7 @@ import zipfile
 from collections import defaultdict
 from datetime import date, datetime, time
 from pathlib import Path
+from collections.abc import Iterable, Iterator
 from typing import Any, Callable
 
 import pandas as pd
@@ -207,7 +208,7 @@ class _Rows:
         self.records = [{c: ("" if row.get(c) is None else str(row.get(c))) for c in table.columns}
                         for row in df.to_dict("records")]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[tuple[int, _Row]]:
         for i, rec in enumerate(self.records):
             if not any(v.strip() for v in rec.values()):
                 continue  # blank line
@@ -265,9 +266,9 @@ def school_from_frames(frames: Frames, where: Callable[[str], str], source: str)
                        holidays=holidays, transferred_days=transfers,
                        a_week_monday=s.get("a_week_monday", p_opt_date))
 
-    bell_rows: dict[str, dict[tuple, list[Period]]] = defaultdict(lambda: defaultdict(list))
+    bell_rows: dict[str, dict[tuple[date | None, date | None], list[Period]]] = defaultdict(lambda: defaultdict(list))
     bell_names: dict[str, str] = {}
-    bell_first_row: dict[tuple, _Row] = {}
+    bell_first_row: dict[tuple[str, tuple[date | None, date | None]], _Row] = {}
     for _, r in rows["bells"]:
         sid = r.get("schedule_id")
         span = (r.get("valid_from", p_opt_date), r.get("valid_to", p_opt_date))
@@ -351,7 +352,7 @@ def school_from_frames(frames: Frames, where: Callable[[str], str], source: str)
 
 # ------------------------------------------------------------------ school → frames
 
-def _j(items) -> str:
+def _j(items: Iterable[str]) -> str:
     return ";".join(items)
 
 

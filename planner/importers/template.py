@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.importers.tables import SHEETS_RU, TABLES, column_ru
+from planner.importers.tables import SHEETS_RU, TABLES, Table, column_ru
 from planner.fileio import atomic_write_bytes
 from planner.importers.tabular import write_xlsx_frames
 
@@ -103,7 +103,7 @@ def reference_frame(russian: bool = False) -> pd.DataFrame:
 def write_template(out: Path, *, russian: bool = False) -> None:
     """An XLSX template (by suffix), else a folder of CSV files with headers only. With russian=True the sheets
     and columns are named in Russian (the reader accepts both the Russian and the English names)."""
-    def header(t):
+    def header(t: Table) -> list[str]:
         return [column_ru(t.name, c) for c in t.columns] if russian else list(t.columns)
 
     empty = {(SHEETS_RU[t.name] if russian else t.name): pd.DataFrame(columns=header(t), dtype=str) for t in TABLES}

@@ -93,7 +93,8 @@ def parse_xml(text: str, file: str = "", *, forbid_dtd: bool = False) -> Element
 
     Errors carry the line in `Location.row` (for XML files the row is the line)."""
     try:
-        return safe_et.fromstring(text, forbid_dtd=forbid_dtd, forbid_entities=True, forbid_external=True)
+        root: Element = safe_et.fromstring(text, forbid_dtd=forbid_dtd, forbid_entities=True, forbid_external=True)
+        return root
     except ParseError as exc:
         line, column = exc.position if getattr(exc, "position", None) else (None, 0)
         reason = str(exc).split(":")[0]

@@ -10,7 +10,8 @@ from planner.plan.model import Plan
 
 
 class _SchoolLike(Protocol):
-    id: str
+    @property
+    def id(self) -> str: ...
 
     def fingerprint(self) -> str: ...
 

@@ -11,14 +11,14 @@ import time as _time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from typing import Callable
+from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from planner.norms import NormLibrary, NormsLapsedError
 from planner.plan.model import Occurrence, Plan, SolverInfo
 from planner.plan.ownership import plan_belongs_to
 from planner.rebuild.assemble import absence_notices, assemble_day, light_subject_kinds, summarise, teaching_level
-from planner.rebuild.day_model import CallSpec, Cell, CoverSpec, floor_key, solve_component
+from planner.rebuild.day_model import CallSpec, Cell, ComponentResult, CoverSpec, Report, floor_key, solve_component
 from planner.rebuild.rules import TeacherLimits
 from planner.rebuild.paper import mark_all_paper
 from planner.rebuild.parts import DayContext, DayInput, Part, expand_day
@@ -44,7 +44,7 @@ class _Totals:
     bound: float = 0
     components: int = 0
     optimal: bool = True
-    statuses: set | None = None
+    statuses: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -60,7 +60,7 @@ class _Run:
     cancel: threading.Event | None
     totals: _Totals = field(default_factory=lambda: _Totals(statuses=set()))
     live_so_far: dict[tuple, int] = field(default_factory=lambda: defaultdict(int))
-    last_day: dict[tuple, object] = field(default_factory=dict)
+    last_day: dict[tuple, date] = field(default_factory=dict)
 
     def count_live(self, occurrences: list[Occurrence]) -> None:
         for o in occurrences:
@@ -104,6 +104,7 @@ def rebuild(school: School, scenario: Scenario, library: NormLibrary, *, publish
     policies: dict[str, dict[str, ClassPolicy]] = {}
     for day in days:
         if day not in contexts:  # before the re-planning date: the published plan stays
+            assert published is not None  # dates are frozen only when re-planning a published plan
             kept = [o for o in published.occurrences if o.date == day]
             occurrences.extend(kept)
             run.count_live(kept)
@@ -160,7 +161,8 @@ def _last_days(contexts: dict[date, DayContext]) -> dict[tuple, date]:
     return last
 
 
-def _solve_day(run: _Run, ctx: DayContext, time_limit: float):
+def _solve_day(run: _Run, ctx: DayContext,
+               time_limit: float) -> tuple[dict[int, int], dict[int, str], dict[int, str], dict[int, str]]:
     """Build the calls, cells and covers of one date, split them into independent components, solve each.
     Returns (live: part uid -> start, covers: cover uid -> substitute, forced: part uid -> reason code,
     online covers: part uid -> the colleague who takes the call)."""
@@ -205,7 +207,7 @@ def _solve_day(run: _Run, ctx: DayContext, time_limit: float):
     return live, substitutes, forced, online_covers
 
 
-def _count(t: _Totals, res) -> None:
+def _count(t: _Totals, res: ComponentResult) -> None:
     t.components += 1
     t.objective += res.objective
     t.bound += res.bound
@@ -213,12 +215,13 @@ def _count(t: _Totals, res) -> None:
     t.statuses.add(res.status)
 
 
-def _reporter(run: _Run, ctx: DayContext, n: int, total: int):
-    if run.progress is None:
+def _reporter(run: _Run, ctx: DayContext, n: int, total: int) -> Report | None:
+    progress = run.progress
+    if progress is None:
         return None
 
-    def report(**kw):
-        run.progress({"date": ctx.date.isoformat(), "component": n + 1, "components": total, **kw})
+    def report(**kw: Any) -> None:
+        progress({"date": ctx.date.isoformat(), "component": n + 1, "components": total, **kw})
     return report
 
 
@@ -342,13 +345,13 @@ def _components(calls: list[CallSpec], covers: list[CoverSpec]) -> list[tuple[li
     regular teachers of calls, the candidates of covers)."""
     parent: dict[str, str] = {}
 
-    def find(x):
+    def find(x: str) -> str:
         while parent.setdefault(x, x) != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    def union(a, b):
+    def union(a: str, b: str) -> None:
         parent[find(a)] = find(b)
 
     for ci, c in enumerate(calls):

@@ -4,16 +4,19 @@ and deadline, in-school lessons and the replacements journal; then the per-class
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
 
+from planner.norms import NormsInForce
 from planner.norms.hand_in import hand_in_days, hand_in_deadline
 from planner.plan.model import (
     Alternative, AsyncWork, ClassSummary, Cover, Gymnastics, Mode, Occurrence, Plan, PlanNotice, ReasonText,
 )
-from planner.rebuild.parts import DayContext, in_cell, pupils_of
+from planner.rebuild.parts import DayContext, Part, in_cell, pupils_of
 from planner.rebuild.priority import subject_async_kind
 from planner.scenario.model import ASYNC_KIND_RU, NO_HAND_IN_KINDS, AsyncKind, Scenario, TeacherStateKind
 from planner.school.calendar import local_datetime
-from planner.school.model import School
+from planner.school.model import School, StudentClass
 
 FORCED_TEXT = {
     "class_not_ready": ("класс не готов к дистанционному обучению (нет тестового звонка, чатов или подтверждения "
@@ -45,16 +48,18 @@ def gymnastics_offsets(length: int, interval: int, minutes: int) -> list[Gymnast
     return out
 
 
-def physical_minutes(length: int, norms, eyes: list[Gymnastics]) -> list[Gymnastics]:
+def physical_minutes(length: int, norms: NormsInForce, eyes: list[Gymnastics]) -> list[Gymnastics]:
     """Physical-activity minutes (физкультминутки; 004 §3.5, «упражнения для снятия напряжения с мышц тела»):
     one every "physical_minute.interval_minutes" of a call, "physical_minute.duration_minutes" long (planner
     defaults, confidence M). One that falls on an eye-gymnastics break follows it. None where the norms are
     not in force on the date."""
     interval_norm = norms.get("physical_minute.interval_minutes")
     duration_norm = norms.get("physical_minute.duration_minutes")
-    if interval_norm is None or duration_norm is None or interval_norm.row() is None or duration_norm.row() is None:
+    interval_row = interval_norm.row() if interval_norm is not None else None
+    duration_row = duration_norm.row() if duration_norm is not None else None
+    if interval_row is None or duration_row is None:
         return []
-    interval, minutes = int(interval_norm.row().value()), int(duration_norm.row().value())
+    interval, minutes = int(interval_row.value()), int(duration_row.value())
     out, at = [], interval
     while at + minutes < length:
         place = at
@@ -137,7 +142,7 @@ def _async_kinds(scenario: Scenario, day: DayContext, cid: str, live: dict[int, 
     return kinds
 
 
-def _online_occurrence(school: School, scenario: Scenario, day: DayContext, p, live: dict[int, int],
+def _online_occurrence(school: School, scenario: Scenario, day: DayContext, p: Part, live: dict[int, int],
                        call_len: dict, kinds: dict[int, str], forced: dict[int, str],
                        own: dict[int, tuple[str, str, int]] | None = None) -> Occurrence:
     """One part of an online class: a live call with its eye gymnastics, or asynchronous work with its window
@@ -189,7 +194,8 @@ def _teacher_absent_light(kind: str) -> tuple[str, str]:
             f"the teacher is absent — {kind.replace('_', ' ')}" + (", nothing to hand in" if none else ""))
 
 
-def async_deadline(school: School, day: DayContext, p, kind: str, own: tuple[str, str, int] | None):
+def async_deadline(school: School, day: DayContext, p: Part, kind: str,
+                   own: tuple[str, str, int] | None) -> date | None:
     """The hand-in date of an asynchronous part: none for a kind with nothing to hand in (PE movement
     recommendations, a class hour); the relaxed term of norm "async.kind_by_subject" for a light subject's own
     kind (a creative task); else the school's rule (norm "async.hand_in_days", planner.norms.hand_in)."""
@@ -212,7 +218,7 @@ def alternative_kind(scenario: Scenario, subject_id: str, norm_key: str | None, 
     return AsyncKind.PAPER.value if no_device > 0 else AsyncKind.ONLINE_TASK.value
 
 
-def alternative_for(school: School, scenario: Scenario, day: DayContext, p, start: int) -> Alternative | None:
+def alternative_for(school: School, scenario: Scenario, day: DayContext, p: Part, start: int) -> Alternative | None:
     """The paired alternative of a live part for the class's pupils with only a phone (no permitted device,
     004 §3.3), with no device, or with a written refusal (004 §3.7): counts from the class's device data,
     at most the part's pupils; window from the call's start to the class's last regular lesson of the day
@@ -297,18 +303,19 @@ NO_SUPERVISOR_TEXT = ("учитель отсутствует, свободног
                       "the building at that time: name a supervisor")
 
 
-def teaching_level(klass) -> str:
+def teaching_level(klass: StudentClass) -> str:
     """The level a teacher's qualification is read at: primary, basic, senior school, or college."""
     if klass.course is not None:
         return "college"
+    assert klass.grade is not None  # the model holds exactly one of grade and course
     return "primary" if klass.grade <= 4 else "basic" if klass.grade <= 9 else "senior"
 
 
-def _sick(scenario: Scenario, day: DayContext, teachers) -> list[str]:
+def _sick(scenario: Scenario, day: DayContext, teachers: Iterable[str]) -> list[str]:
     return [t for t in teachers if scenario.teacher_state(t, day.date) == TeacherStateKind.SICK]
 
 
-def with_absence_cover(school: School, scenario: Scenario, day: DayContext, p, o: Occurrence,
+def with_absence_cover(school: School, scenario: Scenario, day: DayContext, p: Part, o: Occurrence,
                        colleague: str | None) -> Occurrence:
     """An online part of a sick teacher, as the plan shows it: the live call given by the colleague who covers
     it (`rules.add_online_cover`), a co-taught lesson kept by its present teacher (only the absent one is
@@ -341,7 +348,7 @@ def with_absence_cover(school: School, scenario: Scenario, day: DayContext, p, o
     return o.model_copy(update={"teachers": [setter], "teacher_changed": True, "cover": cover})
 
 
-def task_setter(school: School, scenario: Scenario, day: DayContext, p) -> tuple[str | None, str]:
+def task_setter(school: School, scenario: Scenario, day: DayContext, p: Part) -> tuple[str | None, str]:
     """Who sets and checks the task of a part whose every teacher is absent (the teacher who sets the task
     checks the hand-in in the e-journal: regulation on Sferum use, 004 п. 3.7): a colleague of the same subject
     present that day — even one busy at that time, or off that day by the timetable, since a task is set ahead

@@ -7,7 +7,9 @@ objective assembled at the end from its named terms (largest weight first). The 
 
 from __future__ import annotations
 
+import threading
 import time as _time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -21,6 +23,7 @@ from planner.rebuild.rules import (
     new_call_model, online_cover_terms, priority_inversion_terms, regular_time_terms, subject_floor_terms,
 )
 
+Report = Callable[..., None]  # progress of one component: report(solutions=, objective=, bound=, elapsed=)
 
 RELATIVE_GAP = 1e-5
 
@@ -38,7 +41,7 @@ class ComponentResult:
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    def __init__(self, report, cancel, started: float):
+    def __init__(self, report: Report | None, cancel: threading.Event | None, started: float) -> None:
         super().__init__()
         self.report, self.cancel, self.started, self.count = report, cancel, started, 0
 
@@ -53,7 +56,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
 def solve_component(calls: list[CallSpec], cells: list[Cell], covers: list[CoverSpec], buffer: int,
                     floors: dict[tuple, int], open_floors: frozenset[tuple] = frozenset(), *, time_limit: float,
-                    workers: int, seed: int, report=None, cancel=None,
+                    workers: int, seed: int, report: Report | None = None, cancel: threading.Event | None = None,
                     teacher_limits: TeacherLimits | None = None) -> ComponentResult:
     """Decide one component: hard rules, then the objective."""
     v = new_call_model(cp_model.CpModel(), calls)  # day window and buffer to in-school lessons: allowed starts
@@ -81,7 +84,8 @@ def solve_component(calls: list[CallSpec], cells: list[Cell], covers: list[Cover
     return _solve(v, time_limit=time_limit, workers=workers, seed=seed, report=report, cancel=cancel)
 
 
-def _solve(v: CallModel, *, time_limit: float, workers: int, seed: int, report, cancel) -> ComponentResult:
+def _solve(v: CallModel, *, time_limit: float, workers: int, seed: int, report: Report | None,
+           cancel: threading.Event | None) -> ComponentResult:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, time_limit)
     solver.parameters.num_workers = max(1, workers)

@@ -7,6 +7,7 @@ a sick or remote-only teacher need cover.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -113,7 +114,7 @@ def parts_per_period(school: School, klass: StudentClass, norms: NormsInForce) -
 
 
 def expand_day(school: School, scenario: Scenario, online_ids: set[str], day: date, norms: NormsInForce,
-               class_policy_fn, uid_start: int = 0) -> DayContext:
+               class_policy_fn: Callable[[StudentClass, NormsInForce], ClassPolicy], uid_start: int = 0) -> DayContext:
     """The context of one date: parts, policies, pupil cells, in-school lessons, cover needs and the spans
     teachers present in the building spend teaching there."""
     subjects = {s.id: s for s in school.subjects}
@@ -150,6 +151,7 @@ def _class_parts(school: School, klass: StudentClass, day: date, dated: list[Dat
     """An online class's parts of the date in regular order, numbered from uid."""
     per = parts_per_period(school, klass, norms)
     bells = school.bells_by_id(klass.bell_schedule).on(day)
+    assert bells is not None  # lessons_on, which gave `dated`, refuses a date without a bell variant
     parts = []
     for order, d in enumerate(dated):
         n = d.lesson.duration * per
@@ -158,6 +160,7 @@ def _class_parts(school: School, klass: StudentClass, day: date, dated: list[Dat
         for k in range(n):
             # each bell period of a double lesson is one part; a pair is split into its academic hours
             period = bells.period(d.lesson.period + k // per)
+            assert period is not None  # lessons_on has checked the lesson's periods against the bells
             p_start = period.start.hour * 60 + period.start.minute
             span = period.end.hour * 60 + period.end.minute - p_start
             start = p_start + span * (k % per) // per

@@ -78,7 +78,7 @@ def run_prechecks(school: School, scenario: Scenario, library: NormLibrary, onli
         for day in days:
             if en:
                 break
-            norms = norms_by_day[day]
+            norms = norms_by_day[day] if norms_by_day is not None else library.in_force(day)
             cds = [cd for c in school.classes if (cd := regular_class_day(school, c, day, norms)) is not None]
             for f in check_teacher_overlap(cds):
                 en.append(f"{day}: teacher {f.teacher_id}: {f.message_en} in the regular timetable")

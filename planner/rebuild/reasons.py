@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from planner.scenario.resolved import Source
 from planner.school.model import DEVICE_RU
@@ -25,8 +26,16 @@ from planner.rebuild.priority import difficulty_points, hardness
 from planner.school.model import School
 from planner.text import plural
 
+if TYPE_CHECKING:
+    from planner.audit.findings import Finding
+    from planner.audit.views import ClassDay
+    from planner.scenario.resolved import ClassPolicy
 
-def _finding_key(f) -> tuple:
+# the explanation's cache of one date: class days and findings of the slices tried (see _Context.new_findings)
+_Baseline = dict[tuple[Any, ...], Any]
+
+
+def _finding_key(f: Finding) -> tuple[Any, ...]:
     return (f.norm_key, f.class_id, f.teacher_id, f.groups if hasattr(f, "groups") else (), f.message_en)
 
 
@@ -45,7 +54,7 @@ def explain_async(school: School, plan: Plan, library: NormLibrary,
     for day, idxs in by_date.items():
         todo = [i for i in idxs if occurrences[i].mode == Mode.ASYNC and not occurrences[i].reasons]
         norms = norms_by_day[day] if norms_by_day and day in norms_by_day else library.in_force(day)
-        baseline_cache: dict[tuple, set] = {}
+        baseline_cache: _Baseline = {}
         for i in todo:
             o = occurrences[i]
             pol = plan.policies.get(day.isoformat(), {}).get(o.class_id)
@@ -79,10 +88,12 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _move_reason(ctx, day, idxs, occurrences, i, pol, baseline_cache) -> ReasonText:
+def _move_reason(ctx: _Context, day: date, idxs: list[int], occurrences: list[Occurrence], i: int, pol: ClassPolicy,
+                 baseline_cache: _Baseline) -> ReasonText:
     """Why a live call is not at its regular time: the day window, else the rule a call at the regular time
     would break (found by the auditor), else the solver's arrangement of the day (no rule named)."""
     o = occurrences[i]
+    assert o.regular_start is not None and o.start is not None  # the caller picks moved live calls only
     klass = ctx.school.class_by_id(o.class_id)
     was, now = o.regular_start.strftime("%H:%M"), o.start.strftime("%H:%M")
     moved_ru, moved_en = f"{klass.name}: звонок перенесён с {was} на {now}", f"{klass.name}: the call moved " \
@@ -114,7 +125,7 @@ def _move_reason(ctx, day, idxs, occurrences, i, pol, baseline_cache) -> ReasonT
                               f"would break no rule)")
 
 
-def _as_call(o: Occurrence, pol, start) -> Occurrence:
+def _as_call(o: Occurrence, pol: ClassPolicy, start: datetime) -> Occurrence:
     """The part made a live call from `start` with the class's call length and eye gymnastics."""
     length = pol.call_minutes.value
     return o.model_copy(update={
@@ -123,7 +134,8 @@ def _as_call(o: Occurrence, pol, start) -> Occurrence:
         "screen_minutes": length, "async_work": None})
 
 
-def _inversion_reason(ctx, norms, day, idxs, occurrences, i, pol, calls, baseline_cache) -> ReasonText | None:
+def _inversion_reason(ctx: _Context, norms: NormsInForce, day: date, idxs: list[int], occurrences: list[Occurrence],
+                      i: int, pol: ClassPolicy, calls: list[Occurrence], baseline_cache: _Baseline) -> ReasonText | None:
     """For a hard part with light calls of the same pupils live that day: the hard rule that putting it live
     in a light call's place would break, or None when it is not such a part or no swap breaks a rule."""
     school, o = ctx.school, occurrences[i]
@@ -135,6 +147,7 @@ def _inversion_reason(ctx, norms, day, idxs, occurrences, i, pol, calls, baselin
     found = []
     for c in light:
         j = occurrences.index(c)
+        assert c.start is not None  # a live call has its time
         swap = {i: _as_call(o, pol, c.start), j: c.model_copy(update={"mode": Mode.ASYNC, "start": None,
                                                                      "end": None, "screen_minutes": 0})}
         new = ctx.new_findings(day, idxs, occurrences, swap, o, baseline_cache)
@@ -155,7 +168,7 @@ def _inversion_reason(ctx, norms, day, idxs, occurrences, i, pol, calls, baselin
                 f"{f.message_en} — {f.act}, {f.clause}")
 
 
-def _minutes(n: int):
+def _minutes(n: int) -> timedelta:
     from datetime import timedelta
 
     return timedelta(minutes=n)
@@ -181,8 +194,8 @@ class _Context:
     def subject_name(self, subject_id: str) -> str:
         return self.subjects[subject_id].name if subject_id in self.subjects else subject_id
 
-    def new_findings(self, day, idxs: list[int], occurrences: list[Occurrence], changed: dict[int, Occurrence],
-                     o: Occurrence, baseline_cache: dict) -> list:
+    def new_findings(self, day: date, idxs: list[int], occurrences: list[Occurrence], changed: dict[int, Occurrence],
+                     o: Occurrence, baseline_cache: _Baseline) -> list[Finding]:
         """The violations the changed occurrences add to the day of o's class and o's teachers.
 
         The same as auditing the whole slice before and after and keeping what is new, done by parts: the
@@ -215,7 +228,7 @@ class _Context:
         after.update(_keyed(date_checks(_distinct(now))))
         return [f for k, f in after.items() if k not in before]
 
-    def _touches(self, cd, occs: list[Occurrence]) -> bool:
+    def _touches(self, cd: ClassDay, occs: list[Occurrence]) -> bool:
         """Whether any of the occurrences belongs to the class day's pupil cell (the auditor's rule: a part of no
         group of the class is the whole class's)."""
         if not cd.cell:
@@ -227,8 +240,8 @@ class _Context:
                 return True
         return False
 
-    def _class_part(self, day, cid: str, js: tuple[int, ...], occurrences: list[Occurrence], cache: dict,
-                    checked: bool = False) -> tuple[list, dict]:
+    def _class_part(self, day: date, cid: str, js: tuple[int, ...], occurrences: list[Occurrence], cache: _Baseline,
+                    checked: bool = False) -> tuple[list[ClassDay], dict[tuple[Any, ...], Finding]]:
         """One class's days of the slice (its parts js) and, when checked, their per-class findings; cached."""
         ck = ("class", cid, js)
         if ck not in cache:
@@ -237,7 +250,7 @@ class _Context:
             cache[ck][1] = _keyed(_cell_checks(cache[ck][0]))
         return cache[ck][0], cache[ck][1] or {}
 
-    def class_days(self, day, occs: list[Occurrence]) -> list:
+    def class_days(self, day: date, occs: list[Occurrence]) -> list[ClassDay]:
         """The auditor's class days (per pupil cell, unmerged) of these occurrences on one date."""
         if not occs:
             return []
@@ -250,7 +263,7 @@ class _Context:
         return plan_class_days(small, mini, self.library, norms_by_day=self.norms_by_day, policies=self.policies)
 
 
-def _signature(cd) -> tuple:
+def _signature(cd: ClassDay) -> tuple[Any, ...]:
     """What the checks see of a class day besides its cell (the class, date, policy and norms are the class's),
     by identity: the auditor builds the pupil cells holding the same parts as one day (planner.audit.plan_views),
     so the same content is the same objects; the days compared are alive while compared."""
@@ -296,7 +309,8 @@ def cell_calls(calls: list[Occurrence], groups: tuple[str, ...] | list[str]) -> 
     return [c for c in calls if not c.groups or not groups or set(c.groups) & set(groups)]
 
 
-def _screen_reason(class_name: str, pol, device: str, screen: list, calls: list[Occurrence]) -> ReasonText:
+def _screen_reason(class_name: str, pol: ClassPolicy, device: str, screen: list[Finding],
+                   calls: list[Occurrence]) -> ReasonText:
     """The daily screen limit as it binds: table 6.8 is cited only when the legal limit itself would be exceeded;
     when only the school's reserve would be eaten into, the reason says that the reserve is the school's own
     norm. The count and the minutes are those of the pupil cell the finding is about, as in the plan."""
@@ -333,7 +347,7 @@ def _screen_reason(class_name: str, pol, device: str, screen: list, calls: list[
                 f"are not exceeded)")
 
 
-def _reason(school: School, pol, o: Occurrence, new: list, calls: list[Occurrence]) -> ReasonText:
+def _reason(school: School, pol: ClassPolicy, o: Occurrence, new: list[Finding], calls: list[Occurrence]) -> ReasonText:
     klass = school.class_by_id(o.class_id)
     device = DEVICE_RU.get(pol.binding_device or "", pol.binding_device or "")
     screen = [f for f in new if f.norm_key in SCREEN_KEYS]

@@ -8,6 +8,7 @@ the scenario's knobs before the model is built (`planner.scenario.policy.class_p
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -203,9 +204,9 @@ def add_cover(v: CallModel, covers: list[CoverSpec], buffer: int) -> None:
             m.add_at_most_one(options)
     for t, cvs in by_substitute.items():
         for i, a in enumerate(cvs):
-            for b in cvs[i + 1:]:
-                if a.need.start < b.need.end and b.need.start < a.need.end:
-                    m.add_bool_or([~v.substitute[(a.need.uid, t)], ~v.substitute[(b.need.uid, t)]])
+            for other in cvs[i + 1:]:
+                if a.need.start < other.need.end and other.need.start < a.need.end:
+                    m.add_bool_or([~v.substitute[(a.need.uid, t)], ~v.substitute[(other.need.uid, t)]])
 
 
 def add_online_cover(v: CallModel, covers: list[CoverSpec], buffer: int) -> None:
@@ -322,7 +323,7 @@ def add_teacher_calls_in_a_row(v: CallModel, limit: int, rest: int) -> None:
 # ---------------------------------------------------------------- objective terms (largest weight first)
 
 
-def floor_key(class_id: str, groups, subject_id: str) -> tuple[str, tuple[str, ...], str]:
+def floor_key(class_id: str, groups: Iterable[str], subject_id: str) -> tuple[str, tuple[str, ...], str]:
     """Subject floors hold per student set: each language group gets its own calls."""
     return (class_id, tuple(sorted(groups)), subject_id)
 
@@ -396,7 +397,7 @@ def priority_inversion_terms(v: CallModel) -> list:
     return [-W_INVERSION * inverted for inverted in v.inversion.values()]
 
 
-def _clean_live(v: CallModel, ci: int):
+def _clean_live(v: CallModel, ci: int) -> cp_model.IntVar:
     """The call's live literal, or for a light call in inversion pairs a literal true when it is live and makes
     no inversion."""
     pairs = [inv for (h, lt), inv in v.inversion.items() if lt == ci]

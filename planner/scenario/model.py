@@ -12,6 +12,7 @@ import tomllib
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -53,7 +54,7 @@ class OnlineSelection(_Model):
 
     @field_validator("grades", "courses", mode="before")
     @classmethod
-    def _one_or_many(cls, v):
+    def _one_or_many(cls, v: Any) -> list[str]:
         items = [v] if isinstance(v, (str, int)) else v
         for item in items:
             if not re.fullmatch(r"\d{1,2}(-\d{1,2})?", str(item).strip()):
@@ -194,7 +195,7 @@ def scenario_from_toml(path: Path) -> Scenario:
     return scenario_from_dict(raw, str(path))
 
 
-def scenario_from_dict(raw: dict, source: str = "") -> Scenario:
+def scenario_from_dict(raw: dict[str, Any], source: str = "") -> Scenario:
     try:
         return Scenario.model_validate(raw)
     except ValidationError as err:

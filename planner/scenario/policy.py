@@ -7,8 +7,11 @@ itself (planner/audit/limits.py) and checks the plan's recorded values against t
 
 from __future__ import annotations
 
+from typing import Any
+
 from planner.errors import InputError
 from planner.norms import NormsInForce, time_to_minutes
+from planner.norms.data import Norm
 from planner.scenario.model import AsyncKind, Scenario
 from planner.scenario.resolved import SCREEN_DEVICES, ClassPolicy, Source, Valued
 from planner.school.model import StudentClass
@@ -16,7 +19,7 @@ from planner.school.model import StudentClass
 __all__ = ["SCREEN_DEVICES", "ClassPolicy", "Valued", "class_policy"]
 
 
-def _norm(norms: NormsInForce, key: str):
+def _norm(norms: NormsInForce, key: str) -> Norm:
     norm = norms.get(key)
     if norm is None:
         raise InputError(f"norm '{key}' is not in force on {norms.day}", f"норма «{key}» не действует на "
@@ -24,7 +27,7 @@ def _norm(norms: NormsInForce, key: str):
     return norm
 
 
-def _row_value(norms: NormsInForce, key: str, field: str = "value", **query) -> int:
+def _row_value(norms: NormsInForce, key: str, field: str = "value", **query: Any) -> int:
     row = _norm(norms, key).row(**query)
     if row is None:
         raise InputError(f"norm '{key}' has no value for {query}", f"у нормы «{key}» нет значения для {query}")

@@ -58,7 +58,7 @@ class Source(BaseModel):
         if value.startswith(_OVERRIDE_PREFIX):
             return cls.override(value[len(_OVERRIDE_PREFIX):])
         if value in ("scenario", "school"):
-            return cls(kind=value)  # type: ignore[arg-type]  # narrowed by the membership test
+            return cls(kind=value)  # pydantic validates the kind (narrowed by the membership test)
         raise ValueError(f"unknown value source {value!r}")
 
     def __str__(self) -> str:

@@ -151,7 +151,7 @@ def _clashes(school: School) -> list[Problem]:
     problems: list[Problem] = []
     version_classes = {v.id: v for v in school.versions}
     group_division = {g.id: (c.id, g.division) for c in school.classes for g in c.groups}
-    by_slot: dict[tuple, list[int]] = defaultdict(list)
+    by_slot: dict[tuple[str, int, int], list[int]] = defaultdict(list)
     for i, le in enumerate(school.lessons):
         for p in le.periods:
             by_slot[(le.version, le.day, p)].append(i)
@@ -208,7 +208,8 @@ def _weeks_overlap(a: WeekMask, b: WeekMask) -> bool:
     return a == WeekMask.EVERY or b == WeekMask.EVERY or a == b
 
 
-def _pupils_overlap(cid: str, groups_a: list[str], groups_b: list[str], division: dict) -> bool:
+def _pupils_overlap(cid: str, groups_a: list[str], groups_b: list[str],
+                    division: dict[str, tuple[str, str]]) -> bool:
     ga = [g for g in groups_a if division.get(g, ("",))[0] == cid]
     gb = [g for g in groups_b if division.get(g, ("",))[0] == cid]
     if not ga or not gb:

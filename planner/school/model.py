@@ -10,16 +10,24 @@ import hashlib
 import json
 from datetime import date, datetime, time
 from enum import StrEnum
-from typing import Literal
+from collections.abc import Iterable
+from typing import Any, Final, Literal, Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_serializer, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from planner.errors import UnknownIdError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Final = 1
 
 WEEKDAY_NAMES_RU = {1: "Пн", 2: "Вт", 3: "Ср", 4: "Чт", 5: "Пт", 6: "Сб", 7: "Вс"}
-WEEKDAY_NAMES_EN = {1: "Mon", 2: "Tue", 3: "Wed", 4: "Thu", 5: "Fri", 6: "Sat", 7: "Sun"}
 
 
 class _Model(BaseModel):
@@ -260,7 +268,7 @@ class StudentClass(_Model):
     def is_college(self) -> bool:
         return self.course is not None
 
-    def own_groups(self, groups) -> tuple[str, ...]:
+    def own_groups(self, groups: Iterable[str]) -> tuple[str, ...]:
         """The given groups that belong to this class; a lesson naming only another class's groups is, for this
         class, a whole-class lesson."""
         mine = {g.id for g in self.groups}
@@ -306,10 +314,6 @@ class TeacherReadiness(_Model):
     internet: bool = False
     test_call: Mark | None = None
     checked: Mark | None = None  # who recorded the equipment and when
-
-    @property
-    def equipped(self) -> bool:
-        return self.device and self.headset and self.camera and self.internet
 
 
 class Teacher(_Model):
@@ -361,7 +365,7 @@ class ChatLink(_Model):
     admin: str | None = None  # teacher id of the chat's administrator (004 §3.3: a subject teacher)
 
     @model_serializer(mode="wrap")
-    def _omit_unset(self, handler):
+    def _omit_unset(self, handler: SerializerFunctionWrapHandler) -> Any:
         """Entries without a kind, group or admin serialise as before (school files and fingerprints unchanged)."""
         data = handler(self)
         if isinstance(data, dict):
@@ -412,11 +416,6 @@ class ResponsibleRole(StrEnum):
     DEPUTY_TEACHING = "deputy_teaching"  # заместитель директора по учебной работе
     DEPUTY_UPBRINGING = "deputy_upbringing"  # заместитель директора по воспитательной работе
     PLATFORM_ADMIN = "platform_admin"  # администратор ИКОП «Сферум»
-
-
-ROLE_RU = {ResponsibleRole.DEPUTY_TEACHING: "заместитель директора по учебной работе",
-           ResponsibleRole.DEPUTY_UPBRINGING: "заместитель директора по воспитательной работе",
-           ResponsibleRole.PLATFORM_ADMIN: "администратор Сферума (MAX)"}
 
 
 class ResponsiblePerson(_Model):
@@ -570,14 +569,22 @@ class School(_Model):
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _find(items, record_id: str, kind_en: str, kind_ru: str, school_id: str):
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_Record = TypeVar("_Record", bound=_HasId)
+
+
+def _find(items: Iterable[_Record], record_id: str, kind_en: str, kind_ru: str, school_id: str) -> _Record:
     for item in items:
         if item.id == record_id:
             return item
     raise UnknownIdError(kind_en, kind_ru, record_id, school_id)
 
 
-def school_json_schema() -> dict:
+def school_json_schema() -> dict[str, Any]:
     """The JSON schema of the school file (committed as schemas/school.schema.json)."""
     schema = School.model_json_schema()
     schema["$id"] = "https://planner.local/schemas/school.schema.json"

@@ -8,8 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from planner.errors import InputError
+
+if TYPE_CHECKING:
+    from planner.school.model import Lesson, StudentClass
+
+_Date = date  # the field `date` below hides the type's name inside the class
 
 _SEP = "|"
 
@@ -24,7 +30,7 @@ class OccurrenceKey:
         return f"{self.date.isoformat()}{_SEP}{self.student_set}{_SEP}{self.lesson_id}"
 
     @classmethod
-    def of(cls, day: date, klass, lesson) -> "OccurrenceKey":
+    def of(cls, day: _Date, klass: StudentClass, lesson: Lesson) -> "OccurrenceKey":
         """The key of a lesson for one class on a date: the student set is the lesson's one group of this class,
         else the class itself."""
         own = klass.own_groups(lesson.groups)

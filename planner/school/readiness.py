@@ -17,8 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from planner.errors import InputError, Location
+
+if TYPE_CHECKING:
+    import pandas as pd
 from planner.school.channels import link_refusal
 from planner.school.model import (
     ChatKind,
@@ -252,7 +256,7 @@ def _yes(flag: bool) -> str:
     return "да" if flag else "нет"
 
 
-def survey_frames(school: School) -> dict:
+def survey_frames(school: School) -> dict[str, pd.DataFrame]:
     """The survey workbook's sheets (sheet name → DataFrame), pre-filled with what the school holds."""
     import pandas as pd
 
@@ -299,7 +303,7 @@ def _fail(path: Path, sheet: str, row: int | None, field: str, en: str, ru: str)
                                                                                  field=field))
 
 
-def _int(path, sheet, row, field, text) -> int:
+def _int(path: Path, sheet: str, row: int | None, field: str, text: str) -> int:
     try:
         value = float(text.strip().replace(",", "."))
         if value < 0 or not value.is_integer():
@@ -310,7 +314,7 @@ def _int(path, sheet, row, field, text) -> int:
                     f"«{text}» — не целое число ≥ 0") from None
 
 
-def _flag(path, sheet, row, field, text) -> bool:
+def _flag(path: Path, sheet: str, row: int | None, field: str, text: str) -> bool:
     t = text.strip().lower()
     if t in ("да", "1", "yes", "true", "+"):
         return True
@@ -319,7 +323,7 @@ def _flag(path, sheet, row, field, text) -> bool:
     raise _fail(path, sheet, row, field, f"'{text}' is not yes/no", f"«{text}» — не «да»/«нет»")
 
 
-def _when(path, sheet, row, field, text, default: datetime) -> datetime:
+def _when(path: Path, sheet: str, row: int | None, field: str, text: str, default: datetime) -> datetime:
     t = text.strip()
     if not t:
         return default
@@ -450,7 +454,7 @@ def read_survey(school: School, path: Path, *, now: datetime, entered_by: str = 
     return apply_readiness(out)
 
 
-def record_item(school: School, class_id: str, item: str, *, by: str, at: datetime, **values) -> School:
+def record_item(school: School, class_id: str, item: str, *, by: str, at: datetime, **values: Any) -> School:
     """One readiness item set by hand (the page): 'test_call' (done=bool), 'members' (pupils, parents),
     'devices' (pc, laptop, tablet, phone, none, refusals). Recorded with who and when; flags recomputed."""
     if not by.strip():

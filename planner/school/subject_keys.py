@@ -74,8 +74,8 @@ _LOOKALIKE = str.maketrans({"a": "а", "c": "с", "e": "е", "o": "о", "p": "р
 _CYRILLIC = re.compile(r"[а-яёіїєґ]")
 
 
-def _fold(word: re.Match) -> str:
-    w = word.group(0)
+def _fold(word: re.Match[str]) -> str:
+    w: str = word.group(0)
     return w.translate(_LOOKALIKE) if _CYRILLIC.search(w) else w
 
 
@@ -110,8 +110,3 @@ def guess_norm_key(name: str, school_map: dict[str, str] | None = None) -> str |
         if text == abbr or text.startswith(abbr + " "):
             return _ABBREVIATIONS[abbr]
     return None
-
-
-def known_keys() -> set[str]:
-    """Every norm key a subject may carry."""
-    return set(_NAMES.values()) | set(_ABBREVIATIONS.values())

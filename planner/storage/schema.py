@@ -5,12 +5,14 @@ This mirrors what the migrations build (tests compare the two); migrations never
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table, Text
 
 metadata = MetaData()
 
 
-def _record_table(name: str, *columns: Column) -> Table:
+def _record_table(name: str, *columns: Column[Any]) -> Table:
     return Table(
         name,
         metadata,

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import threading
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, RowMapping, Table, select
 from sqlalchemy.exc import IntegrityError
 
 from planner.errors import StaleSaveError
@@ -83,7 +83,7 @@ class Store:
     def __enter__(self) -> "Store":
         return self
 
-    def __exit__(self, *_exc) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self.close()
 
     @contextmanager
@@ -100,11 +100,11 @@ class Store:
             finally:
                 self._local.conn = None
 
-    def _reading(self):
+    def _reading(self) -> AbstractContextManager[Connection]:
         conn = getattr(self._local, "conn", None)
         return nullcontext(conn) if conn is not None else self._engine.connect()
 
-    def _writing(self):
+    def _writing(self) -> AbstractContextManager[Connection]:
         conn = getattr(self._local, "conn", None)
         return nullcontext(conn) if conn is not None else self._writer.begin()
 
@@ -125,7 +125,7 @@ class Store:
         with self._reading() as conn:
             return [self._record(kind, table, row) for row in conn.execute(query).mappings()]
 
-    def save(self, kind: str, id: str, /, payload: dict, expected_version: int | None, **columns: Any) -> Record:
+    def save(self, kind: str, id: str, /, payload: dict[str, Any], expected_version: int | None, **columns: Any) -> Record:
         """Create (expected_version=None) or update (expected_version = the version it was based on) a record.
 
         Creating an id that exists, or updating a record whose stored version differs from expected_version
@@ -220,7 +220,7 @@ class Store:
         return cls._record(kind, table, row) if row is not None else None
 
     @staticmethod
-    def _record(kind: str, table: Table, row) -> Record:
+    def _record(kind: str, table: Table, row: RowMapping) -> Record:
         return Record(
             kind=kind,
             id=row["id"],

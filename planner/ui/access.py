@@ -16,10 +16,15 @@ from __future__ import annotations
 import hmac
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner import settings
 from planner.school.links import is_loopback
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Receive, Scope, Send
 
 FREE_TRIES = 3
 MAX_WAIT_S = 300.0
@@ -64,7 +69,7 @@ def check_bind(host: str | None, password: str | None) -> None:
 class LoginThrottle:
     """Failed password tries per client key (its address); the clock is injectable."""
 
-    def __init__(self, clock=time.monotonic):
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._failures: dict[str, tuple[int, float]] = {}  # key → (failures, time of the last failure)
         self._lock = threading.Lock()
@@ -116,11 +121,11 @@ class PageGuard:
     """ASGI middleware in front of the page: without a password only loopback clients are served; with one,
     file uploads are accepted only for sessions that logged in."""
 
-    def __init__(self, app, data_dir: Path | str | None = None):
+    def __init__(self, app: ASGIApp, data_dir: Path | str | None = None) -> None:
         self.app = app
         self.data_dir = data_dir
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket"):
             password = configured_password(self.data_dir)
             client = (scope.get("client") or (None, None))[0]
@@ -137,7 +142,7 @@ class PageGuard:
         await self.app(scope, receive, send)
 
 
-async def _refuse(scope, send, text: str) -> None:
+async def _refuse(scope: Scope, send: Send, text: str) -> None:
     if scope["type"] == "websocket":
         await send({"type": "websocket.close", "code": 1008})
         return

@@ -23,8 +23,8 @@ def findings_frame(school: School, report: AuditReport, *, classes: list[str] | 
     gnames = {g.id: g.name for c in school.classes for g in c.groups}
     rows = []
     for f in report.findings:
-        cname = cnames.get(f.class_id, f.class_id or "")
-        tname = tnames.get(f.teacher_id, f.teacher_id or "")
+        cname = cnames.get(f.class_id or "", f.class_id or "")
+        tname = tnames.get(f.teacher_id or "", f.teacher_id or "")
         days = {f.weekday} if f.weekday else {d.isoweekday() for d in f.dates}
         if classes and cname not in classes:
             continue

@@ -4,6 +4,7 @@ and which alone (every other file), and error texts without the server's tempora
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from planner.errors import InputError
 from planner.importers import HintLabels, Loaded, SourceOptions, detect_format, load_school
@@ -34,7 +35,7 @@ def upload_groups(names: list[str]) -> list[list[str]]:
     return groups
 
 
-def read_group(folder: Path, names: list[str], shown_as: str, options: SourceOptions | None = None) -> dict:
+def read_group(folder: Path, names: list[str], shown_as: str, options: SourceOptions | None = None) -> dict[str, Any]:
     """Read one import out of `folder` (the uploads written there): a result the page keeps in its state —
     {"label", "school", "warnings", "missing", "format"} or {"label", "error"} (Russian, no server path)."""
     target = folder if names[0].lower().endswith(".csv") else folder / names[0]
@@ -52,7 +53,7 @@ def read_group(folder: Path, names: list[str], shown_as: str, options: SourceOpt
     return result(loaded, fmt, label)
 
 
-def result(loaded: Loaded, fmt: str, label: str) -> dict:
+def result(loaded: Loaded, fmt: str, label: str) -> dict[str, Any]:
     return {"label": label, "school": loaded.school.model_dump(mode="json"), "format": fmt,
             "warnings": [{"collection": w.collection, "index": w.index, "field": w.field, "message_ru": w.message_ru}
                          for w in loaded.warnings],
@@ -72,7 +73,7 @@ def summary(school: School) -> str:
             f"{plural(len(school.lessons), 'урок', 'урока', 'уроков')} в неделю расписания")
 
 
-def warnings_rows(warnings: list[dict]) -> list[dict]:
+def warnings_rows(warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The import remarks as the page's table: where (Russian) and what."""
     where_ru = {"school": "школа", "calendar": "календарь", "classes": "классы", "teachers": "учителя",
                 "subjects": "предметы", "lessons": "уроки", "classrooms": "кабинеты", "rooms": "кабинеты",

@@ -8,12 +8,16 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from planner.errors import PlannerError
 from planner.norms import NormLibrary
 from planner.plan.model import Plan
 from planner.scenario.model import Scenario
 from planner.school.model import School
+
+if TYPE_CHECKING:
+    from planner.storage import Store
 
 
 @dataclass
@@ -50,7 +54,7 @@ class RebuildJob:
             snap.elapsed = time.monotonic() - self._started
         return snap
 
-    def _progress(self, event: dict) -> None:
+    def _progress(self, event: dict[str, Any]) -> None:
         with self._lock:
             s = self._snap
             s.events += 1
@@ -64,7 +68,7 @@ class RebuildJob:
             if "bound" in event:
                 s.bound = event["bound"]
 
-    def _finish(self, **changes) -> None:
+    def _finish(self, **changes: Any) -> None:
         with self._lock:
             for k, v in changes.items():
                 setattr(self._snap, k, v)
@@ -75,7 +79,7 @@ class RebuildJob:
         return self.snapshot().state != "running"
 
 
-def start_rebuild(store, school: School, scenario: Scenario, scenario_id: str, library: NormLibrary, *,
+def start_rebuild(store: Store, school: School, scenario: Scenario, scenario_id: str, library: NormLibrary, *,
                   time_limit: float = 10.0, published: Plan | None = None,
                   accept_partial: bool = False) -> RebuildJob:
     """Start the rebuild in a daemon thread; the plan is saved as kind 'plan' when it is found."""
@@ -102,8 +106,3 @@ def start_rebuild(store, school: School, scenario: Scenario, scenario_id: str, l
     job.thread = threading.Thread(target=run, name=f"rebuild-{job.id}", daemon=True)
     job.thread.start()
     return job
-
-
-def precheck_text(err) -> str:
-    """The Russian text of any planner error (one protocol: PlannerError.text)."""
-    return err.text("ru") if isinstance(err, PlannerError) else str(err)

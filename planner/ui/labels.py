@@ -23,8 +23,6 @@ BUDGET_RU = {"home_day": "дома, включая досуговую деяте
 SEVERITY_RU = {"violation": "нарушение", "warning": "предупреждение"}
 CONFIDENCE_RU = {"P": "P — первичный текст", "S2": "S2 — два вторичных источника", "S1": "S1 — один источник",
                  "M": "M — не подтверждено"}
-STATUS_RU = {"OPTIMAL": "оптимальный", "FEASIBLE": "допустимый (не доказано, что лучший)",
-             "NO_ONLINE": "нет классов на дистанте", "NOTHING_TO_DECIDE": "решать нечего", "FROZEN": "заморожен"}
 
 
 def confidence_label(conf: str) -> str:

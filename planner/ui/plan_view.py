@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -14,6 +16,9 @@ from planner.plan.model import Occurrence, Plan
 from planner.school.model import WEEKDAY_NAMES_RU, School
 from planner.ui.labels import ASYNC_RU, CHANGED_BORDER, MODE_COLOUR, MODE_ICON, MODE_RU, source_label
 from planner.text import hand_in_ru
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
 
 
 @dataclass
@@ -27,7 +32,7 @@ class Grid:
 CHANGED_MARK = "✎"  # put before a changed cell's text: the grid widget draws no cell borders
 
 
-def _hm(dt) -> str:
+def _hm(dt: datetime | None) -> str:
     return dt.strftime("%H:%M") if dt is not None else ""
 
 
@@ -38,7 +43,7 @@ def changed(o: Occurrence) -> bool:
     return o.mode == "live" and o.start != o.regular_start  # a call is shorter than a lesson: not a change
 
 
-def cell_text(o: Occurrence, subjects: dict, teachers: dict, groups: dict) -> str:
+def cell_text(o: Occurrence, subjects: dict[str, str], teachers: dict[str, str], groups: dict[str, str]) -> str:
     subj = subjects.get(o.subject_id, o.subject_id)
     grp = f" [{', '.join(groups.get(g, g) for g in o.groups)}]" if o.groups else ""
     who = ", ".join(teachers.get(t, t).split()[0] for t in o.teachers)
@@ -52,7 +57,7 @@ def cell_text(o: Occurrence, subjects: dict, teachers: dict, groups: dict) -> st
     return f"{MODE_ICON[o.mode]} {when}{subj}{part}{grp}" + (f" ({who})" if who else "")
 
 
-def _names(school: School):
+def _names(school: School) -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
     subjects = {s.id: s.name for s in school.subjects}
     teachers = {t.id: t.name for t in school.teachers}
     groups = {g.id: g.name for c in school.classes for g in c.groups}
@@ -68,16 +73,16 @@ def plan_grid(school: School, plan: Plan, *, class_id: str | None = None, teache
     else:
         occs = [o for o in plan.occurrences if teacher_id in o.teachers or teacher_id in o.regular_teachers]
     cells: dict[tuple[str, str], list[Occurrence]] = defaultdict(list)
-    rows: dict[str, tuple] = {}
-    cols: dict[str, object] = {}
+    rows: dict[str, time | None] = {}  # row label → its regular time (None: a lesson without one)
+    cols: dict[str, date] = {}
     for o in occs:
         ref = o.regular_start or o.start
         row = f"{_hm(o.regular_start)}–{_hm(o.regular_end)}" if o.regular_start else _hm(o.start)
-        rows.setdefault(row, (ref.time() if ref else None,))
+        rows.setdefault(row, ref.time() if ref else None)
         col = f"{WEEKDAY_NAMES_RU[o.date.isoweekday()]} {o.date:%d.%m}"
         cols.setdefault(col, o.date)
         cells[(row, col)].append(o)
-    row_order = sorted(rows, key=lambda r: (rows[r][0] is None, rows[r][0] or 0, r))
+    row_order = sorted(rows, key=lambda r: (rows[r] is None, rows[r] or time.min, r))
     col_order = sorted(cols, key=lambda c: cols[c])
     text = pd.DataFrame("", index=row_order, columns=col_order)
     mode = pd.DataFrame("", index=row_order, columns=col_order)
@@ -105,9 +110,9 @@ def plan_grid(school: School, plan: Plan, *, class_id: str | None = None, teache
     return Grid(text, mode, chg, keys)
 
 
-def grid_styler(grid: Grid):
+def grid_styler(grid: Grid) -> Styler:
     """A pandas Styler: background by mode, a red border on cells changed against the baseline."""
-    def style(_frame):
+    def style(_frame: pd.DataFrame) -> pd.DataFrame:
         out = pd.DataFrame("", index=grid.text.index, columns=grid.text.columns)
         for r in grid.text.index:
             for c in grid.text.columns:
@@ -153,13 +158,13 @@ def occurrence(plan: Plan, key_part: str) -> Occurrence | None:
     return next((o for o in plan.occurrences if o.key == key and o.part == int(part)), None)
 
 
-def lesson_details(school: School, plan: Plan, key_part: str) -> dict:
+def lesson_details(school: School, plan: Plan, key_part: str) -> dict[str, Any]:
     """What the page says about one lesson: mode, times, teachers, link, gymnastics, task and the reasons."""
     o = occurrence(plan, key_part)
     if o is None:
         return {}
     subjects, teachers, groups, classes = _names(school)
-    info = {"Урок": subjects.get(o.subject_id, o.subject_id), "Класс": classes.get(o.class_id, o.class_id),
+    info: dict[str, Any] = {"Урок": subjects.get(o.subject_id, o.subject_id), "Класс": classes.get(o.class_id, o.class_id),
             "Группы": ", ".join(groups.get(g, g) for g in o.groups) or "весь класс", "Форма": MODE_RU[o.mode],
             "Обычное время": f"{_hm(o.regular_start)}–{_hm(o.regular_end)}" if o.regular_start else "",
             "Время": f"{_hm(o.start)}–{_hm(o.end)}" if o.start else "", "Учитель": ", ".join(
@@ -208,7 +213,7 @@ def summary_frame(school: School, plan: Plan) -> pd.DataFrame:
     from planner.ui.view import natural_key
 
     names = {c.id: c.name for c in school.classes}
-    rows = [{"Класс": names.get(s.class_id, s.class_id), "Дней онлайн": s.online_days,
+    rows: list[dict[str, Any]] = [{"Класс": names.get(s.class_id, s.class_id), "Дней онлайн": s.online_days,
              "Уроков": s.parts, "Онлайн": s.live_parts, "Доля онлайн, %": int(round(s.live_share * 100)),
              "Онлайн, мин": s.live_minutes, "Экран макс., мин": s.max_screen_minutes,
              "Предел, мин": s.screen_cap, "Без допустимого устройства": s.pupils_without_device,
@@ -222,7 +227,7 @@ def summary_frame(school: School, plan: Plan) -> pd.DataFrame:
 def policy_overrides_frame(school: School, plan: Plan) -> pd.DataFrame:
     """Values of the plan's policies that the scenario set or overrode (not norm defaults)."""
     names = {c.id: c.name for c in school.classes}
-    seen = {}
+    seen: dict[tuple[str, str], dict[str, Any]] = {}
     for _day, by_class in plan.policies.items():
         for cid, pol in by_class.items():
             for fld in ("call_minutes", "reserve", "min_break", "latest_end", "gymnastics_interval",
@@ -271,6 +276,7 @@ def plan_diff(school: School, a: Plan, b: Plan) -> pd.DataFrame:
                 (ob.mode, ob.start, ob.end, ob.teachers):
             continue
         o = oa or ob
+        assert o is not None  # k is a key of one of the two plans
         rows.append({"Дата": o.date.strftime("%d.%m"), "Класс": classes.get(o.class_id, o.class_id),
                      "Урок": subjects.get(o.subject_id, o.subject_id) + (f" [{', '.join(groups.get(g, g) for g in o.groups)}]" if o.groups else ""),
                      "Обычно": _hm(o.regular_start), "План 1": desc(oa), "План 2": desc(ob), "Ключ": f"{k[0]}#{k[1]}"})

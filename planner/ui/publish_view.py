@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -25,6 +26,11 @@ from planner.publish.feeds.qr import write_qr
 from planner.publish.feeds.tokens import FeedToken, TokenStore, feed_links
 from planner.school.model import School
 from planner.storage import Store
+
+if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
+
+    from planner.norms import NormLibrary
 
 DEFAULT_PUBLIC_URL = "http://localhost:8501"
 BOT_TOKEN_ENV = settings.BOT_TOKEN_ENV
@@ -80,7 +86,7 @@ def outcome_text(outcome: PublishOutcome) -> str:
             f"файлов записано {len(outcome.written)}, удалено {len(outcome.removed)}.")
 
 
-def _names(school: School):
+def _names(school: School) -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
     return ({s.id: s.name for s in school.subjects}, {t.id: t.name for t in school.teachers},
             {c.id: c.name for c in school.classes}, {g.id: g.name for c in school.classes for g in c.groups})
 
@@ -121,7 +127,7 @@ def token_label(school: School, token: FeedToken) -> str:
     return f"{KIND_RU.get(token.kind, token.kind)}: {token_subject(school, token)} [{token.id}]{state}"
 
 
-def _order(school: School, token: FeedToken) -> tuple:
+def _order(school: School, token: FeedToken) -> tuple[bool, int, int, str, str]:
     kinds = {k: i for i, k in enumerate(("admin", "class", "family", "teacher"))}
     classes = {c.id: i for i, c in enumerate(school.classes)}
     teachers = {t.id: t.name for t in school.teachers}
@@ -248,7 +254,7 @@ def plan_is_current(school: School, plan: Plan) -> bool:
     return plan_belongs_to(plan, school)
 
 
-def urgent_category_select(container, school):
+def urgent_category_select(container: DeltaGenerator, school: School) -> str | None:
     """The emergency category an urgent message needs (000 §5.1, plus the school's own), or None."""
     from planner.school.channels import urgent_choices
 
@@ -266,7 +272,7 @@ class _Rollback(Exception):
     pass
 
 
-def publish_preview(store: Store, school: School, plan: Plan, now: datetime) -> dict:
+def publish_preview(store: Store, school: School, plan: Plan, now: datetime) -> dict[str, Any]:
     """What «Опубликовать» would change, computed by the publication itself inside a transaction that is rolled
     back (nothing is saved): events new / changed / cancelled, and the calendars (active links, with the ones
     the publication would create) that carry them."""
@@ -284,7 +290,7 @@ def publish_preview(store: Store, school: School, plan: Plan, now: datetime) -> 
             "dropped": len(result.dropped), "calendars": len(active) + len(wanted - have)}
 
 
-def preview_text(p: dict) -> str:
+def preview_text(p: dict[str, Any]) -> str:
     if p["unchanged"]:
         return "Этот план уже опубликован: календари не изменятся."
     events = p["created"] + p["changed"] + p["dropped"]
@@ -309,7 +315,8 @@ def last_published_plan_id(store: Store, school_id: str) -> str | None:
     return latest[1] if latest else None
 
 
-def late_text(school, plan, messages, library, now=None) -> str | None:
+def late_text(school: School, plan: Plan, messages: list[ChatMessage], library: NormLibrary,
+              now: datetime | None = None) -> str | None:
     """A warning when queued messages would arrive at or after the first lesson they announce (000 §5.1)."""
     from datetime import datetime, timezone
     from zoneinfo import ZoneInfo

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+from planner.errors import UnknownIdError
 from planner.importers import load_school
 from planner.plan.model import Plan
 from planner.scenario.model import Scenario
@@ -84,3 +85,11 @@ def plan_labels(store: Store, school_id: str) -> dict[str, str]:
 def load_plan(store: Store, plan_id: str) -> Plan | None:
     r = store.get("plan", plan_id)
     return Plan.model_validate(r.payload) if r else None
+
+
+def require_plan(store: Store, plan_id: str) -> Plan:
+    """The plan, or UnknownIdError naming it (deleted in another tab since the page listed it)."""
+    plan = load_plan(store, plan_id)
+    if plan is None:
+        raise UnknownIdError("plan", "плана", plan_id)
+    return plan

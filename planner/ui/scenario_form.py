@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from pydantic import ValidationError
@@ -15,7 +16,7 @@ from planner.norms import NormLibrary
 from planner.scenario.model import Scenario, check_scenario_references
 from planner.scenario.policy import ClassPolicy, class_policy
 from planner.scenario.resolved import Source
-from planner.school.model import School
+from planner.school.model import School, StudentClass
 from planner.ui.labels import STATE_RU, confidence_label, hhmm, source_label
 
 # knob of PolicyKnobs -> (Russian label, ClassPolicy field it resolves to, unit)
@@ -48,13 +49,8 @@ class KnobDefault:
         return self.confidence == "M"
 
 
-def representative_class(school: School, scenario: Scenario) -> str:
-    """The first online class of the scenario (else the first class): whose policy the form shows."""
-    ids = scenario.online.resolve(school)
-    return ids[0] if ids else school.classes[0].id
-
-
-def _norm_info(library: NormLibrary, day: date, source: Source, pol: ClassPolicy, klass) -> tuple[str, str, str]:
+def _norm_info(library: NormLibrary, day: date, source: Source, pol: ClassPolicy,
+               klass: StudentClass) -> tuple[str, str, str]:
     if source.kind != "norm":
         return "", "", ""
     key, column = source.key, source.column
@@ -129,12 +125,12 @@ def overrides_frame(school: School, scenario: Scenario) -> pd.DataFrame:
     return frame
 
 
-def _blank(v) -> bool:
+def _blank(v: Any) -> bool:
     return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
 
 
-def build_scenario(school: School, base: dict, *, name: str, reason: str, start: date, end: date,
-                   online: dict, teachers: pd.DataFrame, overrides: pd.DataFrame, knobs: dict,
+def build_scenario(school: School, base: dict[str, Any], *, name: str, reason: str, start: date, end: date,
+                   online: dict[str, Any], teachers: pd.DataFrame, overrides: pd.DataFrame, knobs: dict[str, Any],
                    created_by: str = "", description: str = "", library: NormLibrary | None = None) -> Scenario:
     """A Scenario from the form's values; fields the form does not show are kept from base (a scenario dict).
     Raises InputError (Russian text) for anything the Scenario model or the school's references refuse."""

@@ -5,13 +5,14 @@ school that validates (and gets the same Russian error as an import otherwise)."
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
 from pydantic import ValidationError
 
 from planner.errors import InputError, Location, input_error_from_validation
 from planner.importers.tabular import p_list, p_unavailable
-from planner.school.integrity import ImportWarning, check_school
+from planner.school.integrity import check_school
 from planner.school.model import School
 
 DEVICES = {"pc": "ПК", "laptop": "Ноутбук", "tablet": "Планшет", "phone": "Только телефон", "none": "Нет устройства"}
@@ -51,13 +52,13 @@ def chats_edit_frame(school: School) -> pd.DataFrame:
                                  "Администратор"]).astype(str)
 
 
-def _int_or_none(v):
+def _int_or_none(v: Any) -> int | None:
     if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v == "":
         return None
     return int(v)
 
 
-def _validated(data: dict, what: str) -> School:
+def _validated(data: dict[str, Any], what: str) -> School:
     try:
         school = School.model_validate(data)
     except ValidationError as err:
@@ -120,7 +121,7 @@ def apply_teachers(school: School, frame: pd.DataFrame) -> School:
 
 def apply_chats(school: School, frame: pd.DataFrame) -> School:
     data = school.model_dump(mode="json")
-    chats = []
+    chats: list[dict[str, Any]] = []
     for row in frame.fillna("").to_dict("records"):
         if not str(row.get("Класс", "")).strip() and not str(row.get("Ссылка-приглашение", "")).strip():
             continue  # an empty added row
@@ -139,7 +140,7 @@ def apply_chats(school: School, frame: pd.DataFrame) -> School:
     return _validated(data, "чаты")
 
 
-def apply_editor_state(frame: pd.DataFrame, state: dict | None) -> pd.DataFrame:
+def apply_editor_state(frame: pd.DataFrame, state: dict[str, Any] | None) -> pd.DataFrame:
     """A data_editor's widget state ({edited_rows, added_rows, deleted_rows}) applied to its source frame."""
     out = frame.copy()
     if not state:
@@ -154,14 +155,3 @@ def apply_editor_state(frame: pd.DataFrame, state: dict | None) -> pd.DataFrame:
     if deleted:
         out = out.drop(index=[out.index[int(i)] for i in deleted]).reset_index(drop=True)
     return out
-
-
-def warnings_frame(warnings: list[ImportWarning]) -> pd.DataFrame:
-    """Import warnings with where to fix them: the sheet (or CSV file), the row, the column."""
-    return pd.DataFrame([{"Где": w.collection + (f", запись {w.index + 1}" if w.index is not None else ""),
-                          "Поле": w.field, "Что не так и как исправить": w.message_ru} for w in warnings],
-                        columns=["Где", "Поле", "Что не так и как исправить"])
-
-
-def recheck(school: School) -> list[ImportWarning]:
-    return check_school(school, "")

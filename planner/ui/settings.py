@@ -4,6 +4,7 @@ find in its file. Pure functions over the School model; the page saves the resul
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -25,9 +26,9 @@ NO_TIMEZONE_FORMATS = {"asc", "fet"}
 SETTING_LABELS = {"name": "название", "timezone": "часовой пояс", "year": "учебный год"}
 
 
-def missing_settings(fmt: str, warnings: list[ImportWarning] | list[dict]) -> list[str]:
+def missing_settings(fmt: str, warnings: list[ImportWarning] | list[dict[str, Any]]) -> list[str]:
     """Which of name / timezone / year the imported file did not hold (the importer put a default there)."""
-    def field(w, k):
+    def field(w: ImportWarning | dict[str, Any], k: str) -> Any:
         return w[k] if isinstance(w, dict) else getattr(w, k)
 
     out = []

@@ -7,8 +7,9 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -21,13 +22,9 @@ from planner.text import plural
 _CHUNKS = re.compile(r"(\d+)")
 
 
-def natural_key(text: str) -> tuple:
+def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
     """Sort key putting «1А» before «2Б» before «10А» before «11Б» (numbers compared as numbers)."""
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in _CHUNKS.split(str(text)) if p)
-
-
-def natural_sorted(items, key=lambda x: x):
-    return sorted(items, key=lambda x: natural_key(key(x)))
 
 
 def class_names_sorted(school: School, ids: list[str] | None = None) -> list[str]:
@@ -80,7 +77,8 @@ def local_time(value: str | datetime | None, tz: str | None, fmt: str = "%d.%m.%
 
 def parse_ranges(text: str) -> tuple[list[str], list[str]]:
     """«5-9, 11» -> (['5-9', '11'], []); the parts that are not a number or a range come back as the second list."""
-    good, bad = [], []
+    good: list[str] = []
+    bad: list[str] = []
     for part in re.split(r"[,;]", text or ""):
         part = part.strip().replace("–", "-").replace("—", "-").replace(" ", "")
         if not part:
@@ -148,7 +146,7 @@ NEXT_STEP = {"import": ("transition", "Следующий шаг: описать
 SETTINGS_FILE = "page_settings.json"
 
 
-def read_settings(data_dir: str | Path) -> dict:
+def read_settings(data_dir: str | Path) -> dict[str, Any]:
     try:
         raw = json.loads((Path(data_dir) / SETTINGS_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -156,7 +154,7 @@ def read_settings(data_dir: str | Path) -> dict:
     return raw if isinstance(raw, dict) else {}
 
 
-def write_setting(data_dir: str | Path, key: str, value) -> None:
+def write_setting(data_dir: str | Path, key: str, value: Any) -> None:
     """Set one key of the settings file, written whole through a temporary file (never half-written)."""
     path = Path(data_dir) / SETTINGS_FILE
     settings = read_settings(data_dir)
@@ -167,13 +165,12 @@ def write_setting(data_dir: str | Path, key: str, value) -> None:
     atomic_write_text(path, json.dumps(settings, ensure_ascii=False, indent=1))
 
 
-def rebuild_progress(solving_date: str, start, end, elapsed: float, time_limit: float) -> float:
+def rebuild_progress(solving_date: str, start: date | None, end: date | None, elapsed: float,
+                     time_limit: float) -> float:
     """How far a rebuild is, 0…0.99: the share of the scenario's dates already solved (the solver works date by
     date), or, before the first date reports, the share of the time limit used."""
-    from datetime import date as _date
-
     days = (end - start).days + 1 if start and end else 0
-    if solving_date and days > 0:
-        done = (_date.fromisoformat(solving_date) - start).days
+    if solving_date and start and days > 0:
+        done = (date.fromisoformat(solving_date) - start).days
         return max(0.0, min(0.99, done / days))
     return max(0.0, min(0.99, elapsed / max(time_limit, 0.1)))

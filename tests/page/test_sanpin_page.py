@@ -58,3 +58,17 @@ def test_a_hand_lengthened_call_is_a_new_table_6_8_violation(app):
     app.multiselect(key="au_classes").set_value([]).run()
     app.selectbox(key="au_plan").set_value(good).run()
     assert {m.label: m.value for m in app.metric}["Новые нарушения"] == "0"
+
+
+def test_a_plan_deleted_after_the_list_was_read_is_named_not_a_crash(app, sample_plan, monkeypatch):
+    """mypy (issue 10): the page read `load_plan(...)`, Plan | None, as a Plan; a plan deleted in another tab between
+    the list and the audit crashed the page with an AttributeError instead of saying which plan is gone."""
+    import planner.ui.records as records
+
+    Store.open().save("plan", "plan-gone", sample_plan.model_dump(mode="json"), None,
+                      school_id=sample_plan.school_id, scenario_id="sc-gone", status="OPTIMAL")
+    monkeypatch.setattr(records, "load_plan", lambda store, plan_id: None)  # gone by the time it is loaded
+    app.switch_page("app_pages/sanpin.py").run()
+    app.radio(key="au_what").set_value("План").run()
+    assert not app.exception, app.exception
+    assert any("plan-gone" in e.value and "нет плана" in e.value for e in app.error), [e.value for e in app.error]

@@ -14,7 +14,7 @@ from planner.importers import load_school
 from planner.scenario.model import Scenario
 from planner.ui.importing import read_group, upload_groups
 from planner.ui.settings import apply_school_settings, missing_settings
-from planner.ui.view import (check_public_url, rebuild_progress, local_time, natural_sorted, parse_ranges, plural, read_settings,
+from planner.ui.view import (check_public_url, rebuild_progress, local_time, natural_key, parse_ranges, plural, read_settings,
                              selection_preview, status_words, url_is_local, write_setting)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +23,7 @@ SCHOOL = ROOT / "sample_data" / "school-17"
 
 
 def test_natural_sort_puts_1A_before_10A():
-    assert natural_sorted(["10А", "1Б", "11Б", "2А", "1А", "10Б"]) == ["1А", "1Б", "2А", "10А", "10Б", "11Б"]
+    assert sorted(["10А", "1Б", "11Б", "2А", "1А", "10Б"], key=natural_key) == ["1А", "1Б", "2А", "10А", "10Б", "11Б"]
 
 
 def test_plural_agreement():

@@ -6,6 +6,8 @@ Revises: none
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -15,7 +17,7 @@ branch_labels = None
 depends_on = None
 
 
-def _record_columns() -> list[sa.Column]:
+def _record_columns() -> list[sa.Column[Any]]:
     """The columns every record table shares."""
     return [
         sa.Column("id", sa.Text(), primary_key=True),
