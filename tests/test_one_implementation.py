@@ -132,3 +132,10 @@ def test_each_outside_service_has_one_client_module():
 
     assert importers("httpx") == ["planner/publish/chat/max_api.py"]  # the MAX Bot API
     assert importers("caldav") == ["planner/publish/feeds/caldav.py"]  # CalDAV servers
+
+
+def test_utc_conversion_and_formatting_live_only_in_planner_utc():
+    """UTC text for storage, tokens, the outbox and CalDAV comparisons had four versions (issue 10)."""
+    patterns = ("astimezone(timezone.utc)", "astimezone(UTC)", "isoformat(timespec")
+    hits = [f"{_rel(p)}: {pat}" for p in SOURCES for pat in patterns if pat in p.read_text(encoding="utf-8")]
+    assert hits == [f"planner/utc.py: {pat}" for pat in patterns if pat != "astimezone(UTC)"], hits

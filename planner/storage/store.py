@@ -11,7 +11,7 @@ import json
 import threading
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from planner.errors import StaleSaveError
 from planner.school.model import School
+from planner.utc import utc_iso, utc_now_iso
 
 from . import migrate
 from .db import DB_FILE_NAME, WRITE_LOCK, database_url, make_engine
@@ -44,15 +45,13 @@ class Record:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return utc_now_iso()
 
 
 def _column_value(value: Any) -> Any:
     """Datetimes become UTC ISO strings; other values go in as they are."""
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+        return utc_iso(value)
     return value
 
 

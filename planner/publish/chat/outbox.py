@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from planner.errors import PlannerError, StaleSaveError
 from planner.plan.model import Plan
 from planner.school.model import School
 from planner.storage import Record, Store
+from planner.utc import utc_iso
 
 from .compose import ChatMessage
 from .hours import business_hours
@@ -95,10 +96,6 @@ class QueueReport:
         return sum(d.status == status for d in self.deliveries)
 
 
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
-
-
 # The outbox: a part MAX could not take (unreachable, 5xx, 429) is queued again after 1, 2, 4 … minutes (at most
 # an hour between tries), up to OUTBOX_MAX_TRIES tries; a refusal (4xx) fails at once and is reported.
 OUTBOX_FIRST_BACKOFF_S = 60
@@ -134,7 +131,7 @@ def _deliver(store: Store, client: ChatClient, record: Record, now: datetime, re
     base: dict[str, Any] = dict(record_id=record.id, chat_key=p.chat_key, part=p.part, parts=p.parts,
                                 due_at=record.columns.get("due_at"), urgent=bool(p.urgent))
     try:
-        claimed = store.save("message", record.id, replace(p, claimed_at=_utc(now)).payload(), record.version,
+        claimed = store.save("message", record.id, replace(p, claimed_at=utc_iso(now)).payload(), record.version,
                              status="sending")
     except StaleSaveError:
         return Delivery(status="skipped", error="taken by another sender", **base)
@@ -149,16 +146,16 @@ def _deliver(store: Store, client: ChatClient, record: Record, now: datetime, re
         result = client.send_text(chat_id, p.text)
     except Exception as err:  # noqa: BLE001 - recorded on the message, reported to the caller
         tries = (p.tries or 0) + 1
-        p = replace(p, error=f"{type(err).__name__}: {err}", failed_at=_utc(now), chat_id=chat_id, tries=tries)
+        p = replace(p, error=f"{type(err).__name__}: {err}", failed_at=utc_iso(now), chat_id=chat_id, tries=tries)
         if _retryable(err) and tries < OUTBOX_MAX_TRIES:
             # MAX unavailable: kept in the outbox and tried again after a back-off (000 §2.2: the message is
             # duplicated in MAX once it is available again); the claim above keeps it from going out twice
             due = now + timedelta(seconds=min(OUTBOX_FIRST_BACKOFF_S * 2 ** (tries - 1), OUTBOX_MAX_BACKOFF_S))
             store.save("message", record.id, p.payload(), claimed.version, status="queued", due_at=due)
-            return Delivery(status="retry", chat_id=chat_id, error=p.error or "", **{**base, "due_at": _utc(due)})
+            return Delivery(status="retry", chat_id=chat_id, error=p.error or "", **{**base, "due_at": utc_iso(due)})
         store.save("message", record.id, p.payload(), claimed.version, status="failed")
         return Delivery(status="failed", chat_id=chat_id, error=p.error or "", **base)
-    p = replace(p, chat_id=chat_id, sent_at=_utc(now), message_id=result.message_id, attempts=result.attempts, error="")
+    p = replace(p, chat_id=chat_id, sent_at=utc_iso(now), message_id=result.message_id, attempts=result.attempts, error="")
     store.save("message", record.id, p.payload(), claimed.version, status="sent")
     return Delivery(status="sent", chat_id=chat_id, **base)
 
@@ -193,11 +190,11 @@ def queue_messages(store: Store, school: School, plan: Plan, messages: list[Chat
                 if open_now:
                     client.send_text(chat_id or f"<{m.invite_link}>", text)
                 report.deliveries.append(Delivery(rid, m.chat_key, i, len(m.text_parts),
-                                                  "would_send" if open_now else "would_queue", _utc(due), chat_id,
+                                                  "would_send" if open_now else "would_queue", utc_iso(due), chat_id,
                                                   urgent=urgent))
                 continue
             part = OutboxPart(school.id, plan_hash, plan.scenario.name, m.chat_key, m.chat_id, m.invite_link, i,
-                              len(m.text_parts), text, urgent, _utc(now), category)
+                              len(m.text_parts), text, urgent, utc_iso(now), category)
             record = store.get("message", rid)
             if record is not None and record.columns["status"] in ("sent", "sending"):
                 report.deliveries.append(Delivery(rid, m.chat_key, i, len(m.text_parts), "skipped",
@@ -212,7 +209,7 @@ def queue_messages(store: Store, school: School, plan: Plan, messages: list[Chat
             if open_now:
                 report.deliveries.append(_deliver(store, client, record, now, report, cache))
             else:
-                report.deliveries.append(Delivery(rid, m.chat_key, i, len(m.text_parts), "queued", _utc(due),
+                report.deliveries.append(Delivery(rid, m.chat_key, i, len(m.text_parts), "queued", utc_iso(due),
                                                   m.chat_id))
     return report
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -31,6 +31,7 @@ from planner.errors import InputError, PlannerError
 from planner.school.links import plain_http_off_loopback
 from planner.school.model import School
 from planner.storage import Store
+from planner.utc import utc_text
 
 from . import ics
 from .events import CANCELLED, FeedItem
@@ -163,12 +164,6 @@ class ObjectBuilder:
         return ics.assemble(self.head, [self.events.get(item)])
 
 
-def _utc(value: object) -> str:
-    if isinstance(value, datetime):
-        return (value.astimezone(timezone.utc) if value.tzinfo else value).isoformat()
-    return str(value)
-
-
 def _text(value: object) -> str:
     return str(value or "").replace("\r\n", "\n").strip()
 
@@ -176,7 +171,7 @@ def _text(value: object) -> str:
 def fingerprint(vevent: Any) -> tuple[int, str, str, str, str, str, str]:
     """What decides whether the server copy is current: SEQUENCE and what a subscriber sees. DTSTAMP and
     LAST-MODIFIED are left out (some servers rewrite them); the feed raises SEQUENCE on every visible change."""
-    return (int(vevent.get("SEQUENCE", 0)), _utc(vevent.get("DTSTART").dt), _utc(vevent.get("DTEND").dt),
+    return (int(vevent.get("SEQUENCE", 0)), utc_text(vevent.get("DTSTART").dt), utc_text(vevent.get("DTEND").dt),
             _text(vevent.get("SUMMARY")), _text(vevent.get("STATUS", "CONFIRMED")).upper(),
             _text(vevent.get("DESCRIPTION")), _text(vevent.get("LOCATION")))
 

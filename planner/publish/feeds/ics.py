@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Conference, Event, Timezone, vDuration
+
+from planner.utc import as_utc
 
 from .events import FeedItem
 
@@ -26,7 +28,7 @@ _END = b"END:VCALENDAR\r\n"
 
 def to_vevent(item: FeedItem) -> Event:
     """The VEVENT of a stored item. DTSTAMP = LAST-MODIFIED = the item's change time (never "now")."""
-    ev, stamp = item.event, item.changed_at.astimezone(timezone.utc)
+    ev, stamp = item.event, as_utc(item.changed_at)
     kwargs: dict[str, Any] = {}
     if ev.link:
         kwargs.update(url=ev.link, conferences=[Conference(ev.link, feature=["AUDIO", "VIDEO"], label="Видеозвонок")])

@@ -45,6 +45,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from planner import settings
 from planner.storage import Store
 from planner.storage.db import make_engine
+from planner.utc import as_utc
 
 from .httpguard import MAX_HEAD_BYTES, GuardedHttpToolsProtocol, install_token_log_filter
 from .render import FeedRenderer, RenderedFeed
@@ -129,7 +130,7 @@ class CachedFeed:
 def _entry(token: FeedToken, state: FeedState, today: date, rendered: RenderedFeed, generation: int) -> CachedFeed:
     etag = '"' + hashlib.sha256(rendered.body).hexdigest()[:32] + '"'
     headers = {"ETag": etag,
-               "Last-Modified": format_datetime(rendered.last_modified.astimezone(timezone.utc), usegmt=True),
+               "Last-Modified": format_datetime(as_utc(rendered.last_modified), usegmt=True),
                "Cache-Control": "private, no-cache", "X-Robots-Tag": "noindex, nofollow",
                "Referrer-Policy": "no-referrer", "Content-Disposition": 'inline; filename="calendar.ics"'}
     raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]

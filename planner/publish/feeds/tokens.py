@@ -14,7 +14,7 @@ import os
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -22,6 +22,7 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from planner.errors import InputError
 from planner.storage import Record, Store
+from planner.utc import utc_iso
 
 KINDS = ("teacher", "class", "family", "admin")
 KEY_FILE = "feed-tokens.key"
@@ -65,10 +66,6 @@ def feed_links(base_url: str, secret: str) -> dict[str, str]:
     path = f"{parts.path}/feeds/{secret}.ics"
     http = urlunsplit((parts.scheme or "https", parts.netloc, path, "", ""))
     return {"https": http, "webcal": urlunsplit(("webcal", parts.netloc, path, "", ""))}
-
-
-def _utc(now: datetime) -> str:
-    return now.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 class TokenStore:
@@ -132,7 +129,7 @@ class TokenStore:
         cipher = self._cipher(create=True)
         assert cipher is not None  # created when missing
         payload = {"label": label, "class_id": class_id if kind in ("class", "family") else None,
-                   "groups": sorted(groups), "include_regular": include_regular, "created_at": _utc(now),
+                   "groups": sorted(groups), "include_regular": include_regular, "created_at": utc_iso(now, "seconds"),
                    "encrypted": cipher.encrypt(secret.encode()).decode()}
         record = self.store.save("token", f"tok_{secrets.token_hex(8)}", payload, None, school_id=school_id,
                                  kind=kind, subject_id=subject_id, token_hash=hash_token(secret), revoked_at=None)
@@ -177,7 +174,7 @@ class TokenStore:
             return token
         r = self.store.get("token", token.id)
         assert r is not None  # lookup found it
-        saved = self.store.save("token", token.id, r.payload, r.version, revoked_at=_utc(now))
+        saved = self.store.save("token", token.id, r.payload, r.version, revoked_at=utc_iso(now, "seconds"))
         return self._token(saved)
 
     def rotate(self, token_id: str, *, now: datetime) -> FeedToken:

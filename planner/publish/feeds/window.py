@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
+
+from planner.utc import as_utc
 
 DAYS_BACK = 7
 WEEKS_AHEAD = 12
@@ -11,7 +13,7 @@ WEEKS_AHEAD = 12
 def utc_seconds(now: datetime) -> datetime:
     if now.tzinfo is None:
         raise ValueError("now must be time-zone-aware")
-    return now.astimezone(timezone.utc).replace(microsecond=0)
+    return as_utc(now).replace(microsecond=0)
 
 
 def feed_window(today: date) -> tuple[date, date]:
