@@ -13,7 +13,7 @@ timetable version (``solve_timetable``) with a fixed random seed, one search wor
 time limit, so a rerun on the same OR-Tools version writes byte-identical CSV files. The hard rules of the
 model (daily and weekly caps, no gaps, no clashes of a teacher — by period number *and* by clock time across
 bell schedules — or of a class, teachers teach only their subjects) are re-checked independently by
-``tests/test_sample_data.py`` from the written files.
+``tests/school/test_sample_data.py`` from the written files.
 
 The school is built as a ``planner.school.model.School`` and written with
 ``planner.importers.tabular.write_csv_folder`` and ``write_xlsx``; ``load_school`` must load the result.

@@ -18,7 +18,7 @@ from planner.publish.ejournal.epos import (
 from planner.rebuild import rebuild
 from planner.scenario import scenario_from_toml
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SOURCE = ROOT / "sample_data" / "school-17"
 
 

@@ -24,9 +24,9 @@ from planner.rebuild import rebuild
 from planner.scenario import scenario_from_toml
 from planner.storage import Store
 
-from publish.test_max_api import TOKEN, FakeClock, FakeMax
+from publish.chat.test_max_api import TOKEN, FakeClock, FakeMax
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SOURCE = ROOT / "sample_data" / "school-17"
 TZ = ZoneInfo("Asia/Yekaterinburg")
 SATURDAY_21 = datetime(2026, 12, 12, 21, 0, tzinfo=TZ)

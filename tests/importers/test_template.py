@@ -9,7 +9,7 @@ from planner.importers import load_school
 from planner.importers.tables import TABLES
 from planner.importers.tabular import frames_from_school, write_xlsx_frames
 
-SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "school-17"
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "school-17"
 
 
 def test_xlsx_template_has_every_table_and_a_reference_sheet(tmp_path):

@@ -14,7 +14,7 @@ from planner.scenario.policy import class_policy
 from planner.scenario.resolved import ClassPolicy, Source, Valued
 from planner.ui.labels import source_label
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("text, source", [

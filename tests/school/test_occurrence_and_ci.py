@@ -14,7 +14,7 @@ from planner.school.calendar import lessons_on
 from planner.importers import load_school
 from planner.school.occurrence import OccurrenceKey
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_occurrence_key_round_trips_and_is_stable():

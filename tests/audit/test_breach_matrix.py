@@ -15,7 +15,7 @@ import pytest
 
 from planner.cli import main
 
-SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 WEEK = ["--from", "2026-11-30", "--to", "2026-12-05"]
 SEPTEMBER = ["--from", "2026-09-14", "--to", "2026-09-19"]
 

@@ -13,7 +13,7 @@ from planner.rebuild import rebuild
 from planner.scenario import scenario_from_toml
 from planner.text import timezone_ru
 
-SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
+SAMPLES = Path(__file__).resolve().parents[3] / "sample_data"
 
 
 def test_a_college_message_says_group_and_pair():

@@ -16,7 +16,7 @@ from planner.importers import load_school
 from planner.school.calendar import lessons_on, week_letter
 from planner.school.model import Activity, School, WeekMask
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_data"
 SCHOOL_DIR = SAMPLES / "school-17"
 COLLEGE_DIR = SAMPLES / "college-ptk"
