@@ -31,7 +31,7 @@ from planner.rebuild import rebuild
 from planner.scenario import scenario_from_toml
 from planner.storage import Store
 
-from .conftest import NOW, SAMPLE
+from ..conftest import NOW, SAMPLE
 
 USER, PASSWORD = "planner", "secret"
 TZ = ZoneInfo("Asia/Yekaterinburg")

@@ -26,7 +26,7 @@ from planner.publish.feeds.workflow import publish_to_dir
 from planner.publish.feeds.tokens import TokenStore
 from planner.storage import Store
 
-from .conftest import NOW, events_of, ical_js, parse_all
+from ..conftest import NOW, events_of, ical_js, parse_all
 
 
 def _publish(tmp_path, school, plan, now=NOW, **kw):

@@ -22,7 +22,7 @@ from planner.publish.feeds.server import create_app
 from planner.publish.feeds.tokens import TokenStore, feed_links, hash_token
 from planner.storage import Store
 
-from .conftest import NOW, ROOT
+from ..conftest import NOW, ROOT
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:starlette.testclient")
 
