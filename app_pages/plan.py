@@ -19,7 +19,8 @@ from planner.ui.labels import MODE_COLOUR, MODE_ICON, MODE_RU
 from planner.ui.plan_view import (CHANGED_MARK, SUMMARY_NOTE, grid_styler, lesson_choices, lesson_details, mode_counts, plan_grid,
                                   screen_frame, summary_frame)
 from planner.ui.plain import plain
-from planner.ui.records import load_plan, plan_labels, plan_records, scenario_labels
+from planner.storage.records import load_plan, plan_records, scenario_record
+from planner.ui.records import plan_labels, scenario_labels
 from planner.ui.view import DEGRADED, NEXT_STEP, class_names_sorted, rebuild_progress, status_words
 
 s = store()
@@ -42,7 +43,7 @@ if school.incomplete is not None:
     st.warning(f"{school.incomplete.text('ru').capitalize()}.")
     st.checkbox("Принять частичное расписание и пересобрать по размещённым урокам", key="plan_accept_partial")
 registry = jobs()
-_rec = s.get("scenario", scenario_id)
+_rec = scenario_record(s, scenario_id)
 scenario_dates = {scenario_id: (date.fromisoformat(_rec.payload["start"]), date.fromisoformat(_rec.payload["end"]))} \
     if _rec else {}
 # the rebuild job of THIS school and scenario: another school's run or result never shows here
@@ -50,7 +51,7 @@ JOB_KEY = f"job_id:{school.id}:{scenario_id}"
 job = registry.get(st.session_state.get(JOB_KEY, ""))
 running = job is not None and not job.done
 if c3.button("Пересобрать", key="plan_rebuild", type="primary", disabled=running):
-    rec = s.get("scenario", scenario_id)
+    rec = scenario_record(s, scenario_id)
     if rec is None:  # deleted in another tab since the list was read
         st.error("Сценарий не найден — возможно, его удалили. Выберите другой.")
         st.stop()

@@ -24,7 +24,8 @@ from planner.publish.chat.outbox import queue_messages, send_due
 from planner.publish.feeds.tokens import TokenStore, feed_links
 from planner.ui import publish_view as pv
 from planner.ui.plain import plain
-from planner.ui.records import load_plan, plan_labels
+from planner.storage.records import load_plan
+from planner.ui.records import plan_labels
 from planner.ui.view import NEXT_STEP, read_settings, url_is_local, url_scheme_label
 
 s = store()

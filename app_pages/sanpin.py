@@ -14,7 +14,8 @@ from planner.errors import InputError
 from planner.school.model import WEEKDAY_NAMES_RU
 from planner.ui.audit_view import counts, findings_frame, report_xlsx
 from planner.ui.plan_view import policy_overrides_frame
-from planner.ui.records import plan_labels, require_plan
+from planner.storage.records import require_plan
+from planner.ui.records import plan_labels
 from planner.ui.view import NEXT_STEP, class_names_sorted
 
 s = store()

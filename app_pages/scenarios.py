@@ -14,7 +14,8 @@ from planner.errors import InputError
 from planner.ui.labels import REASON_LABELS
 from planner.ui.view import local_time, natural_key, status_words
 from planner.ui.plan_view import SUMMARY_NOTE, plan_diff, screen_frame, summary_frame, teacher_load
-from planner.ui.records import load_plan, plan_labels, plan_records, scenario_records
+from planner.storage.records import load_plan, plan_records, scenario_records
+from planner.ui.records import plan_labels
 
 s = store()
 school, version = require_school()

@@ -13,7 +13,8 @@ from app_pages._shared import PAGES, norm_library, require_school, sample_dir_fo
 from planner.errors import InputError, input_error_from_validation, StaleSaveError, UnknownIdError
 from planner.scenario.model import REASON_RU, Reason, Scenario, scenario_from_toml
 from planner.ui.labels import ASYNC_RU, BUDGET_RU, REASON_LABELS, STATE_RU
-from planner.ui.records import save_scenario, scenario_labels
+from planner.storage.records import save_scenario, scenario_record
+from planner.ui.records import scenario_labels
 from planner.ui.view import NEXT_STEP, class_names_sorted, parse_ranges, selection_preview
 from planner.ui.scenario_form import (KNOBS, KnobDefault, build_scenario, defaults_frame, knob_defaults, overrides_frame,
                                       teacher_states_frame)
@@ -78,7 +79,7 @@ if loaded is None or loaded["pick"] != pick:
             load_into_form(Scenario(name="Новый сценарий", reason=Reason.WEATHER, start=monday,
                                     end=monday + timedelta(days=4)), None, None)
         elif pick in saved:
-            rec = s.get("scenario", saved[pick])
+            rec = scenario_record(s, saved[pick])
             if rec is None:  # deleted in another tab since the list was read
                 raise UnknownIdError("scenario", "сценария", saved[pick])
             load_into_form(Scenario.model_validate(rec.payload), rec.id, rec.version)

@@ -139,3 +139,15 @@ def test_utc_conversion_and_formatting_live_only_in_planner_utc():
     patterns = ("astimezone(timezone.utc)", "astimezone(UTC)", "isoformat(timespec")
     hits = [f"{_rel(p)}: {pat}" for p in SOURCES for pat in patterns if pat in p.read_text(encoding="utf-8")]
     assert hits == [f"planner/utc.py: {pat}" for pat in patterns if pat != "astimezone(UTC)"], hits
+
+
+def test_scenarios_and_plans_are_stored_and_read_only_through_storage_records():
+    """The page's rebuild job, scenario form and plan pages each wrote or read these records themselves (issue 10)."""
+    hits = []
+    for p in SOURCES:
+        text = p.read_text(encoding="utf-8")
+        for kind in ("plan", "scenario"):
+            for verb in ("save", "get", "list", "delete"):
+                if f'.{verb}("{kind}"' in text:
+                    hits.append(_rel(p))
+    assert sorted(set(hits)) == ["planner/storage/records.py"], hits

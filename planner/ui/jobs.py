@@ -15,6 +15,7 @@ from planner.norms import NormLibrary
 from planner.plan.model import Plan
 from planner.scenario.model import Scenario
 from planner.school.model import School
+from planner.storage.records import save_plan
 
 if TYPE_CHECKING:
     from planner.storage import Store
@@ -91,9 +92,7 @@ def start_rebuild(store: Store, school: School, scenario: Scenario, scenario_id:
         try:
             plan = rebuild(school, scenario, library, published=published, time_limit=time_limit,
                            progress=job._progress, cancel=job.cancel, accept_partial=accept_partial)
-            plan_id = "plan-" + uuid.uuid4().hex[:12]
-            store.save("plan", plan_id, plan.model_dump(mode="json"), None, school_id=school.id,
-                       scenario_id=scenario_id, status=plan.solver.status)
+            plan_id = save_plan(store, school.id, scenario_id, plan).id
             job._finish(state="done", plan_id=plan_id, status=plan.solver.status,
                         objective=plan.solver.objective, bound=plan.solver.bound)
         except RebuildCancelled:

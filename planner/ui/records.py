@@ -1,21 +1,14 @@
-"""Store helpers the pages share: the saved scenarios and plans of a school, labels for choosing them, new ids,
-and the sample institutions put into an empty database."""
+"""The pages' choosers over the store: labels for schools, scenarios and plans (the records themselves are read and
+written by planner.storage.records), and the sample institutions put into an empty database."""
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
-from planner.errors import UnknownIdError
 from planner.importers import load_school
-from planner.plan.model import Plan
-from planner.scenario.model import Scenario
-from planner.storage import Record, Store
+from planner.storage import Store
+from planner.storage.records import plan_records, scenario_records
 from planner.ui.view import plan_label
-
-
-def new_id(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
 
 def ensure_samples(store: Store, samples: list[Path]) -> None:
@@ -41,8 +34,6 @@ def school_labels(store: Store) -> dict[str, str]:
     return out
 
 
-def scenario_records(store: Store, school_id: str) -> list[Record]:
-    return sorted(store.list("scenario", school_id=school_id), key=lambda r: r.updated_at, reverse=True)
 
 
 def scenario_labels(store: Store, school_id: str) -> dict[str, str]:
@@ -56,16 +47,8 @@ def scenario_labels(store: Store, school_id: str) -> dict[str, str]:
     return out
 
 
-def save_scenario(store: Store, school_id: str, scenario: Scenario, scenario_id: str | None,
-                  expected_version: int | None) -> Record:
-    """Create (scenario_id None) or update a scenario record; a stale version raises StaleSaveError."""
-    return store.save("scenario", scenario_id or new_id("sc"), scenario.model_dump(mode="json"), expected_version,
-                      school_id=school_id, name=scenario.name)
 
 
-def plan_records(store: Store, school_id: str, scenario_id: str | None = None) -> list[Record]:
-    filters = {"school_id": school_id} | ({"scenario_id": scenario_id} if scenario_id else {})
-    return sorted(store.list("plan", **filters), key=lambda r: r.created_at, reverse=True)
 
 
 def plan_labels(store: Store, school_id: str) -> dict[str, str]:
@@ -82,14 +65,4 @@ def plan_labels(store: Store, school_id: str) -> dict[str, str]:
     return out
 
 
-def load_plan(store: Store, plan_id: str) -> Plan | None:
-    r = store.get("plan", plan_id)
-    return Plan.model_validate(r.payload) if r else None
 
-
-def require_plan(store: Store, plan_id: str) -> Plan:
-    """The plan, or UnknownIdError naming it (deleted in another tab since the page listed it)."""
-    plan = load_plan(store, plan_id)
-    if plan is None:
-        raise UnknownIdError("plan", "плана", plan_id)
-    return plan

@@ -63,7 +63,7 @@ def test_a_hand_lengthened_call_is_a_new_table_6_8_violation(app):
 def test_a_plan_deleted_after_the_list_was_read_is_named_not_a_crash(app, sample_plan, monkeypatch):
     """mypy (issue 10): the page read `load_plan(...)`, Plan | None, as a Plan; a plan deleted in another tab between
     the list and the audit crashed the page with an AttributeError instead of saying which plan is gone."""
-    import planner.ui.records as records
+    import planner.storage.records as records
 
     Store.open().save("plan", "plan-gone", sample_plan.model_dump(mode="json"), None,
                       school_id=sample_plan.school_id, scenario_id="sc-gone", status="OPTIMAL")
