@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,7 +27,8 @@ from planner.publish.alternative import KIND_RU, pupils_gen
 
 MODE_RU = {Mode.LIVE: "онлайн-урок", Mode.ASYNC: "самостоятельная работа (асинхронно)", Mode.IN_SCHOOL: "очно",
            Mode.REPLACED: "замена", Mode.CANCELLED: "отменён"}
-STATE_RU = {"sick": "болезнь учителя", "remote_only": "учитель работает только дистанционно"}
+# the absence only, never its cause: the workbook leaves the school's hands (no one's health in what we publish)
+STATE_RU = {"sick": "учитель отсутствует", "remote_only": "учитель работает только дистанционно"}
 SELF_STUDY = "самостоятельная работа под присмотром"
 
 LESSON_COLUMNS = ("Дата", "Класс", "№ урока", "Время", "Предмет", "Учитель", "Форма", "Ссылка", "Задание",
@@ -39,9 +41,30 @@ COVER_RU = {"online": "онлайн-урок ведёт", "co_teacher": "уро�
 NOBODY = "не назначен"
 
 
-# One row of each sheet, in its columns' order (LESSON_COLUMNS, REPLACEMENT_COLUMNS).
-LessonRow = tuple[date, str, int | None, str, str, str, str, str, str, date | None]
-ReplacementRow = tuple[date, str, int | None, str, str, str, str, str]
+class LessonRow(NamedTuple):
+    """One row of «Уроки», in LESSON_COLUMNS' order."""
+    day: date
+    class_name: str
+    number: int | None
+    time: str
+    subject: str
+    teacher: str
+    form: str
+    link: str
+    task: str
+    due: date | None
+
+
+class ReplacementRow(NamedTuple):
+    """One row of «Журнал замен», in REPLACEMENT_COLUMNS' order."""
+    day: date
+    class_name: str
+    number: int | None
+    subject: str
+    absent: str
+    replacement: str
+    reason: str
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -78,7 +101,8 @@ def epos_tables(school: School, plan: Plan) -> EposTables:
 
     ordered = sorted(plan.occurrences, key=lambda o: (o.date, classes.get(o.class_id, (999, ""))[0], o.class_id,
                                                       number(o) or 99, o.part, ",".join(o.groups)))
-    lesson_rows, replacement_rows = [], []
+    lesson_rows: list[LessonRow] = []
+    replacement_rows: list[ReplacementRow] = []
     for o in ordered:
         work = o.async_work
         if o.mode == Mode.ASYNC and work is not None:
@@ -95,20 +119,21 @@ def epos_tables(school: School, plan: Plan) -> EposTables:
             time_text, task, due = hm(o.start, o.end), "", None
         teacher = who(o.teachers) if o.teachers else (SELF_STUDY if o.mode == Mode.REPLACED else "")
         link = o.link if o.mode in (Mode.LIVE, Mode.ASYNC) and o.link else ""
-        lesson_rows.append((o.date, cls(o), number(o), time_text, subject(o), teacher, MODE_RU.get(o.mode, o.mode),
-                            link, task, due))
+        lesson_rows.append(LessonRow(o.date, cls(o), number(o), time_text, subject(o), teacher,
+                                     MODE_RU.get(o.mode, o.mode), link, task, due))
         if o.cover is not None:  # issue 14: online cover, named supervisors and task setters too
             c = o.cover
             states = [STATE_RU.get(plan.scenario.teacher_state(t, o.date), "") for t in c.absent]
             reason = "; ".join(dict.fromkeys([s for s in states if s] + [c.text_ru]))
-            replacement_rows.append((o.date, cls(o), number(o), subject(o), who(c.absent),
-                                     who([c.teacher]) if c.teacher else NOBODY, reason, COVER_RU.get(c.role, c.role)))
+            replacement_rows.append(ReplacementRow(o.date, cls(o), number(o), subject(o), who(c.absent),
+                                                   who([c.teacher]) if c.teacher else NOBODY, reason,
+                                                   COVER_RU.get(c.role, c.role)))
         elif o.mode == Mode.REPLACED:  # a plan made before the cover field
             states = [STATE_RU.get(plan.scenario.teacher_state(t, o.date), "") for t in o.regular_teachers]
             reason = "; ".join(dict.fromkeys([s for s in states if s] + [r.text_ru for r in o.reasons]))
-            replacement_rows.append((o.date, cls(o), number(o), subject(o), who(o.regular_teachers),
-                                     who(o.teachers) if o.teachers else SELF_STUDY, reason, COVER_RU["substitute"]
-                                     if o.teachers else COVER_RU["supervisor"]))
+            replacement_rows.append(ReplacementRow(o.date, cls(o), number(o), subject(o), who(o.regular_teachers),
+                                                   who(o.teachers) if o.teachers else SELF_STUDY, reason,
+                                                   COVER_RU["substitute"] if o.teachers else COVER_RU["supervisor"]))
     return EposTables(lesson_rows, replacement_rows)
 
 

@@ -97,7 +97,8 @@ def test_replacement_journal_names_absent_teacher_substitute_or_supervision(work
         {(r[0].date(), r[5]) for r in rows if r[7] == COVER_RU["online"]}
     supervised = [r for r in rows if r[7] == COVER_RU["supervisor"]]
     assert all(r[5] in names.values() and r[5] != "Гусев Андрей Сергеевич" for r in supervised)
-    assert all(r[2] and r[6].startswith("болезнь учителя") for r in rows)
+    assert all(r[2] and r[6].startswith("учитель отсутствует") for r in rows)
+    assert not any("болезн" in r[6] or "болеет" in r[6] for r in rows)  # the absence, never its cause
 
 
 def test_cli_epos(tmp_path, plan, capsys):
