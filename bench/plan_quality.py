@@ -60,8 +60,16 @@ REPLAN_BASE = {"11-frost-replan-sick-day2.toml": "01-frost-whole-school.toml",
 NOT_A_HARD_RULE = {"priority"}  # «по приоритету»: no rule named
 
 
-def _shares(a: dict, b: dict) -> bool:
-    return not a["groups"] or not b["groups"] or bool(set(a["groups"]) & set(b["groups"]))
+def _in_cell(klass, o: dict, cell) -> bool:
+    """The auditor's rule: a part naming none of the class's own groups is the whole class's; else the pupil cell
+    (one group of each division; () = the whole class) attends it when it holds one of them."""
+    own = klass.own_groups(o["groups"])
+    return not own or not cell or any(g in cell for g in own)
+
+
+def _shares(klass, a: dict, b: dict) -> bool:
+    """Some pupils attend both parts: a pupil cell holds both (groups of different divisions always meet)."""
+    return any(_in_cell(klass, a, cell) and _in_cell(klass, b, cell) for cell in klass.pupil_cells())
 
 
 def _difficulty(norms, school, data: dict) -> str | None:
@@ -92,12 +100,13 @@ def quality(plan_json: str, school, library: NormLibrary, validator) -> dict:
     for o in occs:
         by_day_class[(o["date"], o["class_id"])].append(o)
     inv = 0
-    for (day, _cid), items in by_day_class.items():
+    for (day, cid), items in by_day_class.items():
         norms = library.in_force(plan.scenario.start.__class__.fromisoformat(day))
+        klass = school.class_by_id(cid)
         for o in items:
             if o["mode"] != "async" or _difficulty(norms, school, o) != "hard":
                 continue
-            if any(c["mode"] == "live" and _shares(c, o) and _difficulty(norms, school, c) == "light" for c in items):
+            if any(c["mode"] == "live" and _shares(klass, c, o) and _difficulty(norms, school, c) == "light" for c in items):
                 if not {r["code"] for r in o["reasons"]} - NOT_A_HARD_RULE:
                     inv += 1
     out["inversions_without_hard_rule_reason"] = inv
@@ -120,8 +129,9 @@ def quality(plan_json: str, school, library: NormLibrary, validator) -> dict:
             if "calls" not in p or "screen_minutes" not in p:
                 continue
             groups = [g for g in str(p.get("groups", "")).split(",") if g]
+            klass = school.class_by_id(o["class_id"])
             cell = [x for x in by_day_class[(o["date"], o["class_id"])] if x["mode"] in ("live", "async")
-                    and (not x["groups"] or not groups or set(x["groups"]) & set(groups))]
+                    and _in_cell(klass, x, groups)]
             live = [x for x in cell if x["mode"] == "live"]
             if int(p["calls"]) != len(live) or int(p["screen_minutes"]) != sum(x["screen_minutes"] for x in live):
                 wrong_counts += 1

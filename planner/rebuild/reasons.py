@@ -23,7 +23,7 @@ from planner.norms import NormLibrary, NormsInForce
 from planner.plan.model import Mode, Occurrence, Plan, ReasonText
 from planner.rebuild.assemble import gymnastics_offsets
 from planner.rebuild.priority import difficulty_points, hardness
-from planner.school.model import School
+from planner.school.model import School, StudentClass
 from planner.text import plural
 
 if TYPE_CHECKING:
@@ -60,8 +60,9 @@ def explain_async(school: School, plan: Plan, library: NormLibrary,
             pol = plan.policies.get(day.isoformat(), {}).get(o.class_id)
             if pol is None or o.regular_start is None:
                 continue
+            klass, cells = ctx.classes[o.class_id], ctx.cells(o.class_id)
             calls = [occurrences[j] for j in idxs if occurrences[j].class_id == o.class_id
-                     and occurrences[j].mode == Mode.LIVE and _shares_pupils(occurrences[j], o)]
+                     and occurrences[j].mode == Mode.LIVE and shares_pupils(klass, occurrences[j], o, cells)]
             reason = _inversion_reason(ctx, norms, day, idxs, occurrences, i, pol, calls, baseline_cache)
             if reason is None:
                 trial = _as_call(o, pol, o.regular_start)
@@ -187,6 +188,13 @@ class _Context:
         self.classes = {c.id: c for c in school.classes}
         self.subjects = {s.id: s for s in school.subjects}
         self.policies: dict = {}  # the auditor's policy per (class, date): one scenario throughout
+        self._cells: dict[str, list[tuple[str, ...]]] = {}
+
+    def cells(self, class_id: str) -> list[tuple[str, ...]]:
+        """The class's pupil cells, computed once."""
+        if class_id not in self._cells:
+            self._cells[class_id] = self.classes[class_id].pupil_cells()
+        return self._cells[class_id]
 
     def norm_key(self, subject_id: str) -> str | None:
         return self.subjects[subject_id].norm_key if subject_id in self.subjects else None
@@ -297,26 +305,41 @@ def _keyed(found: list) -> dict:
     return {_finding_key(f): f for f in found if f.severity == "violation"}
 
 
-def _shares_pupils(a: Occurrence, b: Occurrence) -> bool:
-    return not a.groups or not b.groups or bool(set(a.groups) & set(b.groups))
+def in_cell(klass: StudentClass, o: Occurrence, cell: tuple[str, ...] | list[str]) -> bool:
+    """Whether the pupil cell (one group of each division, as the auditor builds it; () = the whole class) attends
+    the part: a part naming none of the class's own groups is the whole class's, else the cell holds one of them."""
+    own = klass.own_groups(o.groups)
+    return not own or not cell or any(g in cell for g in own)
+
+
+def shares_pupils(klass: StudentClass, a: Occurrence, b: Occurrence,
+                  cells: list[tuple[str, ...]] | None = None) -> bool:
+    """Whether some pupils of the class attend both parts: some pupil cell (of `cells`, the class's pupil cells
+    when None) holds both. Groups of different divisions always share pupils (the English group 1 and the boys'
+    PE group meet in the cell «group 1, boys»); groups of one division share none unless they are the same group."""
+    if not klass.own_groups(a.groups) or not klass.own_groups(b.groups):
+        return True  # a whole-class part
+    return any(in_cell(klass, a, cell) and in_cell(klass, b, cell)
+               for cell in (klass.pupil_cells() if cells is None else cells))
 
 
 SCREEN_KEYS = ("eso.table_6_8", "scenario.screen_reserve")
 
 
-def cell_calls(calls: list[Occurrence], groups: tuple[str, ...] | list[str]) -> list[Occurrence]:
+def cell_calls(klass: StudentClass, calls: list[Occurrence], groups: tuple[str, ...] | list[str]) -> list[Occurrence]:
     """The live calls one pupil cell attends (a finding names its cell by its groups; () = the whole class)."""
-    return [c for c in calls if not c.groups or not groups or set(c.groups) & set(groups)]
+    return [c for c in calls if in_cell(klass, c, groups)]
 
 
-def _screen_reason(class_name: str, pol: ClassPolicy, device: str, screen: list[Finding],
+def _screen_reason(klass: StudentClass, pol: ClassPolicy, device: str, screen: list[Finding],
                    calls: list[Occurrence]) -> ReasonText:
     """The daily screen limit as it binds: table 6.8 is cited only when the legal limit itself would be exceeded;
     when only the school's reserve would be eaten into, the reason says that the reserve is the school's own
     norm. The count and the minutes are those of the pupil cell the finding is about, as in the plan."""
     legal = [f for f in screen if f.norm_key == "eso.table_6_8"]
     f = (legal or screen)[0]
-    mine = cell_calls(calls, f.groups)
+    class_name = klass.name
+    mine = cell_calls(klass, calls, f.groups)
     n = len(mine)
     lengths = "/".join(map(str, sorted({c.screen_minutes for c in mine})))
     minutes = sum(c.screen_minutes for c in mine)
@@ -352,7 +375,7 @@ def _reason(school: School, pol: ClassPolicy, o: Occurrence, new: list[Finding],
     device = DEVICE_RU.get(pol.binding_device or "", pol.binding_device or "")
     screen = [f for f in new if f.norm_key in SCREEN_KEYS]
     if screen:
-        return _screen_reason(klass.name, pol, device, screen, calls)
+        return _screen_reason(klass, pol, device, screen, calls)
     if new:
         f = sorted(new, key=lambda f: (f.norm_key.startswith("integrity"), f.norm_key))[0]
         return ReasonText(
