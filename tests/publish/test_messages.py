@@ -103,7 +103,7 @@ def test_replacement_only_class_lists_the_replacements(messages):
 
 def test_teachers_message_names_absence_without_cause_and_each_teachers_calls(school, plan, messages):
     text = next(m for m in messages if m.chat_key == "teachers").text
-    assert "Отсутствуют: Григорьев Виктор Юрьевич." in text
+    assert "Отсутствует: Григорьев Виктор Юрьевич." in text  # one person: the verb agrees
     assert "болеет" not in text and "больнич" not in text  # the cause stays out of the chat
     assert "Классы на дистанте: 5А, 5Б" in text
 
