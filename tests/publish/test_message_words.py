@@ -53,6 +53,10 @@ def test_a_college_cover_note_names_the_absent_lecturer_in_college_words():
     assert "замена: преподаватель отсутствует" in joined  # the online cover of the history lecturer's pairs
     assert "учитель отсутствует" not in joined
     assert "больн" not in joined and "болеет" not in joined  # never why
+    # the deputy's amber notices (the plan page) speak of the college too: «в колледже», not «в школе»
+    assert plan.notices
+    assert all(("в колледже" in n.text_ru or "преподаватель" in n.text_ru) and "в школе" not in n.text_ru
+               and "учител" not in n.text_ru for n in plan.notices)
 
 
 def test_a_school_message_keeps_school_words():
