@@ -139,3 +139,20 @@ def plan_tz(school):
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(school.timezone)
+
+
+def test_chat_names_in_a_college_say_group_and_lecturers():
+    """Seen on «Публикация» for the college: «Чат класса ИСП-26 — частей: 2» and «Чат учителей»."""
+    from planner.publish.chat.compose import ChatMessage, chat_label_ru
+    from planner.ui.publish_view import chat_title
+
+    college = load_school(SAMPLES / "college-ptk").school
+    school = load_school(SAMPLES / "school-17").school
+    group = college.classes[0]
+    assert chat_label_ru(college, f"class:{group.id}") == f"чат группы {group.name}"
+    assert chat_label_ru(college, "teachers") == "чат преподавателей"
+    assert chat_label_ru(school, "class:5A") == "чат класса 5А" and chat_label_ru(school, "teachers") == "чат учителей"
+    message = ChatMessage(chat_key=f"class:{group.id}", chat_id=None, invite_link=None, text_parts=("—",))
+    assert chat_title(college, message) == f"Чат группы {group.name}"
+    staff = ChatMessage(chat_key="teachers", chat_id=None, invite_link=None, text_parts=("—",))
+    assert chat_title(college, staff) == "Чат преподавателей" and chat_title(school, staff) == "Чат учителей"

@@ -382,10 +382,13 @@ def chat_label_ru(school: School, chat_key: str) -> str:
     """A chat key in words: «чат класса 5А», «чат родителей 5А», «чат учителей», or the teacher's name."""
     kind, _, ident = chat_key.partition(":")
     classes = {c.id: c.name for c in school.classes}
+    college = str(school.kind) == "college"  # «чат группы ИСП-26», «чат преподавателей»
     if kind == "class":
-        return f"чат класса {classes.get(ident, ident)}"
+        return f"чат {'группы' if college else 'класса'} {classes.get(ident, ident)}"
     if kind == "parents":
         return f"чат родителей {classes.get(ident, ident)}"
     if kind == "teacher":
         return next((t.name for t in school.teachers if t.id == ident), ident)
-    return "чат учителей" if chat_key == TEACHERS_CHAT else chat_key
+    if chat_key == TEACHERS_CHAT:
+        return "чат преподавателей" if college else "чат учителей"
+    return chat_key
