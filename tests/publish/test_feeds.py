@@ -354,6 +354,10 @@ def test_a_college_feed_speaks_of_pairs_and_lecturers(tmp_path):
     assert "Замена: преподаватель отсутствует, онлайн-пару ведёт преподаватель того же предмета" in text
     covers = [ln for ln in text.split("\n") if ln.startswith("Замена:")]
     assert covers and not any("учител" in ln or "урок" in ln for ln in covers)  # no school word in a cover line
+    # self-study nobody could supervise: the feed says so without the deputy's «назначьте дежурного»
+    unsupervised = [ln for ln in text.split("\n") if ln.startswith("Причина: преподаватель отсутствует, свободного "
+                                                                     "преподавателя этого предмета нет")]
+    assert unsupervised and "назначьте" not in text
     assert "студентов" in text and "обучающ" not in text
     name, description = feed_select.feed_title(FeedSpec(kind="class", subject_id=college.classes[0].id,
                                                         class_id=college.classes[0].id), college)

@@ -110,7 +110,7 @@ def _safe_link(o: Occurrence) -> str | None:
 
 
 # the cover texts of the plan speak of a school; a college's feeds read преподаватель and пара
-COLLEGE_COVER_WORDS = (("учителей", "преподавателей"), ("учитель", "преподаватель"), ("онлайн-урок ведёт", "онлайн-пару ведёт"),
+COLLEGE_COVER_WORDS = (("учителей", "преподавателей"), ("учителя", "преподавателя"), ("учитель", "преподаватель"), ("онлайн-урок ведёт", "онлайн-пару ведёт"),
                        ("урок ведёт", "пару ведёт"), ("классный руководитель", "куратор группы"))
 
 
@@ -125,6 +125,22 @@ def cover_line(o: Occurrence, college: bool = False) -> str:
         for school_word, college_word in COLLEGE_COVER_WORDS:
             text = text.replace(school_word, college_word)
     return f"Замена: {text}"
+
+
+COVER_REASONS = {"substitute", "supervised_self_study", "co_teacher"}  # the reasons an absent teacher's cover gives
+
+
+def _reason_text(o: Occurrence, code: str, text: str, college: bool) -> str:
+    """A reason as a feed shows it: an absent teacher's in-school cover without the deputy's to-do («…: назначьте
+    дежурного» is the plan page's amber notice), in a college's words."""
+    if code not in COVER_REASONS:
+        return text
+    if o.cover is not None and o.cover.role == "none":
+        text = text.split("; ")[0]
+    if college:
+        for school_word, college_word in COLLEGE_COVER_WORDS:
+            text = text.replace(school_word, college_word)
+    return text
 
 
 def _occurrence_text(o: Occurrence, names: _Names, tz: ZoneInfo) -> tuple[str, list[str], datetime, datetime]:
@@ -167,7 +183,7 @@ def _occurrence_text(o: Occurrence, names: _Names, tz: ZoneInfo) -> tuple[str, l
         at = start + timedelta(minutes=g.offset_minutes)
         lines.append(f"{GYMNASTICS_RU.get(g.kind, g.kind)}: {_hm(at)} ({g.minutes} мин)")
     for r in o.reasons:
-        lines.append(f"Причина: {r.text_ru}")
+        lines.append(f"Причина: {_reason_text(o, r.code, r.text_ru, names.college)}")
     return suffix, lines, start, end
 
 
