@@ -134,7 +134,8 @@ if plan.all_paper:  # no silent all-paper plan
     st.page_link(PAGES["readiness"], label="Готовность: опрос об устройствах, чаты, пробные звонки", icon="✅")
     st.page_link(PAGES["school"], label="Школа: число учеников и классы", icon="🏫")
 if plan.notices:  # issue 14: an absent teacher's lesson nobody could be named for — amber, never silent
-    st.warning("Некого назначить при отсутствии учителя — назначьте вручную:\n\n"
+    absent_word = "преподавателя" if str(school.kind) == "college" else "учителя"
+    st.warning(f"Некого назначить при отсутствии {absent_word} — назначьте вручную:\n\n"
                + "\n".join(f"- {plain(n.text_ru)}" for n in plan.notices))
 sv = plan.solver
 (st.warning if sv.status in DEGRADED else st.caption)(

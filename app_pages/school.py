@@ -217,7 +217,7 @@ with tab_classes:
     frame = classes_edit_frame(school)
     # internal ids stay hidden (the rows are matched by them); a school has no courses, a college no grades
     unused = "Курс" if school.kind.value == "school" else "Параллель"
-    st.data_editor(frame, key="ed_classes", hide_index=True, width="stretch", disabled=["id"],
+    st.data_editor(frame, key="ed_classes", hide_index=True, width="stretch", placeholder="", disabled=["id"],
                    column_config={"id": None, unused: None,
                                   "Класс": st.column_config.TextColumn("Класс", pinned=True)}
                    | {label: st.column_config.CheckboxColumn(label) for label in READINESS.values()}
@@ -227,14 +227,14 @@ with tab_classes:
 with tab_teachers:
     st.caption("Предметы — коды через «;» (лист subjects); «Недоступен» — дни «6» или день:урок «1:7» через «;».")
     tframe = teachers_edit_frame(school)
-    st.data_editor(tframe, key="ed_teachers", hide_index=True, width="stretch", disabled=["id"],
+    st.data_editor(tframe, key="ed_teachers", hide_index=True, width="stretch", placeholder="", disabled=["id"],
                    column_config={"id": None})
     if st.button("Сохранить", key="save_teachers", type="primary"):
         save(apply_teachers, tframe, "ed_teachers")
 with tab_chats:
     st.caption("Ссылки на чаты классов в MAX/Сферуме: класс — код класса, предмет — код предмета (пусто — общий чат).")
     cframe = chats_edit_frame(school)
-    st.data_editor(cframe, key="ed_chats", hide_index=True, width="stretch", num_rows="dynamic")
+    st.data_editor(cframe, key="ed_chats", hide_index=True, width="stretch", placeholder="", num_rows="dynamic")
     if st.button("Сохранить", key="save_chats", type="primary"):
         save(apply_chats, cframe, "ed_chats")
 with tab_view:

@@ -136,6 +136,7 @@ st.caption("Болеет — урок не проводится онлайн, в
 teacher_names = [t.name for t in school.teachers]
 teachers_df = st.data_editor(
     teacher_states_frame(school, base), key="sc_teachers", num_rows="dynamic", hide_index=True, width="stretch",
+    placeholder="",  # an empty date reads empty («весь сценарий»), not Streamlit's «None»
     column_config={"Учитель": st.column_config.SelectboxColumn("Учитель", options=teacher_names, required=True),
                    "Состояние": st.column_config.SelectboxColumn("Состояние", options=list(STATE_RU.values()),
                                                                  default="болеет", required=True),
@@ -147,6 +148,7 @@ st.caption("Уточнённые устройства (сумма = ученик
            "записывается в план с его именем.")
 overrides_df = st.data_editor(
     overrides_frame(school, base), key="sc_overrides", num_rows="dynamic", hide_index=True, width="stretch",
+    placeholder="",
     column_config={"Класс": st.column_config.SelectboxColumn("Класс", options=list(class_ids), required=True),
                    "Готов": st.column_config.SelectboxColumn("Готов", options=["", "готов", "не готов"])})
 

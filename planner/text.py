@@ -25,10 +25,16 @@ def plural(n: int, one: str, few: str, many: str) -> str:
 
 SCHOOL_WORDS = {"class": "класс", "class_gen": "класса", "classes": "Классы", "lessons": "уроки",
                 "online_lessons": "Онлайн-уроки", "in_house": "В школе", "teachers_dat": "Учителям",
-                "pupils": "ученики"}
+                "pupils": "ученики", "lesson": "урок", "lesson_gen": "урока", "online_gen_pl": "онлайн-уроков",
+                "online_dat_pl": "онлайн-урокам", "online_prep": "в онлайн-уроке", "each_online": "к каждому онлайн-уроку",
+                "teacher": "учитель", "teacher_dat": "учителю", "institution_gen": "школы",
+                "curator_gen": "классного руководителя", "pupil_gen": "обучающегося", "pupils_gen": "обучающихся"}
 COLLEGE_WORDS = {"class": "группа", "class_gen": "группы", "classes": "Группы", "lessons": "пары",
                  "online_lessons": "Онлайн-пары", "in_house": "В колледже", "teachers_dat": "Преподавателям",
-                 "pupils": "студенты"}
+                 "pupils": "студенты", "lesson": "пара", "lesson_gen": "пары", "online_gen_pl": "онлайн-пар",
+                 "online_dat_pl": "онлайн-парам", "online_prep": "в онлайн-паре", "each_online": "к каждой онлайн-паре",
+                 "teacher": "преподаватель", "teacher_dat": "преподавателю", "institution_gen": "колледжа",
+                 "curator_gen": "куратора группы", "pupil_gen": "студента", "pupils_gen": "студентов"}
 
 
 def institution_words(kind: str) -> dict[str, str]:

@@ -467,6 +467,9 @@ def absence_notices(school: School, occurrences: list[Occurrence]) -> list[PlanN
     """The plan's amber notices for absent teachers' lessons nobody could be named for (an asynchronous task
     without a teacher to set it, self-study without a free adult), with class, date and time — never silent."""
     out = []
+    college = str(school.kind) == "college"  # a college's notice reads преподаватель and «в колледже»
+    teacher, teacher_acc, here = ("преподаватель", "преподавателя", "в колледже") if college else \
+        ("учитель", "учителя", "в школе")
     for o in occurrences:
         if o.cover is None or o.cover.role != "none":
             continue
@@ -477,11 +480,12 @@ def absence_notices(school: School, occurrences: list[Occurrence]) -> list[PlanN
         when = f"{o.date:%d.%m} {start:%H:%M}–{end:%H:%M}" if start and end else f"{o.date:%d.%m}"
         if o.mode == Mode.ASYNC:
             code = "task_without_teacher"
-            ru = f"{name}, {when}, {subject}: учитель отсутствует, задание выдать и проверить некому — назначьте учителя"
+            ru = f"{name}, {when}, {subject}: {teacher} отсутствует, задание выдать и проверить некому — " \
+                 f"назначьте {teacher_acc}"
             en = f"{o.class_id}, {when}, {o.subject_id}: the teacher is absent and nobody is named to set the task"
         else:
             code = "self_study_without_supervisor"
-            ru = f"{name}, {when}, {subject}: самостоятельная работа в школе без присмотра — свободного взрослого нет, " \
+            ru = f"{name}, {when}, {subject}: самостоятельная работа {here} без присмотра — свободного взрослого нет, " \
                  f"назначьте дежурного"
             en = f"{o.class_id}, {when}, {o.subject_id}: self-study in the building with no free adult to supervise it"
         out.append(PlanNotice(code=code, class_id=o.class_id, date=o.date, start=start, end=end,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from planner.norms import NormLibrary
-from planner.plan.model import Occurrence, Plan
+from planner.plan.model import Mode, Occurrence, Plan
 from planner.school.model import WEEKDAY_NAMES_RU, School
 from planner.ui.labels import ASYNC_RU, CHANGED_BORDER, MODE_COLOUR, MODE_ICON, MODE_RU, source_label
 from planner.text import hand_in_ru
@@ -170,8 +170,10 @@ def lesson_details(school: School, plan: Plan, key_part: str) -> dict[str, Any]:
             "Время": f"{_hm(o.start)}–{_hm(o.end)}" if o.start else "", "Учитель": ", ".join(
                 teachers.get(t, t) for t in o.teachers), "Учитель по расписанию": ", ".join(
                 teachers.get(t, t) for t in o.regular_teachers), "Экранное время, мин": o.screen_minutes}
-    if o.link:
-        info["Ссылка на звонок"] = o.link
+    if o.cover is not None:  # issue 14: who stands in for an absent teacher (never why the teacher is absent)
+        info["Замена"] = o.cover.text_ru
+    if o.link:  # a task has no call: its link is the class chat's
+        info["Ссылка на звонок" if o.mode == Mode.LIVE else "Чат класса"] = o.link
     if o.gymnastics:
         info["Гимнастика"] = ", ".join(f"через {g.offset_minutes} мин — {g.minutes} мин" for g in o.gymnastics)
     if o.async_work:

@@ -192,11 +192,13 @@ def rotate_token(store: Store, token_id: str, *, now: datetime) -> FeedToken:
 
 
 def chat_title(school: School, message: ChatMessage) -> str:
+    """«Чат класса 5А» / «Чат учителей»; a college's «Чат группы ИСП-26» / «Чат преподавателей»."""
+    college = str(school.kind) == "college"
     if message.chat_key.startswith("class:"):
         cid = message.chat_key.removeprefix("class:")
         name = next((c.name for c in school.classes if c.id == cid), cid)
-        return f"Чат класса {name}"
-    return "Чат учителей"
+        return f"Чат {'группы' if college else 'класса'} {name}"
+    return "Чат преподавателей" if college else "Чат учителей"
 
 
 def messages_frame(school: School, messages: list[ChatMessage]) -> pd.DataFrame:

@@ -48,3 +48,16 @@ def test_the_teacher_view_and_reload_restore_the_plan(app, data_dir):
     fresh = AppTest.from_file(APP, default_timeout=60).run()
     fresh.switch_page("app_pages/plan.py").run()
     assert not fresh.exception and by_key(fresh.dataframe, "plan_grid").value.shape[1] >= 5
+
+
+def test_a_colleges_amber_notice_reads_in_college_words(app):
+    """Seen on the page (college-ptk, scenario 04): the amber notice of self-study nobody could supervise said
+    «при отсутствии учителя» and «в школе» in a college; it is a warning (amber), never a green success."""
+    college = next(o for o in app.sidebar.selectbox[0].options if "техникум" in o.lower())
+    app.sidebar.selectbox[0].set_value(college).run()
+    save_sample_scenario(app, "Пример: 04-first-course-sick-history-teacher")
+    rebuild(app)
+    notice = next(w.value for w in app.warning if "Некого назначить" in w.value)
+    assert notice.startswith("Некого назначить при отсутствии преподавателя — назначьте вручную")
+    assert "в колледже без присмотра" in notice and "в школе" not in notice and "учител" not in notice
+    assert not any("Некого назначить" in s.value for s in app.success)

@@ -34,3 +34,25 @@ def test_teacher_view_marks_and_rows(sample_school, sample_plan):
     assert (marked == grid.changed).all().all()
     assert marked.any().any()
     assert any(changed(o) for o in edited.occurrences)
+
+
+def test_a_lessons_details_name_the_cover_and_a_task_has_no_call_link(sample_school, norm_library):
+    """Seen on the plan page (scenario 05): a task's details said «Ссылка на звонок» though a task has no call,
+    and an absent teacher's lesson did not say who stands in and in what role."""
+    from planner.plan.model import Mode
+    from planner.rebuild import rebuild
+    from planner.scenario import scenario_from_toml
+    from planner.ui.plan_view import lesson_details
+
+    root = Path(__file__).resolve().parents[2]
+    plan = rebuild(sample_school, scenario_from_toml(root / "sample_data" / "school-17" / "scenarios" /
+                                                     "05-sick-physics-teacher.toml"), norm_library, time_limit=10,
+                   workers=1)
+    task = next(o for o in plan.occurrences if o.mode == Mode.ASYNC and o.link)
+    info = lesson_details(sample_school, plan, f"{task.key}#{task.part}")
+    assert "Ссылка на звонок" not in info and info["Чат класса"] == task.link
+    covered = next(o for o in plan.occurrences if o.mode == Mode.LIVE and o.cover is not None
+                   and o.cover.role == "online")
+    info = lesson_details(sample_school, plan, f"{covered.key}#{covered.part}")
+    assert info["Замена"].startswith("замена: учитель отсутствует") and "Ссылка на звонок" in info
+    assert "болеет" not in info["Замена"] and "больни" not in info["Замена"]

@@ -59,3 +59,14 @@ def test_dates_without_any_norm_set_show_the_russian_message_and_raise_nothing(a
     app.date_input(key="sc_end").set_value(date(2019, 1, 18)).run()
     assert not app.exception
     assert any("нормы" in e.value for e in app.error), [e.value for e in app.error]
+
+
+def test_empty_cells_of_the_editable_tables_read_empty_not_none(app):
+    """An empty «С»/«По» of «Учителя по датам» means the whole scenario: Streamlit would draw it as the English
+    «None» unless the editor's placeholder is set (seen on the page, scenario 05)."""
+    app.switch_page("app_pages/transition.py").run()
+    app.selectbox(key="sc_pick").set_value("Пример: 05-sick-physics-teacher").run()
+    assert not app.exception
+    editors = [e for e in app.dataframe if e.proto.editing_mode]
+    assert len(editors) == 2  # «Учителя по датам» and «Поправки по классам»
+    assert all(e.proto.HasField("placeholder") and e.proto.placeholder == "" for e in editors)

@@ -111,7 +111,7 @@ def _replaced_line(n: _Names, o: Occurrence, prefix: str = "") -> str:
     return f"{n.span(o.start, o.end)} {prefix}{n.subject(o)} — замена: {who}"
 
 
-def _cover_note(n: _Names, o: Occurrence, staff: bool = False) -> str:
+def _cover_note(n: _Names, o: Occurrence, staff: bool = False, teacher: str = "учитель") -> str:
     """«, замена: учитель отсутствует» on a live call or a task of an absent teacher (families are told only
     that the teacher is absent, never why); for staff, whom the cover replaces."""
     c = o.cover
@@ -120,8 +120,8 @@ def _cover_note(n: _Names, o: Occurrence, staff: bool = False) -> str:
     if staff:
         return f" (замена, вместо: {n.people(c.absent)})"
     if c.role == "task_setter" and c.teacher:
-        return f" (учитель отсутствует; задание выдаёт и проверяет {n.people([c.teacher])})"
-    return ", замена: учитель отсутствует"
+        return f" ({teacher} отсутствует; задание выдаёт и проверяет {n.people([c.teacher])})"
+    return f", замена: {teacher} отсутствует"
 
 
 def _order(o: Occurrence) -> tuple:
@@ -156,21 +156,21 @@ def class_text(school: School, plan: Plan, class_id: str, feed_link: str | None 
         lines.append(f"{w['online_lessons']} — звонок в чате {w['class_gen']}: {chat_link}")
     if any(o.mode == Mode.LIVE and o.start and o.end and o.regular_start and o.regular_end
            and o.end - o.start < o.regular_end - o.regular_start for o in mine):
-        lines.append("Звонок короче урока: после звонка и до конца урока по расписанию — самостоятельная работа "
-                     "по заданию, которое учитель даст на звонке.")
-    lines += alternative.family_lines(mine)  # 004 §3.3, §3.7: in the head, so a changes-only message keeps it
+        lines.append(f"Звонок короче {w['lesson_gen']}: после звонка и до конца {w['lesson_gen']} по расписанию — "
+                     f"самостоятельная работа по заданию, которое {w['teacher']} даст на звонке.")
+    lines += alternative.family_lines(mine, str(school.kind))  # 004 §3.3, §3.7: in the head, so a changes-only message keeps it
     for day in sorted({o.date for o in changed}):
         today = [o for o in mine if o.date == day]
         online_today = any(o.mode in (Mode.LIVE, Mode.ASYNC) for o in today)
         lines += ["", _day(day)]
-        if (alt := alternative.day_line(today)) is not None:
+        if (alt := alternative.day_line(today, str(school.kind))) is not None:
             lines.append(alt)
         sections = (
             (f"{w['online_lessons']}:", [f"{n.span(o.start, o.end)} {n.subject(o)} ({n.people(o.teachers)}"
-                                         f"{_cover_note(n, o)})" + _breaks(n, o)
+                                         f"{_cover_note(n, o, teacher=w['teacher'])})" + _breaks(n, o)
                                 + (f" — {o.link}" if o.link and o.link != chat_link else "")
                                 for o in today if o.mode == Mode.LIVE]),
-            ("Самостоятельная работа:", [_async_line(n, o) + _cover_note(n, o) for o in today
+            ("Самостоятельная работа:", [_async_line(n, o) + _cover_note(n, o, teacher=w['teacher']) for o in today
                                          if o.mode == Mode.ASYNC]),
             (f"{w['in_house']} по расписанию:", [f"{n.span(o.start, o.end)} {n.subject(o)}" for o in today
                                         if o.mode == Mode.IN_SCHOOL and online_today]),
@@ -209,11 +209,12 @@ def teachers_text(school: School, plan: Plan, feed_link: str | None = None) -> s
         today = [o for o in changed if o.date == day]
         lines += ["", _day(day)]
         regular = {t for o in today for t in o.regular_teachers}
-        for state, label in (("sick", "Отсутствуют"), ("remote_only", "Работают только дистанционно")):
+        for state, one, many in (("sick", "Отсутствует", "Отсутствуют"),
+                                 ("remote_only", "Работает только дистанционно", "Работают только дистанционно")):
             who = sorted((t for t in regular if plan.scenario.teacher_state(t, day) == state),
                          key=lambda t: n.people([t]))  # by name, as the list reads
-            if who:
-                lines.append(f"{label}: " + ", ".join(n.people([t]) for t in who) + ".")
+            if who:  # the verb agrees with the number of people named
+                lines.append(f"{one if len(who) == 1 else many}: " + ", ".join(n.people([t]) for t in who) + ".")
         replaced = [o for o in today if o.mode == Mode.REPLACED]
         if replaced:
             lines += ["Замены в школе:", *[_replaced_line(n, o, f"{n.cls(o.class_id)} ")
@@ -276,9 +277,9 @@ def teacher_text(school: School, plan: Plan, teacher_id: str, feed_link: str | N
             ("Задания (самостоятельная работа):", [_async_line(n, o, f"{n.cls(o.class_id)} ")
                                                    + _cover_note(n, o, staff=True)
                                                    for o in today if o.mode == Mode.ASYNC]),
-            ("Для обучающихся без устройства или с отказом (п. 3.7):",
+            (f"Для {w['pupils_gen']} без устройства или с отказом (п. 3.7):",
              [f"{n.span(o.start, o.end)} {n.cls(o.class_id)} {n.subject(o)} — "
-              + alternative.teacher_task(o.alternative, n.cls(o.class_id))
+              + alternative.teacher_task(o.alternative, n.cls(o.class_id), str(school.kind))
               for o in today if o.mode == Mode.LIVE and o.alternative is not None]),
             ("Замены (вы заменяете):", [f"{n.span(o.start, o.end)} {n.cls(o.class_id)} {n.subject(o)}"
                                         + (f" (вместо: {n.people(o.regular_teachers)})" if o.regular_teachers else "")
@@ -381,10 +382,13 @@ def chat_label_ru(school: School, chat_key: str) -> str:
     """A chat key in words: «чат класса 5А», «чат родителей 5А», «чат учителей», or the teacher's name."""
     kind, _, ident = chat_key.partition(":")
     classes = {c.id: c.name for c in school.classes}
+    college = str(school.kind) == "college"  # «чат группы ИСП-26», «чат преподавателей»
     if kind == "class":
-        return f"чат класса {classes.get(ident, ident)}"
+        return f"чат {'группы' if college else 'класса'} {classes.get(ident, ident)}"
     if kind == "parents":
         return f"чат родителей {classes.get(ident, ident)}"
     if kind == "teacher":
         return next((t.name for t in school.teachers if t.id == ident), ident)
-    return "чат учителей" if chat_key == TEACHERS_CHAT else chat_key
+    if chat_key == TEACHERS_CHAT:
+        return "чат преподавателей" if college else "чат учителей"
+    return chat_key

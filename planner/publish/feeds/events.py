@@ -89,6 +89,8 @@ class _Names:
         self.groups = {g.id: g.name for c in school.classes for g in c.groups}
         self.subjects = {s.id: s.name for s in school.subjects}
         self.teachers = {t.id: t.name for t in school.teachers}
+        self.kind = str(school.kind)
+        self.college = self.kind == "college"
 
     def who(self, class_id: str, groups: Iterable[str]) -> str:
         return ", ".join(self.groups.get(g, g) for g in groups) if groups else self.classes.get(class_id, class_id)
@@ -107,6 +109,40 @@ def _safe_link(o: Occurrence) -> str | None:
     return o.link if o.link and link_problem(o.link) is None else None
 
 
+# the cover texts of the plan speak of a school; a college's feeds read преподаватель and пара
+COLLEGE_COVER_WORDS = (("учителей", "преподавателей"), ("учителя", "преподавателя"), ("учитель", "преподаватель"), ("онлайн-урок ведёт", "онлайн-пару ведёт"),
+                       ("урок ведёт", "пару ведёт"), ("классный руководитель", "куратор группы"))
+
+
+def cover_line(o: Occurrence, college: bool = False) -> str:
+    """«Замена: учитель отсутствует, …» for a feed: «замена» once, only that the teacher is absent (never why),
+    and without the deputy's to-do («назначьте …», shown as the plan's notice on the page, not to families)."""
+    assert o.cover is not None
+    text = o.cover.text_ru.removeprefix("замена: ")
+    if o.cover.role == "none":
+        text = text.split(" — ")[0].split(",")[0]
+    if college:
+        for school_word, college_word in COLLEGE_COVER_WORDS:
+            text = text.replace(school_word, college_word)
+    return f"Замена: {text}"
+
+
+COVER_REASONS = {"substitute", "supervised_self_study", "co_teacher"}  # the reasons an absent teacher's cover gives
+
+
+def _reason_text(o: Occurrence, code: str, text: str, college: bool) -> str:
+    """A reason as a feed shows it: an absent teacher's in-school cover without the deputy's to-do («…: назначьте
+    дежурного» is the plan page's amber notice), in a college's words."""
+    if code not in COVER_REASONS:
+        return text
+    if o.cover is not None and o.cover.role == "none":
+        text = text.split("; ")[0]
+    if college:
+        for school_word, college_word in COLLEGE_COVER_WORDS:
+            text = text.replace(school_word, college_word)
+    return text
+
+
 def _occurrence_text(o: Occurrence, names: _Names, tz: ZoneInfo) -> tuple[str, list[str], datetime, datetime]:
     """Summary suffix, description lines, start and end of a plan occurrence."""
     lines: list[str] = []
@@ -123,20 +159,23 @@ def _occurrence_text(o: Occurrence, names: _Names, tz: ZoneInfo) -> tuple[str, l
     else:
         assert o.start is not None and o.end is not None  # a placed lesson
         start, end = o.start.astimezone(tz), o.end.astimezone(tz)
-        suffix = {Mode.LIVE: "онлайн", Mode.IN_SCHOOL: "в школе", Mode.CANCELLED: "отменён",
-                  Mode.REPLACED: "в школе, замена" if o.teachers and not (o.cover and o.cover.role == "supervisor")
-                  else "в школе, самоподготовка"}[o.mode] + part
+        here = "в колледже" if names.college else "в школе"
+        suffix = {Mode.LIVE: "онлайн", Mode.IN_SCHOOL: here, Mode.CANCELLED: "отменён",
+                  Mode.REPLACED: f"{here}, замена" if o.teachers and not (o.cover and o.cover.role == "supervisor")
+                  else f"{here}, самоподготовка"}[o.mode] + part
         if o.mode == Mode.LIVE:
             lines.append(LINK_LINE + (_safe_link(o) or NO_LINK_TEXT))
         if o.mode == Mode.LIVE and o.alternative is not None:  # 004 §3.7: what the teacher sets for them
             lines.append("Без устройства или с отказом: "
-                         + alternative.teacher_task(o.alternative, names.classes.get(o.class_id, o.class_id)))
+                         + alternative.teacher_task(o.alternative, names.classes.get(o.class_id, o.class_id),
+                                                    names.kind))
+    teacher = "Преподаватель" if names.college else "Учитель"
     if o.teachers:
-        lines.append(f"Учитель: {names.teacher_list(o.teachers)}")
+        lines.append(f"{teacher}: {names.teacher_list(o.teachers)}")
     if o.teacher_changed and o.regular_teachers and list(o.regular_teachers) != list(o.teachers):
-        lines.append(f"Учитель по расписанию: {names.teacher_list(o.regular_teachers)}")
+        lines.append(f"{teacher} по расписанию: {names.teacher_list(o.regular_teachers)}")
     if o.cover is not None and o.mode in (Mode.LIVE, Mode.ASYNC):  # issue 14: «учитель отсутствует», never why
-        lines.append(f"Замена: {o.cover.text_ru}")
+        lines.append(cover_line(o, names.college))
     if o.regular_start and o.regular_end and o.mode != Mode.ASYNC and o.regular_start != o.start:  # moved
         rs, re = o.regular_start.astimezone(tz), o.regular_end.astimezone(tz)
         lines.append(f"По расписанию: {rs:%d.%m} {_hm(rs)}–{_hm(re)}")
@@ -144,7 +183,7 @@ def _occurrence_text(o: Occurrence, names: _Names, tz: ZoneInfo) -> tuple[str, l
         at = start + timedelta(minutes=g.offset_minutes)
         lines.append(f"{GYMNASTICS_RU.get(g.kind, g.kind)}: {_hm(at)} ({g.minutes} мин)")
     for r in o.reasons:
-        lines.append(f"Причина: {r.text_ru}")
+        lines.append(f"Причина: {_reason_text(o, r.code, r.text_ru, names.college)}")
     return suffix, lines, start, end
 
 

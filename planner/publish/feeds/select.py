@@ -44,18 +44,22 @@ class FeedSpec:
 
 def feed_title(spec: FeedSpec, school: School) -> tuple[str, str]:
     """NAME and DESCRIPTION of a feed (Russian; a family feed is named by its class and groups only)."""
+    college = str(school.kind) == "college"  # a college's feeds read пары, преподаватель, группа
+    lessons, whose_class = ("пары", "группы") if college else ("уроки", "класса")
     note = ("Календарь обновляется не чаще раза в час, Google — раз в 8–24 часа; "
-            "срочные изменения приходят в чат класса в MAX.")
+            f"срочные изменения приходят в чат {whose_class} в MAX.")
     if spec.kind == "teacher":
         name = next((t.name for t in school.teachers if t.id == spec.subject_id), spec.subject_id)
-        return f"Уроки — {name}", f"{school.name}: уроки учителя. {note}"
+        return f"{lessons.capitalize()} — {name}", \
+            f"{school.name}: {lessons} {'преподавателя' if college else 'учителя'}. {note}"
     if spec.kind == "admin":
-        return "Все уроки — администрация", f"{school.name}: все уроки школы. {note}"
+        return f"Все {lessons} — администрация", \
+            f"{school.name}: все {lessons} {'колледжа' if college else 'школы'}. {note}"
     klass = next((c for c in school.classes if c.id == spec.class_id), None)
     title = klass.name if klass else str(spec.class_id)
     if spec.kind == "family" and spec.groups and klass:
         title += " (" + ", ".join(g.name for g in klass.groups if g.id in spec.groups) + ")"
-    return f"{title} — уроки", f"{school.name}: уроки класса. {note}"
+    return f"{title} — {lessons}", f"{school.name}: {lessons} {whose_class}. {note}"
 
 
 def feed_items(state: FeedState, spec: FeedSpec, today: date) -> list[FeedItem]:
@@ -99,7 +103,8 @@ def shared_view(item: FeedItem, school: School) -> FeedItem:
                  if not ln.startswith("Чат класса: ")]
         update.update(link=None, location=SHARED_LINK_TEXT if ev.kind == "live" else ev.location)
     if not policy.teacher_names_in_family_feeds:
-        lines = [ln for ln in lines if not ln.startswith(("Учитель: ", "Учитель по расписанию: "))]
+        lines = [ln for ln in lines if not ln.startswith(("Учитель: ", "Учитель по расписанию: ", "Преподаватель: ",
+                                                          "Преподаватель по расписанию: "))]
     if not update and lines == ev.description.split("\n"):
         return item
     return replace(item, event=replace(ev, description="\n".join(lines), **update))

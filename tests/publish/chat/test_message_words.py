@@ -8,7 +8,7 @@ from pathlib import Path
 
 from planner.importers import load_school
 from planner.norms import NormLibrary
-from planner.publish.chat.compose import class_text, teachers_text
+from planner.publish.chat.compose import class_text, teacher_text, teachers_text
 from planner.rebuild import rebuild
 from planner.scenario import scenario_from_toml
 from planner.text import timezone_ru
@@ -27,8 +27,36 @@ def test_a_college_message_says_group_and_pair():
     staff = teachers_text(school, plan)
     assert staff.startswith("Преподавателям — ") and "Группы на дистанте" in staff and "Классы" not in staff
     assert f"Время местное: {timezone_ru(school.timezone, plan.scenario.start)}." in text
-    # the calls are shorter than the pairs: the message says what to do for the rest of the lesson
-    assert "после звонка и до конца урока по расписанию" in text
+    # the calls are shorter than the pairs: the message says what to do for the rest of the pair, in college words
+    assert "Звонок короче пары: после звонка и до конца пары по расписанию" in text
+    assert "которое преподаватель даст на звонке" in text
+    # the families' section and its day lines speak of студенты and онлайн-пары, never of уроки or учителя
+    family = [t for t in texts if t and "без компьютера, ноутбука или планшета" in t]
+    assert family
+    for t in family:
+        assert "студентов без компьютера" in t and "от онлайн-пар (" in t and "к онлайн-парам, сдать до" in t
+        assert "обучающ" not in t and "онлайн-урок" not in t and "учител" not in t and "урока" not in t
+        assert "по правилу колледжа" in t and "по правилу школы" not in t
+    # a teacher's own list of alternatives for the students without a device
+    teacher_texts = [teacher_text(school, plan, t.id) for t in school.teachers]
+    alt = [t for t in teacher_texts if t and "без устройства или с отказом (п. 3.7)" in t]
+    assert alt and all("Для студентов без устройства" in t and "обучающ" not in t for t in alt)
+
+
+def test_a_college_cover_note_names_the_absent_lecturer_in_college_words():
+    school = load_school(SAMPLES / "college-ptk").school
+    plan = rebuild(school, scenario_from_toml(SAMPLES / "college-ptk" / "scenarios" /
+                                              "04-first-course-sick-history-teacher.toml"), NormLibrary.load(),
+                   time_limit=10, workers=1)
+    texts = [t for t in (class_text(school, plan, c.id) for c in school.classes) if t]
+    joined = "\n".join(texts)
+    assert "замена: преподаватель отсутствует" in joined  # the online cover of the history lecturer's pairs
+    assert "учитель отсутствует" not in joined
+    assert "больн" not in joined and "болеет" not in joined  # never why
+    # the deputy's amber notices (the plan page) speak of the college too: «в колледже», not «в школе»
+    assert plan.notices
+    assert all(("в колледже" in n.text_ru or "преподаватель" in n.text_ru) and "в школе" not in n.text_ru
+               and "учител" not in n.text_ru for n in plan.notices)
 
 
 def test_a_school_message_keeps_school_words():
@@ -37,6 +65,12 @@ def test_a_school_message_keeps_school_words():
                    NormLibrary.load(), time_limit=10, workers=1)
     staff = teachers_text(school, plan)
     assert staff.startswith("Учителям — ") and "Преподавателям" not in staff
+    # one absent teacher: the verb agrees with one person («Отсутствует», not «Отсутствуют»)
+    assert "Отсутствует: Григорьев Виктор Юрьевич." in staff and "Отсутствуют:" not in staff
+    # a school message keeps school words in the families' section
+    text = class_text(school, plan, "5A")
+    assert "Для 4 обучающихся без компьютера" in text and "к онлайн-урокам, сдать до" in text
+    assert "Звонок короче урока: после звонка и до конца урока" in text and "которое учитель даст" in text
 
 
 def test_the_time_zone_is_named_by_city_and_moscow_offset():
@@ -105,3 +139,20 @@ def plan_tz(school):
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(school.timezone)
+
+
+def test_chat_names_in_a_college_say_group_and_lecturers():
+    """Seen on «Публикация» for the college: «Чат класса ИСП-26 — частей: 2» and «Чат учителей»."""
+    from planner.publish.chat.compose import ChatMessage, chat_label_ru
+    from planner.ui.publish_view import chat_title
+
+    college = load_school(SAMPLES / "college-ptk").school
+    school = load_school(SAMPLES / "school-17").school
+    group = college.classes[0]
+    assert chat_label_ru(college, f"class:{group.id}") == f"чат группы {group.name}"
+    assert chat_label_ru(college, "teachers") == "чат преподавателей"
+    assert chat_label_ru(school, "class:5A") == "чат класса 5А" and chat_label_ru(school, "teachers") == "чат учителей"
+    message = ChatMessage(chat_key=f"class:{group.id}", chat_id=None, invite_link=None, text_parts=("—",))
+    assert chat_title(college, message) == f"Чат группы {group.name}"
+    staff = ChatMessage(chat_key="teachers", chat_id=None, invite_link=None, text_parts=("—",))
+    assert chat_title(college, staff) == "Чат преподавателей" and chat_title(school, staff) == "Чат учителей"

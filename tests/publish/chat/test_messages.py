@@ -103,7 +103,7 @@ def test_replacement_only_class_lists_the_replacements(messages):
 
 def test_teachers_message_names_absence_without_cause_and_each_teachers_calls(school, plan, messages):
     text = next(m for m in messages if m.chat_key == "teachers").text
-    assert "Отсутствуют: Григорьев Виктор Юрьевич." in text
+    assert "Отсутствует: Григорьев Виктор Юрьевич." in text  # one person: the verb agrees
     assert "болеет" not in text and "больнич" not in text  # the cause stays out of the chat
     assert "Классы на дистанте: 5А, 5Б" in text
 
@@ -591,7 +591,7 @@ def test_messages_and_feeds_show_the_colleague_who_covers_an_absent_teachers_cal
         assert f"{o.start.astimezone(TZ):%H:%M}–{o.end.astimezone(TZ):%H:%M} {school.class_by_id(o.class_id).name} " \
                f"Физика — {colleague} (вместо: {absent})" in teachers
     events = {e.uid: e for e in events_from_plan(school, plan) if e.kind == "live"}
-    cover_events = [e for e in events.values() if "Замена: замена: учитель отсутствует" in e.description]
+    cover_events = [e for e in events.values() if "Замена: учитель отсутствует, онлайн-урок ведёт" in e.description]
     assert len(cover_events) == len(covered)
     assert all("T-PHY2" in e.teachers and colleague in e.description for e in cover_events)
     assert not any("болезн" in e.description or "больн" in e.description for e in events.values())

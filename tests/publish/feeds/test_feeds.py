@@ -314,3 +314,56 @@ def test_feeds_hold_only_class_subject_teacher_and_link_data(tmp_path, school, p
         assert "Ивановых" not in text
         unknown = _words(text) - allowed - fixed
         assert not unknown, f"{f.name}: words from outside the school model: {sorted(unknown)[:10]}"
+
+
+def test_a_cover_reads_zamena_once_and_never_the_deputys_to_do(school, plan05):
+    """Seen in the feeds of scenario 05: «Замена: замена: учитель отсутствует, …»; and a task nobody could be named
+    for must not tell families «назначьте учителя» (that is the plan page's amber notice)."""
+    from planner.plan.model import Cover
+    from planner.publish.feeds.events import cover_line, events_from_plan
+
+    descriptions = [e.description for e in events_from_plan(school, plan05)]
+    assert any("Замена: учитель отсутствует, онлайн-урок ведёт учитель того же предмета" in d for d in descriptions)
+    assert not any("Замена: замена" in d for d in descriptions)
+    task = next(o for o in plan05.occurrences if o.mode == Mode.ASYNC and o.cover is not None)
+    unnamed = task.model_copy(update={"cover": Cover(
+        role="none", absent=task.cover.absent,
+        text_ru="учитель отсутствует — некому выдать и проверить задание: назначьте учителя", text_en="-")})
+    assert cover_line(unnamed) == "Замена: учитель отсутствует"
+
+
+def test_a_college_feed_speaks_of_pairs_and_lecturers(tmp_path):
+    """A college's feeds: «в колледже», «Преподаватель:», «пары … группы», the cover and the students' task in
+    college words; the teacher-names policy still drops the lecturer's line from shared feeds."""
+    from planner.importers import load_school
+    from planner.norms import NormLibrary
+    from planner.publish.feeds.events import FeedItem, events_from_plan
+    from planner.rebuild import rebuild
+    from planner.scenario import scenario_from_toml
+
+    from pathlib import Path
+
+    samples = Path(__file__).resolve().parents[2] / "sample_data" / "college-ptk"
+    college = load_school(samples).school
+    plan = rebuild(college, scenario_from_toml(samples / "scenarios" / "04-first-course-sick-history-teacher.toml"),
+                   NormLibrary.load(), time_limit=10, workers=1)
+    events = events_from_plan(college, plan)
+    text = "\n".join(e.summary + "\n" + e.description for e in events)
+    assert "(в колледже" in text and "(в школе" not in text
+    assert "Преподаватель: " in text and "Учитель: " not in text and "Учитель по расписанию" not in text
+    assert "Замена: преподаватель отсутствует, онлайн-пару ведёт преподаватель того же предмета" in text
+    covers = [ln for ln in text.split("\n") if ln.startswith("Замена:")]
+    assert covers and not any("учител" in ln or "урок" in ln for ln in covers)  # no school word in a cover line
+    # self-study nobody could supervise: the feed says so without the deputy's «назначьте дежурного»
+    unsupervised = [ln for ln in text.split("\n") if ln.startswith("Причина: преподаватель отсутствует, свободного "
+                                                                     "преподавателя этого предмета нет")]
+    assert unsupervised and "назначьте" not in text
+    assert "студентов" in text and "обучающ" not in text
+    name, description = feed_select.feed_title(FeedSpec(kind="class", subject_id=college.classes[0].id,
+                                                        class_id=college.classes[0].id), college)
+    assert name.endswith(" — пары") and "пары группы" in description and "уроки" not in description
+    with_lecturer = next(e for e in events if "Преподаватель по расписанию: " in e.description)
+    quiet = college.model_copy(update={"channel_policy": college.channel_policy.model_copy(
+        update={"teacher_names_in_family_feeds": False})})
+    shared = feed_select.shared_view(FeedItem(event=with_lecturer, sequence=0, changed_at=NOW), quiet)
+    assert "Преподаватель" not in shared.event.description
