@@ -35,6 +35,19 @@ if TYPE_CHECKING:
 _Baseline = dict[tuple[Any, ...], Any]
 
 
+# The auditor's integrity and scenario findings name lessons by id (for the deputy's audit report); a reason is
+# read by families in their feeds, so these say in words what stands in the way.
+PLAIN_REASONS = {
+    "integrity.chat_overlap": ("в это время в том же чате идёт другой онлайн-урок — в одном чате MAX/Сферум "
+                               "одновременно идёт только один звонок",
+                               "another live lesson uses the same chat at that time — a MAX/Sferum chat holds one "
+                               "call at a time"),
+    "integrity.teacher_overlap": ("в это время учитель ведёт другое занятие",
+                                  "the teacher gives another lesson at that time"),
+    "integrity.teacher_unavailable": ("в это время учитель недоступен", "the teacher is unavailable at that time"),
+    "scenario.teacher_sick": ("учитель отсутствует", "the teacher is absent"),
+}
+
 def _finding_key(f: Finding) -> tuple[Any, ...]:
     return (f.norm_key, f.class_id, f.teacher_id, f.groups if hasattr(f, "groups") else (), f.message_en)
 
@@ -378,6 +391,10 @@ def _reason(school: School, pol: ClassPolicy, o: Occurrence, new: list[Finding],
         return _screen_reason(klass, pol, device, screen, calls)
     if new:
         f = sorted(new, key=lambda f: (f.norm_key.startswith("integrity"), f.norm_key))[0]
+        if f.norm_key in PLAIN_REASONS:  # family-facing: what is busy, never the auditor's lesson ids or a health cause
+            ru, en = PLAIN_REASONS[f.norm_key]
+            return ReasonText(code="norm", norm_key=f.norm_key, params={"class": klass.name},
+                              text_ru=f"{klass.name}: {ru}", text_en=f"{klass.name}: {en}")
         return ReasonText(
             code="norm", norm_key=f.norm_key,
             params={"class": klass.name, "device": pol.binding_device or "", "call_minutes": pol.call_minutes.value,

@@ -88,5 +88,8 @@ def test_a_group_that_cannot_be_sequenced_stays_asynchronous_with_a_reason_namin
     assert modes == [Mode.ASYNC, Mode.LIVE]
     [waiting] = [o for o in _english(plan) if o.mode == Mode.ASYNC]
     [reason] = waiting.reasons
-    assert reason.norm_key == "integrity.chat_overlap" and "одном чате" in reason.text_ru
+    assert reason.norm_key == "integrity.chat_overlap"
+    assert "одном чате" in reason.text_ru and "том же чате" in reason.text_ru
+    # the reason reaches families' feeds: lesson names as the school calls them, never the auditor's lesson ids
+    assert not any(lesson.id in reason.text_ru or lesson.id in reason.text_en for lesson in school.lessons)
     assert check_chat_overlap([]) == []
