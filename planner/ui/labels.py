@@ -17,7 +17,7 @@ STATE_RU = {TeacherStateKind.AVAILABLE.value: "работает", TeacherStateKi
             TeacherStateKind.REMOTE_ONLY.value: "только онлайн"}
 ASYNC_RU = {AsyncKind.PAPER.value: "бумажное задание", AsyncKind.RECORDING.value: "видеозапись",
             AsyncKind.ONLINE_TASK.value: "задание на экране",
-            AsyncKind.MOVEMENT.value: "рекомендации по движению", AsyncKind.CREATIVE.value: "творческое задание",
+            AsyncKind.MOVEMENT.value: "рекомендации по двигательной активности", AsyncKind.CREATIVE.value: "творческое задание",
             AsyncKind.CLASS_HOUR.value: "классный час"}
 BUDGET_RU = {"home_day": "дома, включая досуговую деятельность", "school_day": "в школе"}
 SEVERITY_RU = {"violation": "нарушение", "warning": "предупреждение"}
