@@ -20,6 +20,7 @@ from planner.ui.plan_view import (CHANGED_MARK, SUMMARY_NOTE, grid_styler, lesso
                                   screen_frame, summary_frame)
 from planner.ui.plain import plain
 from planner.storage.records import load_plan, plan_records, scenario_record
+from planner.text import institution_words
 from planner.ui.records import plan_labels, scenario_labels
 from planner.ui.view import DEGRADED, NEXT_STEP, class_names_sorted, rebuild_progress, status_words
 
@@ -150,16 +151,19 @@ st.page_link(PAGES[step_page], label=step_label, icon=":material/arrow_forward:"
 tab_grid, tab_screen, tab_devices = st.tabs(["Неделя", "Экранное время", "Без устройств"])
 with tab_grid:
     c1, c2 = st.columns([1, 3])
-    view = c1.radio("Показать", ["по классам", "по учителям"], key="plan_view", horizontal=True)
+    words = institution_words(school.kind)  # a college's page speaks of группы, преподаватели, пары
+    view = c1.radio("Показать", ["по классам", "по учителям"], key="plan_view", horizontal=True,
+                    format_func=lambda v: v if words["class"] == "класс" else
+                    {"по классам": "по группам", "по учителям": "по преподавателям"}[v])
     in_plan = {o.class_id for o in plan.occurrences}
     by_name = {c.name: c.id for c in school.classes}
     class_names = {n: by_name[n] for n in class_names_sorted(school, [c for c in by_name.values() if c in in_plan])}
     if view == "по классам":
-        cname = c2.selectbox("Класс", list(class_names), key="plan_class")
+        cname = c2.selectbox(words["class"].capitalize(), list(class_names), key="plan_class")
         grid = plan_grid(school, plan, class_id=class_names[cname])
     else:
         tnames = {t.name: t.id for t in school.teachers}
-        tname = c2.selectbox("Учитель", list(tnames), key="plan_teacher")
+        tname = c2.selectbox(words["teacher"].capitalize(), list(tnames), key="plan_teacher")
         grid = plan_grid(school, plan, teacher_id=tnames[tname])
     st.markdown(" ".join(f"<span style='background:{MODE_COLOUR[m]};color:#111;padding:2px 8px;border-radius:4px'>"
                          f"{MODE_ICON[m]} {MODE_RU[m]}</span>" for m in ("live", "async", "in_school", "replaced"))
@@ -181,7 +185,8 @@ with tab_grid:
             c1, c2 = st.columns([1, 3])
             day = c1.selectbox("День", list(grid.text.columns), key="plan_day")
             choices = lesson_choices(school, plan, class_names[cname], day)
-            label = c2.selectbox("Урок (или щёлкните по клетке)", list(choices), key="plan_lesson")
+            label = c2.selectbox(f"{words['lesson'].capitalize()} (или щёлкните по клетке)", list(choices),
+                                 key="plan_lesson")
             key_part = picked.split()[0] if picked else choices.get(label)
             if key_part:
                 info = lesson_details(school, plan, key_part)

@@ -61,3 +61,7 @@ def test_a_colleges_amber_notice_reads_in_college_words(app):
     assert notice.startswith("Некого назначить при отсутствии преподавателя — назначьте вручную")
     assert "в колледже без присмотра" in notice and "в школе" not in notice and "учител" not in notice
     assert not any("Некого назначить" in s.value for s in app.success)
+    # the week's choosers speak of группы, преподаватели, пары too (they said «Класс», «Учитель», «Урок»)
+    assert app.radio(key="plan_view").options == ["по группам", "по преподавателям"]
+    assert app.selectbox(key="plan_class").label == "Группа"
+    assert app.selectbox(key="plan_lesson").label.startswith("Пара ")
