@@ -29,6 +29,8 @@ CONFIRMED = "CONFIRMED"
 CANCELLED = "CANCELLED"
 CANCELLED_PREFIX = "ОТМЕНЁН: "
 LINK_LINE = "Ссылка на урок: "
+COLLEGE_LINK_LINE = "Ссылка на пару: "  # a college speaks of пары
+CHAT_LINE, COLLEGE_CHAT_LINE = "Чат класса: ", "Чат группы: "
 NO_LINK_TEXT = "пока не назначена — смотрите чат класса"
 REGULAR = "regular"  # FeedEvent.kind of a lesson from the regular timetable (a day outside any scenario)
 
@@ -155,7 +157,7 @@ def _occurrence_text(o: Occurrence, names: _Names, tz: ZoneInfo) -> tuple[str, l
         lines.append(f"Выполнить: {start:%d.%m} {_hm(start)}–{_hm(end)}; {hand_in_ru(w.deadline)}.")
 
         if _safe_link(o):
-            lines.append(f"Чат класса: {_safe_link(o)}")
+            lines.append((COLLEGE_CHAT_LINE if names.college else CHAT_LINE) + str(_safe_link(o)))
     else:
         assert o.start is not None and o.end is not None  # a placed lesson
         start, end = o.start.astimezone(tz), o.end.astimezone(tz)
@@ -164,7 +166,7 @@ def _occurrence_text(o: Occurrence, names: _Names, tz: ZoneInfo) -> tuple[str, l
                   Mode.REPLACED: f"{here}, замена" if o.teachers and not (o.cover and o.cover.role == "supervisor")
                   else f"{here}, самоподготовка"}[o.mode] + part
         if o.mode == Mode.LIVE:
-            lines.append(LINK_LINE + (_safe_link(o) or NO_LINK_TEXT))
+            lines.append((COLLEGE_LINK_LINE if names.college else LINK_LINE) + (_safe_link(o) or NO_LINK_TEXT))
         if o.mode == Mode.LIVE and o.alternative is not None:  # 004 §3.7: what the teacher sets for them
             lines.append("Без устройства или с отказом: "
                          + alternative.teacher_task(o.alternative, names.classes.get(o.class_id, o.class_id),

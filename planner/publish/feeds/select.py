@@ -9,7 +9,8 @@ from datetime import date
 from planner.school.calendar import dates_between
 from planner.school.model import School
 
-from .events import CANCELLED, LINK_LINE, FeedEvent, FeedItem, regular_events
+from .events import (CANCELLED, CHAT_LINE, COLLEGE_CHAT_LINE, COLLEGE_LINK_LINE, LINK_LINE, FeedEvent, FeedItem,
+                     regular_events)
 from .state import FeedState
 from .tokens import FeedToken
 from .window import feed_window
@@ -87,6 +88,7 @@ def _regular(state: FeedState, days: tuple[date, ...]) -> list[FeedEvent]:
 
 
 SHARED_LINK_TEXT = "звонок в чате класса в MAX (ссылку даёт учитель или куратор)"
+COLLEGE_SHARED_LINK_TEXT = "звонок в чате группы в MAX (ссылку даёт преподаватель или куратор)"
 
 
 def shared_view(item: FeedItem, school: School) -> FeedItem:
@@ -97,11 +99,13 @@ def shared_view(item: FeedItem, school: School) -> FeedItem:
     ev = item.event
     lines = ev.description.split("\n")
     update: dict = {}
-    if not policy.links_in_family_feeds and (ev.link or any(ln.startswith(("Чат класса: ", LINK_LINE))
-                                                            for ln in lines)):
-        lines = [LINK_LINE + SHARED_LINK_TEXT if ln.startswith(LINK_LINE) else ln for ln in lines
-                 if not ln.startswith("Чат класса: ")]
-        update.update(link=None, location=SHARED_LINK_TEXT if ev.kind == "live" else ev.location)
+    college = str(school.kind) == "college"
+    link_line, chat_line = (COLLEGE_LINK_LINE, COLLEGE_CHAT_LINE) if college else (LINK_LINE, CHAT_LINE)
+    shared = COLLEGE_SHARED_LINK_TEXT if college else SHARED_LINK_TEXT
+    if not policy.links_in_family_feeds and (ev.link or any(ln.startswith((chat_line, link_line)) for ln in lines)):
+        lines = [link_line + shared if ln.startswith(link_line) else ln for ln in lines
+                 if not ln.startswith(chat_line)]
+        update.update(link=None, location=shared if ev.kind == "live" else ev.location)
     if not policy.teacher_names_in_family_feeds:
         lines = [ln for ln in lines if not ln.startswith(("Учитель: ", "Учитель по расписанию: ", "Преподаватель: ",
                                                           "Преподаватель по расписанию: "))]

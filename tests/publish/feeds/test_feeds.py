@@ -343,7 +343,7 @@ def test_a_college_feed_speaks_of_pairs_and_lecturers(tmp_path):
 
     from pathlib import Path
 
-    samples = Path(__file__).resolve().parents[2] / "sample_data" / "college-ptk"
+    samples = Path(__file__).resolve().parents[3] / "sample_data" / "college-ptk"
     college = load_school(samples).school
     plan = rebuild(college, scenario_from_toml(samples / "scenarios" / "04-first-course-sick-history-teacher.toml"),
                    NormLibrary.load(), time_limit=10, workers=1)
@@ -367,3 +367,9 @@ def test_a_college_feed_speaks_of_pairs_and_lecturers(tmp_path):
         update={"teacher_names_in_family_feeds": False})})
     shared = feed_select.shared_view(FeedItem(event=with_lecturer, sequence=0, changed_at=NOW), quiet)
     assert "Преподаватель" not in shared.event.description
+    # the call's link line and the shared feeds' stand-in speak of пары and группы too (they said «урок», «класса»)
+    assert "Ссылка на пару: " in text and "Ссылка на урок" not in text and "Чат класса" not in text
+    live = next(e for e in events if e.kind == "live")
+    shared_live = feed_select.shared_view(FeedItem(event=live, sequence=0, changed_at=NOW), college).event
+    assert shared_live.link is None and "Ссылка на пару: звонок в чате группы в MAX (ссылку даёт преподаватель" \
+        in shared_live.description
