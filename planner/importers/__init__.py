@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from planner.errors import InputError, Location, input_error_from_validation
 from planner.importers.bounds import MAX_SOURCE_BYTES, check_source_file
-from planner.importers.hints import Level
+from planner.importers.hints import Level, institution_kind_from_levels
 from planner.importers.options import HintLabels, SourceOptions
 from planner.importers.tabular import read_csv_folder, read_xlsx, school_from_frames
 from planner.school.integrity import ImportWarning, check_school
@@ -103,7 +103,7 @@ def load_school(path: str | Path, options: ImportOptions | SourceOptions | None 
         imported = load_asc(p, timezone=options.timezone, year_start=options.year_start, year_end=options.year_end,
                             a_week_monday=options.a_week_monday, max_bytes=MAX_SOURCE_BYTES, grades=options.grades,
                             pupils=options.pupils, subject_keys=options.subject_keys)
-        return Loaded(imported.school, imported.warnings, str(p))
+        return _kind_from_levels(Loaded(imported.school, imported.warnings, str(p)))
     if kind == "fet":
         from planner.importers.fet import load_fet
 
@@ -113,7 +113,7 @@ def load_school(path: str | Path, options: ImportOptions | SourceOptions | None 
                             subject_keys=options.subject_keys, years_as_classes=options.years_as_classes,
                             timezone=options.timezone, year_start=options.year_start, year_end=options.year_end,
                             a_week_monday=options.a_week_monday, max_bytes=MAX_SOURCE_BYTES)
-        return Loaded(fet_import.school, fet_import.warnings, str(p))
+        return _kind_from_levels(Loaded(fet_import.school, fet_import.warnings, str(p)))
     root = _root_element(p)
     what_en = f"the file's root element is <{root}>" + (f" ({_KNOWN_ROOTS[root][0]})" if root in _KNOWN_ROOTS else "") \
         if root else "the file is not XML, JSON or a workbook"
@@ -123,6 +123,14 @@ def load_school(path: str | Path, options: ImportOptions | SourceOptions | None 
                      "an aSc Timetables XML export (<timetable>) or a FET file (<fet>)",
                      f"формат не распознан: {what_ru}; ожидается папка CSV, книга XLSX, файл школы JSON, выгрузка aSc "
                      "Timetables (<timetable>) или файл FET (<fet>)", Location(file=str(p), element=root or ""))
+
+
+def _kind_from_levels(loaded: Loaded) -> Loaded:
+    """aSc and FET carry no institution kind: a file whose classes are all college courses is a college's (said)."""
+    school, said = institution_kind_from_levels(loaded.school)
+    if said is None:
+        return loaded
+    return Loaded(school, [*loaded.warnings, ImportWarning("school", None, "kind", *said)], loaded.source)
 
 
 _KNOWN_ROOTS = {

@@ -25,6 +25,7 @@ from planner.errors import InputError, Location
 
 if TYPE_CHECKING:
     from planner.school.integrity import ImportWarning
+    from planner.school.model import School
 
 MAX_HINT_BYTES = 1024 * 1024
 
@@ -261,3 +262,23 @@ def parse_subject_map(text: str, source: str = "--subject-keys") -> dict[str, st
 __all__ = ["Level", "age_band", "grades_warning", "guess_level", "level_from_name",
            "parse_bells", "parse_grades", "parse_level", "parse_pupils", "parse_subject_map", "read_bells_csv",
            "read_grades_csv", "read_pupils_csv", "read_subject_map"]
+
+
+def institution_kind_from_levels(school: School) -> tuple[School, tuple[str, str] | None]:
+    """aSc and FET files carry no institution kind, so the importers make a school. When every class has a college
+    course and none a school grade (group codes such as ЛД101, or --grades «1к»), the file is a college's: its texts
+    must speak of группы, студенты, преподаватели, пары. Said once, with how to change it."""
+    from planner.school.model import InstitutionKind
+
+    if school.kind != InstitutionKind.SCHOOL or not school.classes:
+        return school, None
+    if any(c.grade is not None or c.course is None for c in school.classes):
+        return school, None
+    n = len(school.classes)
+    return (school.model_copy(update={"kind": InstitutionKind.COLLEGE}),
+            (f"all {n} classes are college courses (none has a school grade), so the institution is taken as a college "
+             "(groups, students, lecturers, pairs in every text); if it is a school, give the grades with --grades or "
+             "--grades-file (on the page: «Класс или курс по названию» when importing)",
+             f"все {n} классов — курсы колледжа (ни у одного нет школьного класса), поэтому учреждение считается "
+             "колледжем (во всех текстах — группы, студенты, преподаватели, пары); если это школа, укажите классы: "
+             "--grades или --grades-file, на странице — поле «Класс или курс по названию» при загрузке"))

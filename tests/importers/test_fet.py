@@ -389,3 +389,21 @@ def test_fuzz_mutated_files_raise_only_input_error(fuzz_seed):
 
     run()
     assert outcomes["ok"] > 20 and outcomes["input_error"] > 20, outcomes
+
+
+def test_a_file_whose_classes_are_all_college_courses_is_a_colleges_and_says_so(tmp_path):
+    """FET and aSc carry no institution kind: the Russian medical college example came in as a «school», so every
+    text spoke of классы, учителя, уроки. All classes with a college course and no grade → a college, said once."""
+    from planner.importers import load_school
+    from planner.importers.options import SourceOptions
+    from planner.school.model import InstitutionKind
+
+    path = _small(tmp_path, name="college.fet")
+    common = dict(timezone="Asia/Yekaterinburg", **YEAR)
+    courses = load_school(path, SourceOptions(grades="5-А=1к,7Б=2к,10=3к", **common))
+    assert courses.school.kind == InstitutionKind.COLLEGE
+    [said] = [w for w in courses.warnings if w.field == "kind"]
+    assert "колледж" in said.message_ru and "--grades" in said.message_en
+    mixed = load_school(path, SourceOptions(grades="5-А=1к,7Б=2к", **common))  # «10» keeps its school grade
+    assert mixed.school.kind == InstitutionKind.SCHOOL
+    assert not [w for w in mixed.warnings if w.field == "kind"]
