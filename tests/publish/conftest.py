@@ -66,3 +66,13 @@ def ical_js(files: list[Path]) -> dict[str, list[dict]]:
                          timeout=120, cwd=JS)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
+
+
+def stop_process(proc: subprocess.Popen, timeout: float = 15) -> None:
+    """Stop a server a test started: terminate, then kill if it does not exit in time."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=timeout)

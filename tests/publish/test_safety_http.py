@@ -20,7 +20,7 @@ from planner.storage import Store
 from planner.ui import access
 from planner.ui.access import BindRefused, LoginThrottle, PageGuard, check_bind, try_login
 
-from .conftest import NOW, ROOT
+from .conftest import NOW, ROOT, stop_process
 
 BIN = os.path.dirname(sys.executable)
 GUARD = "planner.publish.feeds.httpguard:GuardedHttpToolsProtocol"
@@ -176,12 +176,7 @@ def test_servers_mask_tokens_and_bound_request_heads(tmp_path, published, target
         assert httpx.get(f"{base}/feeds/{secret}.ics", timeout=5).status_code == 200
         time.sleep(0.5)  # let the access log lines reach the file
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        stop_process(proc, timeout=15)
     log.seek(0)
     text = log.read().decode("utf-8", "replace")
     assert "/feeds/***.ics" in text  # the requests were logged ...

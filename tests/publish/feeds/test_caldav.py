@@ -31,7 +31,7 @@ from planner.rebuild import rebuild
 from planner.scenario import scenario_from_toml
 from planner.storage import Store
 
-from ..conftest import NOW, SAMPLE
+from ..conftest import NOW, SAMPLE, stop_process
 
 USER, PASSWORD = "planner", "secret"
 TZ = ZoneInfo("Asia/Yekaterinburg")
@@ -88,12 +88,7 @@ def radicale(tmp_path):
                 time.sleep(0.05)
         yield f"http://127.0.0.1:{port}"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_process(proc, timeout=10)
         log.close()
 
 

@@ -22,7 +22,7 @@ from planner.publish.feeds.server import create_app
 from planner.publish.feeds.tokens import TokenStore, feed_links, hash_token
 from planner.storage import Store
 
-from ..conftest import NOW, ROOT
+from ..conftest import NOW, ROOT, stop_process
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:starlette.testclient")
 
@@ -152,12 +152,7 @@ def test_feeds_over_real_http(tmp_path, published, target):
             health = httpx.get(f"{base}/_stcore/health", timeout=10)
             assert health.status_code == 200 and health.text.strip() == "ok"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        stop_process(proc, timeout=15)
 
 
 # ---------------------------------------------------------------- the cache and other writers (fast path)
