@@ -406,7 +406,7 @@ def teacher_limits(ctx: DayContext) -> TeacherLimits:
         return int(row.value(field)) if row is not None and field in row.values else 0
     return TeacherLimits(live_minutes_per_day=value("teacher.live_minutes_per_day_max"),
                          calls_in_a_row=value("teacher.calls_in_a_row_max"),
-                         rest_minutes=value("teacher.calls_in_a_row_max", "rest_minutes") or 15)
+                         rest_minutes=value("teacher.calls_in_a_row_max", "rest_minutes"))
 
 
 def _buffer(ctx: DayContext) -> int:

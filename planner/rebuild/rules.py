@@ -256,7 +256,7 @@ class TeacherLimits:
 
     live_minutes_per_day: int = 0
     calls_in_a_row: int = 0
-    rest_minutes: int = 15
+    rest_minutes: int = 0  # from the norm's row; irrelevant while calls_in_a_row is 0 (off)
 
 
 def _teacher_items(v: CallModel) -> dict[str, list[tuple]]:
